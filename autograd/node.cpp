@@ -1,0 +1,85 @@
+#include <xgrad/autograd/node.hpp>
+
+#include <xgrad/core/error.hpp>
+
+#include <xtensor/xreducer.hpp>
+
+namespace xg {
+
+namespace {
+
+// Destroying an output destroys its node, which destroys its inputs, whose nodes destroy theirs...
+// Done naively that recursion is as deep as the graph (libtorch's deleteNode comment): a chain of
+// 100,000 ops overflows the stack. Instead, nodes that would die with their last owner are moved onto
+// a local list and their inputs released one at a time in a loop.
+void release_without_recursion(std::vector<Tensor>& inputs) {
+  std::vector<std::shared_ptr<Node>> orphans;
+  auto adopt_orphans = [&orphans](std::vector<Tensor>& tensors) {
+    for (Tensor& tensor : tensors) {
+      const std::shared_ptr<TensorImpl>& impl = tensor.impl();
+      if (impl && impl.use_count() == 1 && impl->grad_fn) orphans.push_back(std::move(impl->grad_fn));
+    }
+    tensors.clear();  // each impl dies here with an empty grad_fn: no recursion
+  };
+  adopt_orphans(inputs);
+  while (!orphans.empty()) {
+    std::shared_ptr<Node> node = std::move(orphans.back());
+    orphans.pop_back();
+    if (node.use_count() == 1) adopt_orphans(node->inputs);
+  }  // each node dies at the end of its iteration with no inputs left
+}
+
+thread_local bool grad_mode_enabled = true;
+
+}  // namespace
+
+TensorImpl::~TensorImpl() {
+  if (grad_fn && grad_fn.use_count() == 1) release_without_recursion(grad_fn->inputs);
+}
+
+Node::~Node() { release_without_recursion(inputs); }
+
+void Node::release() {
+  release_without_recursion(inputs);
+  backward = nullptr;
+  released = true;
+}
+
+bool GradMode::is_enabled() { return grad_mode_enabled; }
+void GradMode::set_enabled(bool enabled) { grad_mode_enabled = enabled; }
+
+bool should_record(const std::vector<Tensor>& inputs) {
+  if (!GradMode::is_enabled()) return false;
+  for (const Tensor& input : inputs) {
+    if (input.requires_grad()) return true;
+  }
+  return false;
+}
+
+Tensor record(const char* op, Array output, std::vector<Tensor> inputs, BackwardFn backward) {
+  Tensor result(std::move(output));
+  if (!should_record(inputs)) return result;
+  auto node = std::make_shared<Node>();
+  node->op = op;
+  node->inputs = std::move(inputs);
+  node->backward = std::move(backward);
+  result.impl()->requires_grad = true;
+  result.impl()->grad_fn = std::move(node);
+  return result;
+}
+
+Array sum_to_shape(Array grad, const Shape& shape) {
+  const Shape grad_shape = shape_of(grad);
+  if (grad_shape == shape) return grad;
+  // Broadcasting prepended dimensions on the left and stretched size-1 dimensions: sum those away.
+  const std::size_t extra = grad_shape.size() - shape.size();
+  std::vector<std::size_t> axes;
+  for (std::size_t axis = 0; axis < grad_shape.size(); ++axis) {
+    if (axis < extra || (shape[axis - extra] == 1 && grad_shape[axis] != 1)) axes.push_back(axis);
+  }
+  Array reduced = xt::sum(grad, axes, xt::evaluation_strategy::immediate);
+  reduced.reshape(shape);
+  return reduced;
+}
+
+}  // namespace xg

@@ -1,0 +1,121 @@
+// Reductions: sum and mean, over the whole tensor or along one axis. Their backward spreads the
+// incoming gradient back over every element that was reduced (divided by the count for mean).
+
+#include <xgrad/autograd/elementwise.hpp>
+#include <xgrad/autograd/ops.hpp>
+#include <xgrad/core/error.hpp>
+
+#include <xtensor/xbroadcast.hpp>
+#include <xtensor/xreducer.hpp>
+
+namespace xg {
+
+namespace {
+
+// Sizes around an axis: the tensor is viewed as [outer, length, inner], reduced over `length`.
+struct AxisSplit {
+  std::size_t outer = 1, length = 1, inner = 1;
+};
+
+AxisSplit split_at(const Shape& shape, std::size_t axis) {
+  AxisSplit split;
+  for (std::size_t i = 0; i < axis; ++i) split.outer *= shape[i];
+  split.length = shape[axis];
+  for (std::size_t i = axis + 1; i < shape.size(); ++i) split.inner *= shape[i];
+  return split;
+}
+
+Shape reduced_shape(const Shape& shape, std::size_t axis, bool keepdim) {
+  Shape out = shape;
+  if (keepdim) {
+    out[axis] = 1;
+  } else {
+    out.erase(out.begin() + static_cast<long>(axis));
+  }
+  return out;
+}
+
+// Sums along `axis`, accumulating in double so long sums lose no precision, scaled by `scale`.
+Array sum_along(const Array& x, std::size_t axis, bool keepdim, double scale) {
+  const Shape shape = shape_of(x);
+  const AxisSplit s = split_at(shape, axis);
+  Array out = Array::from_shape(reduced_shape(shape, axis, keepdim));
+  std::vector<double> acc(s.inner);
+  const float* px = x.data();
+  float* po = out.data();
+  for (std::size_t o = 0; o < s.outer; ++o) {
+    std::fill(acc.begin(), acc.end(), 0.0);
+    for (std::size_t l = 0; l < s.length; ++l) {
+      const float* row = px + (o * s.length + l) * s.inner;
+      for (std::size_t i = 0; i < s.inner; ++i) acc[i] += row[i];
+    }
+    for (std::size_t i = 0; i < s.inner; ++i) po[o * s.inner + i] = static_cast<float>(acc[i] * scale);
+  }
+  return out;
+}
+
+// The backward of a reduction along `axis`: every reduced element receives its output's gradient
+// times `scale`.
+Array spread_along(const Array& grad, const Shape& input_shape, std::size_t axis, double scale) {
+  const AxisSplit s = split_at(input_shape, axis);
+  Array out = Array::from_shape(input_shape);
+  const float* pg = grad.data();
+  float* po = out.data();
+  const float factor = static_cast<float>(scale);
+  for (std::size_t o = 0; o < s.outer; ++o) {
+    for (std::size_t l = 0; l < s.length; ++l) {
+      float* row = po + (o * s.length + l) * s.inner;
+      for (std::size_t i = 0; i < s.inner; ++i) row[i] = pg[o * s.inner + i] * factor;
+    }
+  }
+  return out;
+}
+
+double sum_all(const Array& x) {
+  double total = 0.0;
+  for (float v : x) total += v;
+  return total;
+}
+
+}  // namespace
+
+Tensor sum(const Tensor& x) {
+  Array out = Array::from_shape({});
+  out() = static_cast<float>(sum_all(x.data()));
+  return record("sum", std::move(out), {x}, [](BackwardContext& ctx) {
+    Array grad = Array::from_shape(ctx.input(0).shape());
+    grad.fill(ctx.grad());
+    ctx.accumulate(0, std::move(grad));
+  });
+}
+
+Tensor mean(const Tensor& x) {
+  const std::size_t count = x.numel();
+  if (count == 0) throw Error("mean: cannot average an empty tensor of shape " + to_string(x.shape()));
+  Array out = Array::from_shape({});
+  out() = static_cast<float>(sum_all(x.data()) / static_cast<double>(count));
+  return record("mean", std::move(out), {x}, [count](BackwardContext& ctx) {
+    Array grad = Array::from_shape(ctx.input(0).shape());
+    grad.fill(ctx.grad() / static_cast<float>(count));
+    ctx.accumulate(0, std::move(grad));
+  });
+}
+
+Tensor sum(const Tensor& x, long axis, bool keepdim) {
+  const std::size_t a = normalize_axis("sum", axis, x.dim());
+  return record("sum_axis", sum_along(x.data(), a, keepdim, 1.0), {x}, [a](BackwardContext& ctx) {
+    ctx.accumulate(0, spread_along(ctx.grad, shape_of(ctx.input(0)), a, 1.0));
+  });
+}
+
+Tensor mean(const Tensor& x, long axis, bool keepdim) {
+  const std::size_t a = normalize_axis("mean", axis, x.dim());
+  const std::size_t count = x.shape()[a];
+  if (count == 0) throw Error("mean: cannot average over axis " + std::to_string(axis) + " of size 0");
+  const double scale = 1.0 / static_cast<double>(count);
+  return record("mean_axis", sum_along(x.data(), a, keepdim, scale), {x}, [a, scale](BackwardContext& ctx) {
+    ctx.accumulate(0, spread_along(ctx.grad, shape_of(ctx.input(0)), a, scale));
+  });
+}
+
+}  // namespace xg

@@ -1,0 +1,42 @@
+#pragma once
+// xg::Generator: the one source of randomness in xgrad (weight init, dropout masks, shuffling,
+// synthetic data). Its numbers depend only on the seed, not on the compiler or standard library:
+// std::normal_distribution and friends differ between libstdc++ and libc++, so we derive floats from
+// the raw 64-bit stream ourselves.
+
+#include <cstddef>
+#include <cstdint>
+
+namespace xg {
+
+class Generator {
+ public:
+  explicit Generator(std::uint64_t seed = 0) { manual_seed(seed); }
+
+  // Restarts the stream: the same seed gives the same numbers.
+  void manual_seed(std::uint64_t seed);
+  std::uint64_t initial_seed() const { return seed_; }
+
+  std::uint64_t next_u64();
+  // Uniform on [low, high). The float has 24 random bits, so it is exactly representable.
+  float uniform(float low = 0.0f, float high = 1.0f);
+  // Normal with the given mean and standard deviation (Box-Muller on two uniforms).
+  float normal(float mean = 0.0f, float std = 1.0f);
+  // Uniform integer in [0, n), without modulo bias. n must be > 0.
+  std::size_t randint(std::size_t n);
+  // True with probability p.
+  bool bernoulli(double p);
+
+ private:
+  std::uint64_t seed_ = 0;
+  std::uint64_t state_ = 0;
+  bool has_spare_normal_ = false;
+  double spare_normal_ = 0.0;
+};
+
+// The generator used whenever none is passed explicitly.
+Generator& default_generator();
+// Seeds the default generator, like torch::manual_seed.
+void manual_seed(std::uint64_t seed);
+
+}  // namespace xg

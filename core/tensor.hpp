@@ -1,0 +1,115 @@
+#pragma once
+// xg::Tensor: a cheap handle to float32 values, their gradient and the link to the op that made them.
+// Copies of a handle share one TensorImpl, as in PyTorch: `Tensor b = a;` is the same tensor.
+//
+// The values live in an xt::xarray<float> (row-major, contiguous). Reverse-mode autograd is in
+// autograd/: every op there records a Node (its inputs and a backward function) as the new tensor's
+// grad_fn, and Tensor::backward() walks those nodes from the output back to the leaves.
+
+#include <xgrad/core/shape.hpp>
+
+#include <xtensor/xarray.hpp>
+
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace xg {
+
+using Array = xt::xarray<float>;
+
+struct Node;  // autograd/node.hpp
+
+// What every handle to one tensor shares.
+struct TensorImpl {
+  Array data;
+  Array grad;  // meaningful only when has_grad (PyTorch: grad is None until a backward)
+  bool has_grad = false;
+  bool requires_grad = false;
+  bool retains_grad = false;      // keep the gradient of a non-leaf (see Tensor::retain_grad)
+  std::string name;               // optional, shown by to_dot and in printing
+  std::shared_ptr<Node> grad_fn;  // the op that produced this tensor; null for a leaf
+
+  ~TensorImpl();  // frees a long chain of nodes without recursing (autograd/node.cpp)
+};
+
+class Tensor {
+ public:
+  // An undefined handle, like a default torch::Tensor; most methods throw on it.
+  Tensor() = default;
+  // A leaf holding these values.
+  explicit Tensor(Array values, bool requires_grad = false);
+
+  bool defined() const { return impl_ != nullptr; }
+
+  // The values. Writing through data() records nothing in the graph (like `with torch.no_grad()`).
+  const Array& data() const;
+  Array& data();
+  Shape shape() const;
+  std::size_t dim() const;
+  std::size_t numel() const;
+  // The value of a one-element tensor; throws for any other.
+  float item() const;
+
+  // Gradient. grad() throws when no gradient exists yet; has_grad() says whether one does.
+  // mutable_grad() creates a zero gradient when there is none (for optimizers and clipping).
+  bool has_grad() const;
+  const Array& grad() const;
+  Array& mutable_grad();
+  void set_grad(Array grad);
+  // Drops the gradient (set_to_none) or fills it with zeros, keeping its buffer.
+  void zero_grad(bool set_to_none = false);
+
+  bool requires_grad() const;
+  // Marks a leaf as needing a gradient; throws for a non-leaf (whose flag comes from its inputs).
+  Tensor& requires_grad_(bool requires_grad = true);
+  // A non-leaf's gradient is dropped during backward unless retain_grad() was called on it.
+  Tensor& retain_grad();
+  bool is_leaf() const;
+  // A new leaf with a copy of the values and no graph behind it. (PyTorch shares the storage; we
+  // copy, so that writing to one never silently changes values saved for another's backward.)
+  Tensor detach() const;
+
+  // Reverse-mode differentiation from this tensor (autograd/engine.cpp). With no `grad` the tensor
+  // must hold one element and dL/dL = 1 is used. Leaf gradients accumulate over calls until zeroed.
+  // The graph is freed afterwards unless retain_graph is true.
+  void backward(bool retain_graph = false) const;
+  void backward(const Array& grad, bool retain_graph = false) const;
+
+  const std::shared_ptr<Node>& grad_fn() const;
+  const std::string& name() const;
+  Tensor& set_name(std::string name);
+
+  // Method forms of common ops; each forwards to the free function in autograd/ops.hpp.
+  Tensor sum() const;
+  Tensor sum(long axis, bool keepdim = false) const;
+  Tensor mean() const;
+  Tensor mean(long axis, bool keepdim = false) const;
+  Tensor matmul(const Tensor& other) const;
+  Tensor reshape(const Shape& shape) const;
+  Tensor t() const;
+  Tensor relu() const;
+  Tensor exp() const;
+  Tensor log() const;
+  Tensor pow(float exponent) const;
+
+  // Identity of the shared tensor (two handles to one tensor compare equal).
+  const TensorImpl* id() const { return impl_.get(); }
+  const std::shared_ptr<TensorImpl>& impl() const { return impl_; }
+
+ private:
+  const TensorImpl& checked(const char* what) const;
+  TensorImpl& checked(const char* what);
+
+  std::shared_ptr<TensorImpl> impl_;
+};
+
+// Prints like PyTorch: tensor([[1, 2], [3, 4]], requires_grad=true)
+std::ostream& operator<<(std::ostream& out, const Tensor& tensor);
+
+// Shape of an xtensor array as our Shape type.
+Shape shape_of(const Array& array);
+
+}  // namespace xg

@@ -1,0 +1,2 @@
+#pragma once
+// Everything in xgrad's data package; included by <xgrad/xgrad.hpp>.

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Sets everything up (scripts/setup.sh) and runs the main job: the MLP example, training on
+# Fashion-MNIST. Arguments are passed to the example (try --help).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${XGRAD_BUILD_DIR:-$ROOT/build}"
+"$ROOT/scripts/setup.sh"
+exec "$BUILD_DIR/examples/first_program" "$@"

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what xgrad needs from Debian's packages, configures a Release build in build/ and builds it
+# with every core. Safe to run again: installed packages are not touched, an up-to-date build does
+# nothing. Used by scripts/run.sh and scripts/test.sh; set XGRAD_BUILD_DIR to build elsewhere.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${XGRAD_BUILD_DIR:-$ROOT/build}"
+
+# Build tools and libraries, the test framework and JSON reader for the golden values, and the data set.
+PACKAGES=(g++ cmake make libxtensor-dev libxtensor-blas-dev libopenblas-dev libgtest-dev nlohmann-json3-dev
+  zlib1g-dev dataset-fashion-mnist)
+
+missing=()
+for package in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if ((${#missing[@]} > 0)); then
+  if [[ $(id -u) -eq 0 ]]; then
+    echo "xgrad: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "xgrad: these Debian packages are missing: ${missing[*]}" >&2
+    echo "Install them as root, then run this again:" >&2
+    echo "  sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+jobs="$(nproc 2>/dev/null || echo 2)"
+# Configure once; again only when extra CMake arguments are given (XGRAD_CMAKE_ARGS="-DXGRAD_WERROR=ON").
+if [[ ! -f "$BUILD_DIR/CMakeCache.txt" || -n "${XGRAD_CMAKE_ARGS:-}" ]]; then
+  # shellcheck disable=SC2086  # the extra arguments are meant to split into words
+  cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release ${XGRAD_CMAKE_ARGS:-} >/dev/null
+fi
+cmake --build "$BUILD_DIR" --parallel "$jobs"

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Sets everything up (scripts/setup.sh) and runs the whole test suite with ctest.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${XGRAD_BUILD_DIR:-$ROOT/build}"
+"$ROOT/scripts/setup.sh"
+cd "$BUILD_DIR"
+ctest --output-on-failure --parallel "$(nproc 2>/dev/null || echo 2)" "$@"

@@ -1,0 +1,17 @@
+#pragma once
+// The umbrella header: #include <xgrad/xgrad.hpp> brings in all of xgrad.
+
+#include <xgrad/core/blas.hpp>
+#include <xgrad/core/error.hpp>
+#include <xgrad/core/factories.hpp>
+#include <xgrad/core/generator.hpp>
+#include <xgrad/core/shape.hpp>
+#include <xgrad/core/tensor.hpp>
+
+#include <xgrad/autograd/gradcheck.hpp>
+#include <xgrad/autograd/node.hpp>
+#include <xgrad/autograd/ops.hpp>
+
+#include <xgrad/data/data.hpp>
+#include <xgrad/nn/nn.hpp>
+#include <xgrad/optim/optim.hpp>
