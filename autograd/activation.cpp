@@ -3,6 +3,8 @@
 #include <xgrad/autograd/elementwise.hpp>
 #include <xgrad/autograd/ops.hpp>
 
+#include <cmath>
+
 namespace xg {
 
 // relu'(x) = 1 where x > 0, else 0 (0 at x = 0, as in PyTorch).
@@ -11,6 +13,53 @@ Tensor relu(const Tensor& x) {
     ctx.accumulate(0,
                    broadcast_apply("relu", ctx.grad, ctx.output, [](float g, float y) { return y > 0.0f ? g : 0.0f; }));
   });
+}
+
+// leaky_relu'(x) = 1 for x > 0, else negative_slope.
+Tensor leaky_relu(const Tensor& x, float negative_slope) {
+  const float slope = negative_slope;
+  return record("leaky_relu", map(x.data(), [slope](float v) { return v > 0.0f ? v : v * slope; }), {x},
+                [slope](BackwardContext& ctx) {
+                  ctx.accumulate(0, broadcast_apply("leaky_relu", ctx.grad, ctx.input(0),
+                                                    [slope](float g, float v) { return v > 0.0f ? g : g * slope; }));
+                });
+}
+
+// tanh'(x) = 1 - tanh(x)^2: reuse the output.
+Tensor tanh(const Tensor& x) {
+  return record("tanh", map(x.data(), [](float v) { return std::tanh(v); }), {x}, [](BackwardContext& ctx) {
+    ctx.accumulate(0,
+                   broadcast_apply("tanh", ctx.grad, ctx.output, [](float g, float y) { return g * (1.0f - y * y); }));
+  });
+}
+
+// sigmoid'(x) = s (1 - s): reuse the output. The forward never overflows: for x < 0 it uses
+// e^x / (1 + e^x), whose exponential is at most 1.
+Tensor sigmoid(const Tensor& x) {
+  auto stable_sigmoid = [](float v) {
+    if (v >= 0.0f) return 1.0f / (1.0f + std::exp(-v));
+    const float e = std::exp(v);
+    return e / (1.0f + e);
+  };
+  return record("sigmoid", map(x.data(), stable_sigmoid), {x}, [](BackwardContext& ctx) {
+    ctx.accumulate(
+        0, broadcast_apply("sigmoid", ctx.grad, ctx.output, [](float g, float s) { return g * s * (1.0f - s); }));
+  });
+}
+
+// gelu(x) = x Phi(x), Phi the standard normal CDF = (1 + erf(x / sqrt 2)) / 2.
+// gelu'(x) = Phi(x) + x phi(x), phi the standard normal density.
+Tensor gelu(const Tensor& x) {
+  constexpr float inv_sqrt2 = 0.70710678118654752f;
+  constexpr float inv_sqrt_2pi = 0.39894228040143268f;
+  return record("gelu", map(x.data(), [](float v) { return 0.5f * v * (1.0f + std::erf(v * inv_sqrt2)); }), {x},
+                [](BackwardContext& ctx) {
+                  ctx.accumulate(0, broadcast_apply("gelu", ctx.grad, ctx.input(0), [](float g, float v) {
+                                   const float cdf = 0.5f * (1.0f + std::erf(v * inv_sqrt2));
+                                   const float pdf = inv_sqrt_2pi * std::exp(-0.5f * v * v);
+                                   return g * (cdf + v * pdf);
+                                 }));
+                });
 }
 
 }  // namespace xg

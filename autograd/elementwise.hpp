@@ -44,4 +44,18 @@ Array broadcast_apply(const char* op, const Array& a, const Array& b, F f) {
   return out;
 }
 
+// Sizes around an axis: a tensor viewed as [outer, length, inner], where `length` is the axis.
+// Element (o, l, i) sits at (o * length + l) * inner + i.
+struct AxisSplit {
+  std::size_t outer = 1, length = 1, inner = 1;
+};
+
+inline AxisSplit split_at(const Shape& shape, std::size_t axis) {
+  AxisSplit split;
+  for (std::size_t i = 0; i < axis; ++i) split.outer *= shape[i];
+  split.length = shape[axis];
+  for (std::size_t i = axis + 1; i < shape.size(); ++i) split.inner *= shape[i];
+  return split;
+}
+
 }  // namespace xg

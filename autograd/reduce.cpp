@@ -1,29 +1,15 @@
-// Reductions: sum and mean, over the whole tensor or along one axis. Their backward spreads the
+// Reductions: sum, mean and max, over the whole tensor or along one axis. Their backward spreads the
 // incoming gradient back over every element that was reduced (divided by the count for mean).
 
 #include <xgrad/autograd/elementwise.hpp>
 #include <xgrad/autograd/ops.hpp>
 #include <xgrad/core/error.hpp>
 
-#include <xtensor/xbroadcast.hpp>
-#include <xtensor/xreducer.hpp>
+#include <algorithm>
 
 namespace xg {
 
 namespace {
-
-// Sizes around an axis: the tensor is viewed as [outer, length, inner], reduced over `length`.
-struct AxisSplit {
-  std::size_t outer = 1, length = 1, inner = 1;
-};
-
-AxisSplit split_at(const Shape& shape, std::size_t axis) {
-  AxisSplit split;
-  for (std::size_t i = 0; i < axis; ++i) split.outer *= shape[i];
-  split.length = shape[axis];
-  for (std::size_t i = axis + 1; i < shape.size(); ++i) split.inner *= shape[i];
-  return split;
-}
 
 Shape reduced_shape(const Shape& shape, std::size_t axis, bool keepdim) {
   Shape out = shape;
@@ -115,6 +101,47 @@ Tensor mean(const Tensor& x, long axis, bool keepdim) {
   const double scale = 1.0 / static_cast<double>(count);
   return record("mean_axis", sum_along(x.data(), a, keepdim, scale), {x}, [a, scale](BackwardContext& ctx) {
     ctx.accumulate(0, spread_along(ctx.grad, shape_of(ctx.input(0)), a, scale));
+  });
+}
+
+// max over everything: the gradient goes to the first maximal element.
+Tensor max(const Tensor& x) {
+  if (x.numel() == 0) throw Error("max: cannot take the maximum of an empty tensor of shape " + to_string(x.shape()));
+  const float* px = x.data().data();
+  const std::size_t argmax = static_cast<std::size_t>(std::max_element(px, px + x.numel()) - px);
+  Array out = Array::from_shape({});
+  out() = px[argmax];
+  return record("max", std::move(out), {x}, [argmax](BackwardContext& ctx) {
+    Array grad = xt::zeros<float>(ctx.input(0).shape());
+    grad.data()[argmax] = ctx.grad();
+    ctx.accumulate(0, std::move(grad));
+  });
+}
+
+// max along an axis: each output's gradient goes to the first maximal element of its slice.
+Tensor max(const Tensor& x, long axis, bool keepdim) {
+  const std::size_t a = normalize_axis("max", axis, x.dim());
+  const Shape shape = x.shape();
+  const AxisSplit s = split_at(shape, a);
+  if (s.length == 0) throw Error("max: cannot take the maximum over axis " + std::to_string(axis) + " of size 0");
+  Array out = Array::from_shape(reduced_shape(shape, a, keepdim));
+  std::vector<std::size_t> argmax(s.outer * s.inner);  // flat input index of each output's maximum
+  const float* px = x.data().data();
+  for (std::size_t o = 0; o < s.outer; ++o) {
+    for (std::size_t i = 0; i < s.inner; ++i) {
+      std::size_t best = o * s.length * s.inner + i;
+      for (std::size_t l = 1; l < s.length; ++l) {
+        const std::size_t at = (o * s.length + l) * s.inner + i;
+        if (px[at] > px[best]) best = at;
+      }
+      argmax[o * s.inner + i] = best;
+      out.data()[o * s.inner + i] = px[best];
+    }
+  }
+  return record("max_axis", std::move(out), {x}, [argmax = std::move(argmax)](BackwardContext& ctx) {
+    Array grad = xt::zeros<float>(ctx.input(0).shape());
+    for (std::size_t j = 0; j < argmax.size(); ++j) grad.data()[argmax[j]] += ctx.grad.data()[j];
+    ctx.accumulate(0, std::move(grad));
   });
 }
 

@@ -1,0 +1,101 @@
+// softmax and log_softmax along an axis, numerically stable: the maximum of each slice is subtracted
+// before exponentiating, so exp never overflows (logits of 1e4 are fine) and log never sees 0.
+//   softmax:      y = e^(x - m) / s,            s = sum e^(x - m)
+//   log_softmax:  y = x - m - log s
+// Backward, with g = dL/dy along the slice:
+//   softmax:      dx = y * (g - sum(g * y))
+//   log_softmax:  dx = g - e^y * sum(g)
+
+#include <xgrad/autograd/elementwise.hpp>
+#include <xgrad/autograd/ops.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+namespace xg {
+
+namespace {
+
+// Calls f(offset, stride, length) for every slice along `axis`: the slice's elements sit at
+// offset, offset + stride, ..., offset + (length - 1) * stride.
+template <class F>
+void for_each_slice(const AxisSplit& s, F f) {
+  for (std::size_t o = 0; o < s.outer; ++o) {
+    for (std::size_t i = 0; i < s.inner; ++i) f(o * s.length * s.inner + i, s.inner, s.length);
+  }
+}
+
+// log(sum(exp(x - m))) + m over one slice, and m.
+void shifted_log_sum_exp(const float* x, std::size_t stride, std::size_t length, float& max_out, float& log_sum_out) {
+  float m = x[0];
+  for (std::size_t l = 1; l < length; ++l) m = std::max(m, x[l * stride]);
+  float sum = 0.0f;
+  for (std::size_t l = 0; l < length; ++l) sum += std::exp(x[l * stride] - m);
+  max_out = m;
+  log_sum_out = std::log(sum);
+}
+
+}  // namespace
+
+Tensor softmax(const Tensor& x, long axis) {
+  const std::size_t a = normalize_axis("softmax", axis, x.dim());
+  const AxisSplit s = split_at(x.shape(), a);
+  Array out = Array::from_shape(x.data().shape());
+  const float* px = x.data().data();
+  float* py = out.data();
+  if (s.length > 0) {
+    for_each_slice(s, [&](std::size_t offset, std::size_t stride, std::size_t length) {
+      float m, log_sum;
+      shifted_log_sum_exp(px + offset, stride, length, m, log_sum);
+      const float sum = std::exp(log_sum);
+      for (std::size_t l = 0; l < length; ++l) py[offset + l * stride] = std::exp(px[offset + l * stride] - m) / sum;
+    });
+  }
+  return record("softmax", std::move(out), {x}, [s](BackwardContext& ctx) {
+    Array grad = Array::from_shape(ctx.grad.shape());
+    const float* g = ctx.grad.data();
+    const float* y = ctx.output.data();
+    float* dx = grad.data();
+    for_each_slice(s, [&](std::size_t offset, std::size_t stride, std::size_t length) {
+      float dot = 0.0f;
+      for (std::size_t l = 0; l < length; ++l) dot += g[offset + l * stride] * y[offset + l * stride];
+      for (std::size_t l = 0; l < length; ++l) {
+        const std::size_t at = offset + l * stride;
+        dx[at] = y[at] * (g[at] - dot);
+      }
+    });
+    ctx.accumulate(0, std::move(grad));
+  });
+}
+
+Tensor log_softmax(const Tensor& x, long axis) {
+  const std::size_t a = normalize_axis("log_softmax", axis, x.dim());
+  const AxisSplit s = split_at(x.shape(), a);
+  Array out = Array::from_shape(x.data().shape());
+  const float* px = x.data().data();
+  float* py = out.data();
+  if (s.length > 0) {
+    for_each_slice(s, [&](std::size_t offset, std::size_t stride, std::size_t length) {
+      float m, log_sum;
+      shifted_log_sum_exp(px + offset, stride, length, m, log_sum);
+      for (std::size_t l = 0; l < length; ++l) py[offset + l * stride] = px[offset + l * stride] - m - log_sum;
+    });
+  }
+  return record("log_softmax", std::move(out), {x}, [s](BackwardContext& ctx) {
+    Array grad = Array::from_shape(ctx.grad.shape());
+    const float* g = ctx.grad.data();
+    const float* y = ctx.output.data();
+    float* dx = grad.data();
+    for_each_slice(s, [&](std::size_t offset, std::size_t stride, std::size_t length) {
+      float total = 0.0f;
+      for (std::size_t l = 0; l < length; ++l) total += g[offset + l * stride];
+      for (std::size_t l = 0; l < length; ++l) {
+        const std::size_t at = offset + l * stride;
+        dx[at] = g[at] - std::exp(y[at]) * total;
+      }
+    });
+    ctx.accumulate(0, std::move(grad));
+  });
+}
+
+}  // namespace xg
