@@ -11,13 +11,15 @@
 //   group's lr is set to the epoch-0 value (StepLR leaves it, LinearLR multiplies it by start_factor).
 // - step() uses the *chainable* rule (PyTorch's get_lr()): the new lr is computed from the group's
 //   current lr, so changes made to the lr from outside carry on. Every step sets EVERY group's lr.
+//   (WarmupCosineLR, which is ours, sets its closed form instead.)
 // - lr_at(step) is the closed form (PyTorch's _get_closed_form_lr()): the lr at an epoch from the base
 //   lr alone, for plotting a schedule without touching the optimizer. If only the scheduler changes the
 //   lr, it equals the stepped sequence up to rounding (measured: at most 1.6e-14 relative, in
 //   CosineAnnealingLR after a few periods; bit-identical or a few ulps for the others).
 //
 // Differences from PyTorch, all deliberate:
-// - no `last_epoch` constructor argument (resuming) and no deprecated step(epoch) in the public API;
+// - no `last_epoch` constructor argument and no state_dict (resuming a schedule is not supported yet),
+//   no `verbose`, and no deprecated step(epoch) in the public API;
 // - PyTorch stores `initial_lr` in the param group, so a second scheduler on the same optimizer takes
 //   the first one's base lrs. Our param groups have no such slot: each scheduler records the lrs it
 //   finds. SequentialLR restores PyTorch's behaviour for its sub-schedulers (see sequential_lr.hpp).
