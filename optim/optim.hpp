@@ -1,3 +1,12 @@
 #pragma once
 // Everything in xgrad's optim package; included by <xgrad/xgrad.hpp>.
+#include <xgrad/optim/cosine_annealing_lr.hpp>
+#include <xgrad/optim/exponential_lr.hpp>
+#include <xgrad/optim/linear_lr.hpp>
+#include <xgrad/optim/lr_scheduler.hpp>
+#include <xgrad/optim/multi_step_lr.hpp>
 #include <xgrad/optim/optimizer.hpp>
+#include <xgrad/optim/reduce_lr_on_plateau.hpp>
+#include <xgrad/optim/sequential_lr.hpp>
+#include <xgrad/optim/step_lr.hpp>
+#include <xgrad/optim/warmup_cosine_lr.hpp>

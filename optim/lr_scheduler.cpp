@@ -1,0 +1,96 @@
+#include <xgrad/optim/lr_scheduler.hpp>
+
+#include <xgrad/core/error.hpp>
+
+#include <atomic>
+#include <charconv>
+
+namespace xg::optim {
+
+namespace {
+std::atomic<std::uint64_t> schedulers_constructed{0};
+}  // namespace
+
+LRScheduler::LRScheduler(Optimizer& optimizer) : optimizer_(optimizer), construction_index_(schedulers_constructed++) {
+  for (const OptimizerParamGroup& group : optimizer_.param_groups()) base_lrs_.push_back(group.options().get_lr());
+  last_lr_ = base_lrs_;
+}
+
+void LRScheduler::step() {
+  check_param_groups();
+  ++last_epoch_;
+  std::vector<double> lrs(num_groups());
+  for (std::size_t g = 0; g < lrs.size(); ++g) lrs[g] = get_lr(g);
+  set_lrs(lrs);
+}
+
+void LRScheduler::step_to(std::int64_t epoch) {
+  check_param_groups();
+  last_epoch_ = epoch;
+  std::vector<double> lrs(num_groups());
+  for (std::size_t g = 0; g < lrs.size(); ++g) lrs[g] = has_closed_form() ? closed_form_lr(epoch, g) : get_lr(g);
+  set_lrs(lrs);
+}
+
+double LRScheduler::lr_at(std::int64_t step, std::size_t group) const {
+  const std::string where = std::string(name()) + "::lr_at: ";
+  if (!has_closed_form()) throw Error(where + "this scheduler has no closed form");
+  if (step < 0) throw Error(where + "step must be non-negative, got " + std::to_string(step));
+  if (group >= num_groups()) {
+    throw Error(where + "group " + std::to_string(group) + " is out of range for a scheduler of " +
+                std::to_string(num_groups()) + " param groups");
+  }
+  return closed_form_lr(step, group);
+}
+
+std::vector<double> LRScheduler::lrs_at(std::int64_t step) const {
+  std::vector<double> lrs(num_groups());
+  for (std::size_t g = 0; g < lrs.size(); ++g) lrs[g] = lr_at(step, g);
+  return lrs;
+}
+
+double LRScheduler::closed_form_lr(std::int64_t, std::size_t) const {
+  throw Error(std::string(name()) + "::lr_at: this scheduler has no closed form");
+}
+
+double LRScheduler::group_lr(std::size_t group) const { return optimizer_.param_groups()[group].options().get_lr(); }
+
+void LRScheduler::set_lrs(const std::vector<double>& lrs) {
+  for (std::size_t g = 0; g < lrs.size(); ++g) optimizer_.param_groups()[g].options().set_lr(lrs[g]);
+  last_lr_ = lrs;
+}
+
+void LRScheduler::check_param_groups() const {
+  const std::size_t groups = optimizer_.param_groups().size();
+  if (groups != num_groups()) {
+    throw Error(std::string(name()) + ": the optimizer has " + std::to_string(groups) +
+                " param groups but the scheduler was constructed for " + std::to_string(num_groups()) +
+                "; construct schedulers after adding every param group");
+  }
+}
+
+namespace detail {
+
+std::string format_double(double value) {
+  // Python's repr: the shortest digits that read back as the same double, written in fixed notation
+  // unless the decimal exponent is below -4 or at least 16 (then "1e-05", "1e+16").
+  char text[64];
+  std::to_chars_result result = std::to_chars(text, text + sizeof(text), value, std::chars_format::scientific);
+  const std::string scientific(text, result.ptr);
+  const std::size_t e = scientific.find('e');
+  if (e == std::string::npos) return scientific;  // inf, nan
+  const int exponent = std::stoi(scientific.substr(e + 1));
+  if (exponent < -4 || exponent >= 16) return scientific;
+  result = std::to_chars(text, text + sizeof(text), value, std::chars_format::fixed);
+  return std::string(text, result.ptr);
+}
+
+std::string format_list(const std::vector<std::int64_t>& values) {
+  std::string text = "[";
+  for (std::size_t i = 0; i < values.size(); ++i) text += (i ? ", " : "") + std::to_string(values[i]);
+  return text + "]";
+}
+
+}  // namespace detail
+
+}  // namespace xg::optim
