@@ -24,6 +24,12 @@ std::string error_message(Body&& body) {
   return "(no xg::Error thrown)";
 }
 
+// Passes when `part` occurs in `text` (for messages whose rest depends on zlib's internals).
+inline testing::AssertionResult contains(const std::string& text, const std::string& part) {
+  if (text.find(part) != std::string::npos) return testing::AssertionSuccess();
+  return testing::AssertionFailure() << "\"" << text << "\" does not contain \"" << part << "\"";
+}
+
 // A fresh, uniquely named folder under the system's temp directory for one test, deleted with
 // everything in it when the test ends.
 class TempDir {
