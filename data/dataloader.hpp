@@ -26,10 +26,12 @@ namespace xg::data {
 // order: the generators differ.
 std::vector<std::size_t> randperm(std::size_t n, Generator& generator);
 
-// Defaults as in PyTorch: batch_size 1, no shuffle, keep the last partial batch.
+// Defaults as in PyTorch: batch_size 1, no shuffle, keep the last partial batch. As in libtorch, a
+// bare batch size converts to options: DataLoader loader(dataset, 64).
 class DataLoaderOptions {
  public:
-  explicit DataLoaderOptions(std::size_t batch_size = 1) : batch_size_(batch_size) {}
+  DataLoaderOptions() = default;
+  DataLoaderOptions(std::size_t batch_size) : batch_size_(batch_size) {}  // NOLINT(google-explicit-constructor)
 
   DataLoaderOptions& batch_size(std::size_t batch_size) {
     batch_size_ = batch_size;
@@ -62,7 +64,7 @@ class DataLoaderOptions {
   Generator* generator() const { return generator_; }
 
  private:
-  std::size_t batch_size_;
+  std::size_t batch_size_ = 1;
   bool shuffle_ = false;
   bool drop_last_ = false;
   std::optional<std::uint64_t> seed_;
@@ -99,11 +101,11 @@ class DataLoader {
   };
 
   // Borrows the dataset: it must outlive the loader and its iterators.
-  explicit DataLoader(const Dataset& dataset, DataLoaderOptions options = DataLoaderOptions());
+  explicit DataLoader(const Dataset& dataset, DataLoaderOptions options = {});
   // Shares ownership of the dataset.
-  explicit DataLoader(std::shared_ptr<const Dataset> dataset, DataLoaderOptions options = DataLoaderOptions());
+  explicit DataLoader(std::shared_ptr<const Dataset> dataset, DataLoaderOptions options = {});
   // A temporary dataset would dangle: pass a named dataset or a std::shared_ptr.
-  DataLoader(Dataset&& dataset, DataLoaderOptions options = DataLoaderOptions()) = delete;
+  DataLoader(Dataset&& dataset, DataLoaderOptions options = {}) = delete;
 
   // Starts a new epoch (reshuffling when shuffle is on).
   Iterator begin();

@@ -49,7 +49,7 @@ class TensorDataset : public Dataset {
   TensorDataset();
   // Throws unless inputs has at least one dimension and inputs.shape(0) == labels.size().
   TensorDataset(Array inputs, Labels labels);
-  TensorDataset(const Tensor& inputs, Labels labels);
+  TensorDataset(const Tensor& inputs, Labels labels);  // copies the tensor's values
 
   std::size_t size() const override { return labels_.size(); }
   Example get(std::size_t index) const override;

@@ -121,6 +121,14 @@ TEST(DataLoader, WithoutShuffleVisitsExamplesInOrder) {
   EXPECT_EQ(run_epoch(loader, &sizes), iota_labels(10));
   EXPECT_EQ(sizes, (std::vector<std::size_t>{4, 4, 2}));
   EXPECT_EQ(loader.num_batches(), 3u);
+  EXPECT_EQ(run_epoch(loader), iota_labels(10));  // and the same again next epoch
+
+  DataLoader by_size(dataset, 4);  // a bare batch size converts to options, as in libtorch
+  EXPECT_EQ(by_size.num_batches(), 3u);
+  DataLoader defaults(dataset);  // PyTorch's defaults: batch_size 1, no shuffle, keep the last batch
+  EXPECT_EQ(defaults.num_batches(), 10u);
+  EXPECT_FALSE(defaults.options().shuffle());
+  EXPECT_FALSE(defaults.options().drop_last());
 }
 
 TEST(DataLoader, ShuffleVisitsEveryExampleExactlyOncePerEpoch) {
