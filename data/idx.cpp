@@ -154,9 +154,11 @@ IdxContents read_idx(ZFile& file, std::uint8_t expected_dims, const char* dims_m
   }
 
   // A plain file's size is known: check it before allocating anything.
+  bool size_checked = false;
   if (!file.compressed()) {
     std::error_code error;
     const std::uint64_t file_size = std::filesystem::file_size(path, error);
+    size_checked = !error;
     if (!error && file_size - contents.header_size != data_size) {
       const std::uint64_t found = file_size - contents.header_size;
       if (found < data_size) {
@@ -171,7 +173,8 @@ IdxContents read_idx(ZFile& file, std::uint8_t expected_dims, const char* dims_m
 
   // Read in chunks, so a gzip file whose header lies costs memory only for the data it really holds.
   constexpr std::size_t kChunk = std::size_t{1} << 22;
-  contents.bytes.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(data_size, 4 * kChunk)));
+  const std::uint64_t trusted = size_checked ? data_size : std::min<std::uint64_t>(data_size, 4 * kChunk);
+  contents.bytes.reserve(static_cast<std::size_t>(trusted));
   while (contents.bytes.size() < data_size) {
     const std::size_t have = contents.bytes.size();
     const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, data_size - have));
