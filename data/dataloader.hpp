@@ -1,0 +1,127 @@
+#pragma once
+// DataLoader: iterates over a dataset in batches, reshuffled every epoch.
+//
+//   xg::data::DataLoader loader(train, xg::data::DataLoaderOptions().batch_size(128).shuffle(true).seed(42));
+//   for (int epoch = 0; epoch < 10; ++epoch)
+//     for (xg::data::Batch& batch : loader) { ... batch.input [B, ...], batch.labels [B] ... }
+//
+// Every begin() starts a new epoch: with shuffle on it draws a fresh permutation from the loader's
+// generator, so epoch k's order depends only on the seed and k. Each example appears exactly once per
+// epoch; the last batch is smaller unless drop_last is set. Batches are built one at a time as the
+// iterator advances; each batch owns its arrays, so keeping one is safe.
+
+#include <xgrad/core/generator.hpp>
+#include <xgrad/data/dataset.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace xg::data {
+
+// 0..n-1 in a uniformly random order (Fisher-Yates with generator.randint). Not torch.randperm's
+// order: the generators differ.
+std::vector<std::size_t> randperm(std::size_t n, Generator& generator);
+
+// Defaults as in PyTorch: batch_size 1, no shuffle, keep the last partial batch. As in libtorch, a
+// bare batch size converts to options: DataLoader loader(dataset, 64).
+class DataLoaderOptions {
+ public:
+  DataLoaderOptions() = default;
+  DataLoaderOptions(std::size_t batch_size) : batch_size_(batch_size) {}  // NOLINT(google-explicit-constructor)
+
+  DataLoaderOptions& batch_size(std::size_t batch_size) {
+    batch_size_ = batch_size;
+    return *this;
+  }
+  DataLoaderOptions& shuffle(bool shuffle) {
+    shuffle_ = shuffle;
+    return *this;
+  }
+  DataLoaderOptions& drop_last(bool drop_last) {
+    drop_last_ = drop_last;
+    return *this;
+  }
+  // Shuffle with the loader's own Generator seeded with this.
+  DataLoaderOptions& seed(std::uint64_t seed) {
+    seed_ = seed;
+    return *this;
+  }
+  // Shuffle with this generator (it must outlive the loader). Takes precedence over seed().
+  // With neither, the loader shuffles with xg::default_generator(), so xg::manual_seed() decides.
+  DataLoaderOptions& generator(Generator& generator) {
+    generator_ = &generator;
+    return *this;
+  }
+
+  std::size_t batch_size() const { return batch_size_; }
+  bool shuffle() const { return shuffle_; }
+  bool drop_last() const { return drop_last_; }
+  std::optional<std::uint64_t> seed() const { return seed_; }
+  Generator* generator() const { return generator_; }
+
+ private:
+  std::size_t batch_size_ = 1;
+  bool shuffle_ = false;
+  bool drop_last_ = false;
+  std::optional<std::uint64_t> seed_;
+  Generator* generator_ = nullptr;
+};
+
+class DataLoader {
+  struct Epoch;  // one epoch's order, shared by its iterators
+
+ public:
+  class Iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = Batch;
+    using difference_type = std::ptrdiff_t;
+    using pointer = Batch*;
+    using reference = Batch&;
+
+    Batch& operator*() { return batch_; }
+    Batch* operator->() { return &batch_; }
+    Iterator& operator++();
+    // Iterators compare by position (the batch number within the epoch).
+    bool operator==(const Iterator& other) const { return position_ == other.position_; }
+    bool operator!=(const Iterator& other) const { return position_ != other.position_; }
+
+   private:
+    friend class DataLoader;
+    Iterator(std::shared_ptr<const Epoch> epoch, std::size_t position);
+    void load();
+
+    std::shared_ptr<const Epoch> epoch_;
+    std::size_t position_;
+    Batch batch_;
+  };
+
+  // Borrows the dataset: it must outlive the loader and its iterators.
+  explicit DataLoader(const Dataset& dataset, DataLoaderOptions options = {});
+  // Shares ownership of the dataset.
+  explicit DataLoader(std::shared_ptr<const Dataset> dataset, DataLoaderOptions options = {});
+  // A temporary dataset would dangle: pass a named dataset or a std::shared_ptr.
+  DataLoader(Dataset&& dataset, DataLoaderOptions options = {}) = delete;
+
+  // Starts a new epoch (reshuffling when shuffle is on).
+  Iterator begin();
+  Iterator end() const;
+
+  // Batches per epoch, like len(loader) in PyTorch: ceil(N / B), or floor(N / B) with drop_last.
+  std::size_t num_batches() const;
+  const Dataset& dataset() const { return *dataset_; }
+  const DataLoaderOptions& options() const { return options_; }
+
+ private:
+  Generator& generator();
+
+  std::shared_ptr<const Dataset> dataset_;
+  DataLoaderOptions options_;
+  std::optional<Generator> own_generator_;  // set when options.seed() is
+};
+
+}  // namespace xg::data

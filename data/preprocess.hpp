@@ -1,0 +1,58 @@
+#pragma once
+// Preprocessing: scaling pixels to [0, 1], standardizing features with training statistics, and a
+// seeded train/validation split.
+//
+//   auto [train, val] = xg::data::train_val_split(full_train, 0.1, generator);
+//   xg::data::Standardizer standardizer;
+//   standardizer.fit(train);          // statistics of the training part only...
+//   standardizer.transform_(train);
+//   standardizer.transform_(val);     // ...applied unchanged to validation and test data
+//   standardizer.transform_(test);
+
+#include <xgrad/core/generator.hpp>
+#include <xgrad/data/dataset.hpp>
+
+#include <utility>
+
+namespace xg::data {
+
+// Divides every value by max_value in place, mapping 0..max_value to [0, 1] (torchvision's ToTensor
+// does x / 255 for 8-bit images). max_value must be > 0.
+void scale_to_unit_(Array& values, float max_value = 255.0f);
+void scale_to_unit_(TensorDataset& dataset, float max_value = 255.0f);
+
+// Per-feature standardization (scikit-learn's StandardScaler): x -> (x - mean) / std, with the mean
+// and the population standard deviation (ddof = 0) of each feature over the examples it was fitted on.
+// A feature with std 0 (constant, like MNIST's border pixels) is divided by 1 instead, so it becomes 0
+// rather than NaN. Inputs are [N, ...]; a feature is one position in an example ([784] or [28, 28]).
+class Standardizer {
+ public:
+  // Computes the statistics (in double) of inputs [N, ...], N >= 1. Fit on the training split only.
+  Standardizer& fit(const Array& inputs);
+  Standardizer& fit(const TensorDataset& dataset);
+
+  bool fitted() const { return fitted_; }
+  // Applies the fitted statistics; the inputs' example shape must match the one fitted on.
+  Array transform(const Array& inputs) const;
+  void transform_(Array& inputs) const;
+  void transform_(TensorDataset& dataset) const;
+
+  // Shape: one example's ([features] for inputs [N, features]). stddev() holds 1 where the data's was 0.
+  const Array& mean() const;
+  const Array& stddev() const;
+
+ private:
+  void check_fitted(const char* op) const;
+  void check_shape(const char* op, const Array& inputs) const;
+
+  bool fitted_ = false;
+  Array mean_;
+  Array stddev_;
+};
+
+// Shuffles the examples with `generator` and splits them: the second dataset gets
+// round(val_fraction * N) of them, the first the rest. val_fraction must be in [0, 1].
+std::pair<TensorDataset, TensorDataset> train_val_split(const TensorDataset& dataset, double val_fraction,
+                                                        Generator& generator = default_generator());
+
+}  // namespace xg::data
