@@ -67,7 +67,7 @@ struct Record {
 
 class Reader {
  public:
-  Reader(const std::string& bytes, const std::string& path) : bytes_(bytes), path_(path) {}
+  Reader(const std::string& bytes, const std::string& where) : bytes_(bytes), where_(where) {}
 
   std::size_t offset() const { return offset_; }
   bool at_end() const { return offset_ == bytes_.size(); }
@@ -76,7 +76,7 @@ class Reader {
   // Throws "truncated" unless `size` more bytes exist; `what` says what was being read.
   void need(std::size_t size, const std::string& what) const {
     if (size > bytes_.size() - offset_) {
-      throw Error("load: '" + path_ + "' is truncated: " + what + " needs " + std::to_string(size) +
+      throw Error("load: " + where_ + " is truncated: " + what + " needs " + std::to_string(size) +
                   " bytes at offset " + std::to_string(offset_) + ", but the file ends at " +
                   std::to_string(bytes_.size()));
     }
@@ -99,20 +99,20 @@ class Reader {
 
  private:
   const std::string& bytes_;
-  const std::string& path_;
+  const std::string& where_;  // "'path'" or "the stream", for messages
   std::size_t offset_ = 0;
 };
 
-Record read_record(Reader& in, std::size_t index, const std::string& path) {
+Record read_record(Reader& in, std::size_t index, const std::string& where) {
   const std::size_t start = in.offset();
-  const std::string where = "record " + std::to_string(index);
+  const std::string which = "record " + std::to_string(index);
   Record record;
-  const auto name_size = static_cast<std::size_t>(in.uint(4, where + " (name size)"));
-  record.name = in.text(name_size, where + " (name)");
-  const std::string label = where + " ('" + record.name + "')";
+  const auto name_size = static_cast<std::size_t>(in.uint(4, which + " (name size)"));
+  record.name = in.text(name_size, which + " (name)");
+  const std::string label = which + " ('" + record.name + "')";
   const auto dim = static_cast<std::uint32_t>(in.uint(4, label + " (dimensions)"));
   if (dim > kMaxDim) {
-    throw Error("load: '" + path + "' is corrupted: " + label + " claims " + std::to_string(dim) + " dimensions");
+    throw Error("load: " + where + " is corrupted: " + label + " claims " + std::to_string(dim) + " dimensions");
   }
   std::size_t count = 1;
   for (std::uint32_t d = 0; d < dim; ++d) {
@@ -132,35 +132,35 @@ Record read_record(Reader& in, std::size_t index, const std::string& path) {
   const auto stored = static_cast<std::uint32_t>(in.uint(4, label + " (checksum)"));
   if (stored != computed) {
     std::ostringstream message;
-    message << "load: '" << path << "' is corrupted: the checksum of " << label << " does not match (stored 0x"
+    message << "load: " << where << " is corrupted: the checksum of " << label << " does not match (stored 0x"
             << std::hex << stored << ", computed 0x" << computed << ")";
     throw Error(message.str());
   }
   return record;
 }
 
-std::map<std::string, Record> decode(const std::string& bytes, const std::string& path) {
-  Reader in(bytes, path);
+std::map<std::string, Record> decode(const std::string& bytes, const std::string& where) {
+  Reader in(bytes, where);
   const std::string magic = in.text(sizeof kMagic, "the magic number");
   if (magic != std::string(kMagic, sizeof kMagic)) {
-    throw Error("load: '" + path + "' is not an xgrad parameter file (its first bytes are not \"XGRADPRM\")");
+    throw Error("load: " + where + " is not an xgrad parameter file (its first bytes are not \"XGRADPRM\")");
   }
   const auto version = static_cast<std::uint32_t>(in.uint(4, "the version"));
   if (version != kVersion) {
-    throw Error("load: '" + path + "' has format version " + std::to_string(version) +
+    throw Error("load: " + where + " has format version " + std::to_string(version) +
                 ", but this xgrad reads version " + std::to_string(kVersion));
   }
   const std::uint64_t count = in.uint(8, "the tensor count");
   std::map<std::string, Record> records;
   for (std::uint64_t i = 0; i < count; ++i) {
-    Record record = read_record(in, static_cast<std::size_t>(i), path);
+    Record record = read_record(in, static_cast<std::size_t>(i), where);
     const std::string name = record.name;
     if (!records.emplace(name, std::move(record)).second) {
-      throw Error("load: '" + path + "' is corrupted: it holds '" + name + "' twice");
+      throw Error("load: " + where + " is corrupted: it holds '" + name + "' twice");
     }
   }
   if (!in.at_end()) {
-    throw Error("load: '" + path + "' is corrupted: " + std::to_string(bytes.size() - in.offset()) +
+    throw Error("load: " + where + " is corrupted: " + std::to_string(bytes.size() - in.offset()) +
                 " unexpected bytes follow the last of its " + std::to_string(count) + " tensors");
   }
   return records;
@@ -173,7 +173,7 @@ std::string join(const std::vector<std::string>& items) {
 }
 
 // Throws unless the file's tensors are exactly the module's parameters, with the same shapes.
-void check_fits(const nn::Module& module, const std::map<std::string, Record>& records, const std::string& path) {
+void check_fits(const nn::Module& module, const std::map<std::string, Record>& records, const std::string& where) {
   std::vector<std::string> missing, unexpected, reshaped;
   std::set<std::string> in_module;
   for (const auto& [name, tensor] : module.named_parameters()) {
@@ -190,7 +190,7 @@ void check_fits(const nn::Module& module, const std::map<std::string, Record>& r
     if (!in_module.count(entry.first)) unexpected.push_back(entry.first);
   }
   if (missing.empty() && unexpected.empty() && reshaped.empty()) return;
-  std::string message = "load: '" + path + "' does not match the module " + module.name() + ":";
+  std::string message = "load: " + where + " does not match the module " + module.name() + ":";
   if (!missing.empty()) message += " missing from the file: " + join(missing) + ";";
   if (!unexpected.empty()) message += " not in the module: " + join(unexpected) + ";";
   if (!reshaped.empty()) message += " different shapes: " + join(reshaped) + ";";
@@ -198,12 +198,14 @@ void check_fits(const nn::Module& module, const std::map<std::string, Record>& r
   throw Error(message + "; the module was not changed");
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw Error("load: cannot open '" + path + "' for reading: " + std::strerror(errno));
-  std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  if (file.bad()) throw Error("load: error while reading '" + path + "': " + std::strerror(errno));
-  return bytes;
+// Everything that can fail happens before the first parameter is written.
+void load_bytes(nn::Module& module, const std::string& bytes, const std::string& where) {
+  const std::map<std::string, Record> records = decode(bytes, where);
+  check_fits(module, records, where);
+  for (auto& [name, tensor] : module.named_parameters()) {
+    const Array& values = records.at(name).values;
+    std::copy(values.data(), values.data() + values.size(), tensor.data().data());
+  }
 }
 
 }  // namespace
@@ -230,13 +232,23 @@ void save(const nn::Module& module, const std::string& path) {
 }
 
 void load(nn::Module& module, const std::string& path) {
-  // Everything that can fail happens before the first parameter is written.
-  const std::map<std::string, Record> records = decode(read_file(path), path);
-  check_fits(module, records, path);
-  for (auto& [name, tensor] : module.named_parameters()) {
-    const Array& values = records.at(name).values;
-    std::copy(values.data(), values.data() + values.size(), tensor.data().data());
-  }
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw Error("load: cannot open '" + path + "' for reading: " + std::strerror(errno));
+  std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  if (file.bad()) throw Error("load: error while reading '" + path + "': " + std::strerror(errno));
+  load_bytes(module, bytes, "'" + path + "'");
+}
+
+void save(const nn::Module& module, std::ostream& out) {
+  const std::string bytes = encode(module);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!out) throw Error("save: writing to the stream failed");
+}
+
+void load(nn::Module& module, std::istream& in) {
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) throw Error("load: reading from the stream failed");
+  load_bytes(module, bytes, "the stream");
 }
 
 }  // namespace xg

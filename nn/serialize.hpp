@@ -29,20 +29,25 @@
 
 #include <xgrad/nn/module.hpp>
 
+#include <iosfwd>
 #include <string>
+#include <utility>
 
 namespace xg {
 
 void save(const nn::Module& module, const std::string& path);
 void load(nn::Module& module, const std::string& path);
+// The same bytes to or from a stream (opened in binary mode); load reads the stream to its end.
+void save(const nn::Module& module, std::ostream& out);
+void load(nn::Module& module, std::istream& in);
 
-template <class Impl>
-void save(const nn::ModuleHolder<Impl>& module, const std::string& path) {
-  save(*module, path);
+template <class Impl, class Target>
+void save(const nn::ModuleHolder<Impl>& module, Target&& path_or_stream) {
+  save(*module, std::forward<Target>(path_or_stream));
 }
-template <class Impl>
-void load(const nn::ModuleHolder<Impl>& module, const std::string& path) {
-  load(*module, path);
+template <class Impl, class Source>
+void load(const nn::ModuleHolder<Impl>& module, Source&& path_or_stream) {
+  load(*module, std::forward<Source>(path_or_stream));
 }
 
 }  // namespace xg
