@@ -1,0 +1,122 @@
+// The two fused layer ops, linear and dropout, each forward beside its backward.
+
+#include <xgrad/nn/functional.hpp>
+
+#include <xgrad/autograd/node.hpp>
+#include <xgrad/core/blas.hpp>
+#include <xgrad/core/error.hpp>
+
+#include <algorithm>
+#include <climits>
+
+namespace xg::nn::functional {
+
+namespace {
+
+// C = op(A) op(B) + beta C for row-major matrices stored densely, op(A) m x k, op(B) k x n. An empty
+// inner dimension gives a zero product without calling BLAS, which rejects leading dimensions of 0.
+void gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std::size_t k, const float* a,
+          const float* b, float beta, float* c) {
+  if (m == 0 || n == 0) return;
+  if (k == 0) {
+    if (beta == 0.0f) std::fill(c, c + m * n, 0.0f);
+    return;
+  }
+  if (m > INT_MAX || n > INT_MAX || k > INT_MAX) {
+    throw Error("linear: matrix dimensions " + std::to_string(m) + ", " + std::to_string(n) + ", " + std::to_string(k) +
+                " exceed what BLAS can index");
+  }
+  const int lda = static_cast<int>(transpose_a ? m : k);
+  const int ldb = static_cast<int>(transpose_b ? k : n);
+  blas::sgemm(transpose_a, transpose_b, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), 1.0f, a, lda, b,
+              ldb, beta, c, static_cast<int>(n));
+}
+
+}  // namespace
+
+// y = x W^T + b, with x viewed as [rows, in] (all leading dimensions are rows).
+//   dL/dx = G W        [rows, out] x [out, in]
+//   dL/dW = G^T x      [out, rows] x [rows, in]
+//   dL/db = column sums of G
+Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias) {
+  if (weight.dim() != 2) {
+    throw Error("linear: expected a 2-D weight [out_features, in_features], got shape " + to_string(weight.shape()));
+  }
+  const std::size_t out_features = weight.shape()[0];
+  const std::size_t in_features = weight.shape()[1];
+  Shape shape = input.shape();
+  if (shape.empty()) throw Error("linear: expected an input with at least 1 dimension, got a scalar");
+  if (shape.back() != in_features) {
+    throw Error("linear: input of shape " + to_string(shape) + " does not match weight of shape " +
+                to_string(weight.shape()) + ": expected the last dimension to be " + std::to_string(in_features) +
+                ", got " + std::to_string(shape.back()));
+  }
+  const bool has_bias = bias.defined();
+  if (has_bias && bias.shape() != Shape{out_features}) {
+    throw Error("linear: expected a bias of shape [" + std::to_string(out_features) + "], got " +
+                to_string(bias.shape()));
+  }
+  const std::size_t rows = numel_of(Shape(shape.begin(), shape.end() - 1));
+
+  shape.back() = out_features;
+  Array output = Array::from_shape(shape);
+  float* y = output.data();
+  if (has_bias) {  // start from the bias in every row and let sgemm add x W^T (beta = 1)
+    const float* b = bias.data().data();
+    for (std::size_t r = 0; r < rows; ++r) std::copy(b, b + out_features, y + r * out_features);
+  }
+  gemm(false, true, rows, out_features, in_features, input.data().data(), weight.data().data(), has_bias ? 1.0f : 0.0f,
+       y);
+
+  std::vector<Tensor> inputs{input, weight};
+  if (has_bias) inputs.push_back(bias);
+  return record(
+      "linear", std::move(output), std::move(inputs),
+      [rows, in_features, out_features, has_bias](BackwardContext& ctx) {
+        const float* g = ctx.grad.data();
+        if (ctx.needs_grad(0)) {
+          Array grad_input = Array::from_shape(ctx.input(0).shape());
+          gemm(false, false, rows, in_features, out_features, g, ctx.input(1).data(), 0.0f, grad_input.data());
+          ctx.accumulate(0, std::move(grad_input));
+        }
+        if (ctx.needs_grad(1)) {
+          Array grad_weight = Array::from_shape({out_features, in_features});
+          gemm(true, false, out_features, in_features, rows, g, ctx.input(0).data(), 0.0f, grad_weight.data());
+          ctx.accumulate(1, std::move(grad_weight));
+        }
+        if (has_bias && ctx.needs_grad(2)) {
+          Array grad_bias = xt::zeros<float>({out_features});
+          float* db = grad_bias.data();
+          for (std::size_t r = 0; r < rows; ++r) {
+            const float* row = g + r * out_features;
+            for (std::size_t j = 0; j < out_features; ++j) db[j] += row[j];
+          }
+          ctx.accumulate(2, std::move(grad_bias));
+        }
+      });
+}
+
+// y = x * mask, where mask is 1 / (1 - p) with probability 1 - p and 0 otherwise; dL/dx = G * mask.
+Tensor dropout(const Tensor& input, double p, bool training, Generator& generator) {
+  if (!(p >= 0.0 && p <= 1.0)) throw Error("dropout: expected a probability p in [0, 1], got " + std::to_string(p));
+  if (!training || p == 0.0) return input;
+  // p = 1 drops everything; the scale would be 1/0.
+  const float scale = p == 1.0 ? 0.0f : 1.0f / static_cast<float>(1.0 - p);
+  Array mask = Array::from_shape(input.data().shape());
+  for (float& m : mask) m = generator.bernoulli(1.0 - p) ? scale : 0.0f;
+  Array output = Array::from_shape(input.data().shape());
+  const float* x = input.data().data();
+  const float* pm = mask.data();
+  float* y = output.data();
+  for (std::size_t i = 0, n = output.size(); i < n; ++i) y[i] = x[i] * pm[i];
+  return record("dropout", std::move(output), {input}, [mask = std::move(mask)](BackwardContext& ctx) {
+    Array grad = Array::from_shape(ctx.grad.shape());
+    const float* g = ctx.grad.data();
+    const float* pm = mask.data();
+    float* dx = grad.data();
+    for (std::size_t i = 0, n = grad.size(); i < n; ++i) dx[i] = g[i] * pm[i];
+    ctx.accumulate(0, std::move(grad));
+  });
+}
+
+}  // namespace xg::nn::functional

@@ -1,0 +1,82 @@
+#pragma once
+// Loss modules (libtorch's torch::nn::CrossEntropyLoss and friends). Each holds its options and calls
+// its fused op in functional.hpp:
+//
+//   xg::nn::CrossEntropyLoss loss_fn;                                  // mean over the batch
+//   xg::nn::CrossEntropyLoss smooth(xg::nn::CrossEntropyLossOptions().label_smoothing(0.1));
+//   xg::nn::MSELoss sum_of_squares(xg::nn::Reduction::Sum);
+//   xg::Tensor loss = loss_fn(logits, labels);                         // logits [N, C], labels [N]
+//
+// Class labels are xg::nn::Labels (std::vector<std::int64_t>), or a float tensor of whole class
+// indices. Wrong counts and out-of-range labels throw xg::Error naming the label and its position.
+
+#include <xgrad/nn/functional.hpp>
+#include <xgrad/nn/module.hpp>
+
+namespace xg::nn {
+
+class CrossEntropyLossImpl : public Module {
+ public:
+  explicit CrossEntropyLossImpl(CrossEntropyLossOptions options = {}) : options(options) {}
+  Tensor forward(const Tensor& logits, const Labels& labels);
+  Tensor forward(const Tensor& logits, const Tensor& labels);
+  void pretty_print(std::ostream& out) const override;
+  CrossEntropyLossOptions options;
+};
+
+class NLLLossImpl : public Module {
+ public:
+  explicit NLLLossImpl(NLLLossOptions options = {}) : options(options) {}
+  Tensor forward(const Tensor& log_probs, const Labels& labels);
+  Tensor forward(const Tensor& log_probs, const Tensor& labels);
+  void pretty_print(std::ostream& out) const override;
+  NLLLossOptions options;
+};
+
+class MSELossImpl : public Module {
+ public:
+  explicit MSELossImpl(MSELossOptions options = {}) : options(options) {}
+  Tensor forward(const Tensor& input, const Tensor& target);
+  void pretty_print(std::ostream& out) const override;
+  MSELossOptions options;
+};
+
+class L1LossImpl : public Module {
+ public:
+  explicit L1LossImpl(L1LossOptions options = {}) : options(options) {}
+  Tensor forward(const Tensor& input, const Tensor& target);
+  void pretty_print(std::ostream& out) const override;
+  L1LossOptions options;
+};
+
+// Binary classification on logits; targets are probabilities in [0, 1] of the input's shape.
+class BCEWithLogitsLossImpl : public Module {
+ public:
+  explicit BCEWithLogitsLossImpl(BCEWithLogitsLossOptions options = {}) : options(options) {}
+  Tensor forward(const Tensor& input, const Tensor& target);
+  void pretty_print(std::ostream& out) const override;
+  BCEWithLogitsLossOptions options;
+};
+
+class CrossEntropyLoss : public ModuleHolder<CrossEntropyLossImpl> {
+ public:
+  using ModuleHolder::ModuleHolder;
+};
+class NLLLoss : public ModuleHolder<NLLLossImpl> {
+ public:
+  using ModuleHolder::ModuleHolder;
+};
+class MSELoss : public ModuleHolder<MSELossImpl> {
+ public:
+  using ModuleHolder::ModuleHolder;
+};
+class L1Loss : public ModuleHolder<L1LossImpl> {
+ public:
+  using ModuleHolder::ModuleHolder;
+};
+class BCEWithLogitsLoss : public ModuleHolder<BCEWithLogitsLossImpl> {
+ public:
+  using ModuleHolder::ModuleHolder;
+};
+
+}  // namespace xg::nn

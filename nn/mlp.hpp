@@ -1,0 +1,44 @@
+#pragma once
+// MLP: a Sequential of Linear layers with an activation (and optionally Dropout) between them.
+//
+//   xg::nn::MLP net({784, 256, 128, 10}, xg::nn::Activation::ReLU, /*dropout=*/0.1);
+//   // Linear(784, 256), ReLU, Dropout(0.1), Linear(256, 128), ReLU, Dropout(0.1), Linear(128, 10)
+//
+// No activation or dropout follows the last Linear: it produces logits for a loss such as
+// CrossEntropyLoss. With dropout 0 no Dropout layers are added. Parameters are named like a
+// Sequential's: "0.weight", "0.bias", "2.weight", ... (the activations hold none).
+
+#include <xgrad/core/generator.hpp>
+#include <xgrad/nn/sequential.hpp>
+
+#include <string>
+
+namespace xg::nn {
+
+enum class Activation { ReLU, LeakyReLU, Tanh, Sigmoid, GELU };
+
+// "relu", "leaky_relu", "tanh", "sigmoid", "gelu" (what a command line gives); throws xg::Error
+// listing the valid names otherwise.
+Activation activation_from_string(const std::string& name);
+// A new layer of that activation (LeakyReLU with its default slope 0.01).
+std::shared_ptr<Module> make_activation(Activation activation);
+
+class MLPImpl : public SequentialImpl {
+ public:
+  // sizes: input, hidden..., output (at least two). The initial weights are drawn from `generator`
+  // layer by layer; dropout masks come from the default generator (so `generator` may be a local).
+  explicit MLPImpl(const std::vector<std::size_t>& sizes, Activation activation = Activation::ReLU,
+                   double dropout = 0.0, Generator& generator = default_generator());
+};
+
+class MLP : public ModuleHolder<MLPImpl> {
+ public:
+  using ModuleHolder::ModuleHolder;
+  // Spelled out so that a braced list of sizes works: MLP({784, 256, 10}).
+  explicit MLP(const std::vector<std::size_t>& sizes, Activation activation = Activation::ReLU, double dropout = 0.0,
+               Generator& generator = default_generator())
+      : ModuleHolder(std::make_shared<MLPImpl>(sizes, activation, dropout, generator)) {}
+  const std::shared_ptr<Module>& operator[](std::size_t index) const { return (*this)->ptr(index); }
+};
+
+}  // namespace xg::nn

@@ -1,0 +1,204 @@
+#include <xgrad/nn/module.hpp>
+
+#include <algorithm>
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+#include <typeinfo>
+#include <unordered_set>
+
+#if defined(__GNUG__)
+#include <cxxabi.h>
+
+#include <cstdlib>
+#endif
+
+namespace xg::nn {
+
+Tensor Module::forward(const Tensor& /*input*/) {
+  throw Error("forward: " + name() + " does not define forward(const Tensor&)");
+}
+
+void Module::check_new_name(const char* what, const std::string& name) const {
+  const std::string where = std::string(what) + ": ";
+  if (name.empty()) throw Error(where + "the name must not be empty");
+  if (name.find('.') != std::string::npos) {
+    throw Error(where + "the name '" + name + "' must not contain '.' (dots separate the levels of nested names)");
+  }
+  auto same_name = [&name](const auto& entry) { return entry.first == name; };
+  if (std::any_of(parameters_.begin(), parameters_.end(), same_name) ||
+      std::any_of(children_.begin(), children_.end(), same_name)) {
+    throw Error(where + "'" + name + "' is already registered in " + this->name());
+  }
+}
+
+Tensor& Module::register_parameter(const std::string& name, Tensor tensor, bool requires_grad) {
+  check_new_name("register_parameter", name);
+  if (!tensor.defined()) throw Error("register_parameter: the tensor for '" + name + "' is undefined");
+  if (!tensor.is_leaf()) {
+    throw Error("register_parameter: '" + name +
+                "' must be a leaf tensor, not the result of an op (detach() it first)");
+  }
+  tensor.requires_grad_(requires_grad);
+  parameters_.emplace_back(name, std::move(tensor));
+  return parameters_.back().second;
+}
+
+std::shared_ptr<Module> Module::register_module(const std::string& name, std::shared_ptr<Module> module) {
+  check_new_name("register_module", name);
+  if (!module) throw Error("register_module: the module for '" + name + "' is empty (nullptr)");
+  if (module.get() == this) throw Error("register_module: cannot register " + this->name() + " inside itself");
+  children_.emplace_back(name, module);
+  return module;
+}
+
+std::vector<std::pair<std::string, const Module*>> Module::named_modules() const {
+  // Depth first, each module once even when it is registered in several places (PyTorch's memo).
+  std::vector<std::pair<std::string, const Module*>> result;
+  std::unordered_set<const Module*> seen;
+  std::vector<std::pair<std::string, const Module*>> stack{{"", this}};
+  while (!stack.empty()) {
+    auto [prefix, module] = stack.back();
+    stack.pop_back();
+    if (!seen.insert(module).second) continue;
+    result.emplace_back(prefix, module);
+    // Pushed in reverse so that the first child is visited first.
+    for (auto child = module->children_.rbegin(); child != module->children_.rend(); ++child) {
+      stack.emplace_back(prefix.empty() ? child->first : prefix + "." + child->first, child->second.get());
+    }
+  }
+  return result;
+}
+
+std::vector<std::pair<std::string, Tensor>> Module::named_parameters(bool recurse) const {
+  std::vector<std::pair<std::string, Tensor>> result;
+  std::unordered_set<const TensorImpl*> seen;
+  auto add_own = [&](const std::string& prefix, const Module& module) {
+    for (const auto& [name, tensor] : module.parameters_) {
+      if (seen.insert(tensor.id()).second) result.emplace_back(prefix.empty() ? name : prefix + "." + name, tensor);
+    }
+  };
+  if (!recurse) {
+    add_own("", *this);
+    return result;
+  }
+  for (const auto& [prefix, module] : named_modules()) add_own(prefix, *module);
+  return result;
+}
+
+std::vector<Tensor> Module::parameters(bool recurse) const {
+  std::vector<Tensor> result;
+  for (auto& entry : named_parameters(recurse)) result.push_back(std::move(entry.second));
+  return result;
+}
+
+std::vector<std::shared_ptr<Module>> Module::children() const {
+  std::vector<std::shared_ptr<Module>> result;
+  for (const auto& entry : children_) result.push_back(entry.second);
+  return result;
+}
+
+void Module::train(bool on) {
+  training_ = on;
+  for (auto& entry : children_) entry.second->train(on);
+}
+
+void Module::zero_grad(bool set_to_none) {
+  for (Tensor& parameter : parameters()) {
+    if (parameter.has_grad()) parameter.zero_grad(set_to_none);
+  }
+}
+
+std::string Module::name() const {
+  std::string full = typeid(*this).name();
+#if defined(__GNUG__)
+  int status = 0;
+  char* demangled = abi::__cxa_demangle(full.c_str(), nullptr, nullptr, &status);
+  if (status == 0 && demangled) full = demangled;
+  std::free(demangled);
+#endif
+  const std::size_t colon = full.rfind("::");
+  std::string short_name = colon == std::string::npos ? full : full.substr(colon + 2);
+  const std::string suffix = "Impl";
+  if (short_name.size() > suffix.size() &&
+      short_name.compare(short_name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    short_name.resize(short_name.size() - suffix.size());
+  }
+  return short_name;
+}
+
+void Module::pretty_print(std::ostream& out) const { out << name() << "()"; }
+
+namespace {
+
+void print_tree(std::ostream& out, const Module& module, const std::string& indent) {
+  if (module.named_children().empty()) {
+    module.pretty_print(out);
+    return;
+  }
+  out << module.name() << "(\n";
+  for (const auto& [name, child] : module.named_children()) {
+    out << indent << "  (" << name << "): ";
+    print_tree(out, *child, indent + "  ");
+    out << "\n";
+  }
+  out << indent << ")";
+}
+
+}  // namespace
+
+std::ostream& operator<<(std::ostream& out, const Module& module) {
+  print_tree(out, module, "");
+  return out;
+}
+
+std::string format_count(std::size_t count) {
+  std::string digits = std::to_string(count);
+  for (long at = static_cast<long>(digits.size()) - 3; at > 0; at -= 3)
+    digits.insert(static_cast<std::size_t>(at), ",");
+  return digits;
+}
+
+std::string Module::summary() const {
+  struct Row {
+    std::string layer, module, parameters, count;
+  };
+  std::vector<Row> rows{{"Layer", "Module", "Parameters", "Count"}};
+  std::size_t total = 0, trainable = 0;
+  for (const auto& [prefix, module] : named_modules()) {
+    const auto own = module->named_parameters(false);
+    // Containers print through their layers; a layer (or a module with its own parameters) gets a row.
+    if (!module->named_children().empty() && own.empty()) continue;
+    std::ostringstream line;
+    module->pretty_print(line);
+    std::string shapes;
+    std::size_t count = 0;
+    for (const auto& [name, tensor] : own) {
+      shapes += (shapes.empty() ? "" : ", ") + name + " " + to_string(tensor.shape());
+      count += tensor.numel();
+    }
+    rows.push_back({prefix.empty() ? "(self)" : prefix, line.str(), shapes, format_count(count)});
+  }
+  for (const Tensor& parameter : parameters()) {
+    total += parameter.numel();
+    if (parameter.requires_grad()) trainable += parameter.numel();
+  }
+  std::size_t widths[4] = {0, 0, 0, 0};
+  for (const Row& row : rows) {
+    widths[0] = std::max(widths[0], row.layer.size());
+    widths[1] = std::max(widths[1], row.module.size());
+    widths[2] = std::max(widths[2], row.parameters.size());
+    widths[3] = std::max(widths[3], row.count.size());
+  }
+  std::ostringstream out;
+  out << name() << " summary\n";
+  for (const Row& row : rows) {
+    out << std::left << std::setw(static_cast<int>(widths[0])) << row.layer << "  "
+        << std::setw(static_cast<int>(widths[1])) << row.module << "  " << std::setw(static_cast<int>(widths[2]))
+        << row.parameters << "  " << std::right << std::setw(static_cast<int>(widths[3])) << row.count << "\n";
+  }
+  out << "Total parameters: " << format_count(total) << " (trainable: " << format_count(trainable) << ")\n";
+  return out.str();
+}
+
+}  // namespace xg::nn

@@ -1,0 +1,53 @@
+#pragma once
+// xg::save / xg::load: a module's named parameters to and from a file.
+//
+//   xg::save(net, "mlp.xgp");
+//   xg::load(net, "mlp.xgp");   // net must have the same architecture
+//
+// save writes `path + ".tmp"` and renames it over `path`, so a crash never leaves a half-written
+// file under the real name. load reads and checks the whole file before it changes anything: a file
+// for another architecture (missing or extra names, other shapes), a truncated or corrupted file, or
+// a wrong magic or version throws xg::Error saying what differs, and the module stays exactly as it
+// was. Parameters are matched by name, like PyTorch's load_state_dict(strict=True); gradients are
+// left alone.
+//
+// File format, version 1. All integers are unsigned little-endian; floats are IEEE-754 binary32,
+// little-endian.
+//
+//   magic       8 bytes   "XGRADPRM"
+//   version     u32       1
+//   count       u64       number of tensor records that follow
+//   count records, in named_parameters() order:
+//     name_size u32       bytes in the name
+//     name      bytes     UTF-8 dotted name, e.g. "0.weight" (no terminator)
+//     dim       u32       number of dimensions
+//     sizes     u64 x dim
+//     values    f32 x n   row-major, n = product of sizes
+//     crc32     u32       CRC-32 (zlib's, the one of gzip and PNG) of the record's bytes from
+//                         name_size through values
+//   nothing after the last record.
+
+#include <xgrad/nn/module.hpp>
+
+#include <iosfwd>
+#include <string>
+#include <utility>
+
+namespace xg {
+
+void save(const nn::Module& module, const std::string& path);
+void load(nn::Module& module, const std::string& path);
+// The same bytes to or from a stream (opened in binary mode); load reads the stream to its end.
+void save(const nn::Module& module, std::ostream& out);
+void load(nn::Module& module, std::istream& in);
+
+template <class Impl, class Target>
+void save(const nn::ModuleHolder<Impl>& module, Target&& path_or_stream) {
+  save(*module, std::forward<Target>(path_or_stream));
+}
+template <class Impl, class Source>
+void load(const nn::ModuleHolder<Impl>& module, Source&& path_or_stream) {
+  load(*module, std::forward<Source>(path_or_stream));
+}
+
+}  // namespace xg
