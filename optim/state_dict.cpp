@@ -4,6 +4,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
 #include <istream>
 #include <iterator>
@@ -218,7 +219,8 @@ void write_state_dict(const OptimizerStateDict& dict, std::ostream& out) {
 OptimizerStateDict read_state_dict(std::istream& in) {
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) throw Error("read_state_dict: reading the optimizer state failed");
-  if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0) {
+  const std::size_t magic_bytes = std::min(bytes.size(), sizeof kMagic);
+  if (bytes.empty() || std::memcmp(bytes.data(), kMagic, magic_bytes) != 0) {
     throw Error("read_state_dict: not an xgrad optimizer state (expected the magic \"XGOPTIM\" at the start)");
   }
   if (bytes.size() < kHeaderSize + kTrailerSize) {
