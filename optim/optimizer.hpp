@@ -62,7 +62,8 @@ bool hyperparameter_as_bool(const std::string& optimizer, const std::string& nam
 [[noreturn]] void throw_unknown_hyperparameter(const OptimizerOptions& options, const std::string& optimizer,
                                                const std::string& name);
 
-// Parameters that share options. A group made without options takes the optimizer's defaults.
+// Parameters that share options. A group made without options takes the optimizer's defaults; a group
+// with options uses them whole (libtorch), not merged key by key with the defaults as torch.optim's dicts.
 class OptimizerParamGroup {
  public:
   explicit OptimizerParamGroup(std::vector<Tensor> params, std::unique_ptr<OptimizerOptions> options = nullptr)
