@@ -6,6 +6,11 @@ if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
   string(APPEND CMAKE_CXX_FLAGS_RELEASE " -fno-math-errno")
   string(REPLACE "-O2" "-O3" CMAKE_CXX_FLAGS_RELEASE "${CMAKE_CXX_FLAGS_RELEASE}")
   string(REPLACE "-O2" "-O3" CMAKE_CXX_FLAGS_RELWITHDEBINFO "${CMAKE_CXX_FLAGS_RELWITHDEBINFO}")
+  # PyTorch rounds after every tensor op except where its kernels fuse on purpose (add with alpha,
+  # addcmul: see optim/functional.hpp, which writes those std::fma). GCC's C++ default would fuse any
+  # a * b + c into one FMA whenever FMA instructions are on (-march=native, the optimizers' FMA clones),
+  # silently changing the numbers.
+  add_compile_options(-ffp-contract=off)
 endif()
 
 if(XGRAD_SANITIZE)

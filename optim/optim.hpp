@@ -1,11 +1,23 @@
 #pragma once
 // Everything in xgrad's optim package; included by <xgrad/xgrad.hpp>.
+
+// Optimizers and their state
+#include <xgrad/optim/adagrad.hpp>
+#include <xgrad/optim/adam.hpp>
+#include <xgrad/optim/adamw.hpp>
+#include <xgrad/optim/clip_grad.hpp>
+#include <xgrad/optim/functional.hpp>
+#include <xgrad/optim/optimizer.hpp>
+#include <xgrad/optim/rmsprop.hpp>
+#include <xgrad/optim/sgd.hpp>
+#include <xgrad/optim/state_dict.hpp>
+
+// Learning-rate schedulers
 #include <xgrad/optim/cosine_annealing_lr.hpp>
 #include <xgrad/optim/exponential_lr.hpp>
 #include <xgrad/optim/linear_lr.hpp>
 #include <xgrad/optim/lr_scheduler.hpp>
 #include <xgrad/optim/multi_step_lr.hpp>
-#include <xgrad/optim/optimizer.hpp>
 #include <xgrad/optim/reduce_lr_on_plateau.hpp>
 #include <xgrad/optim/sequential_lr.hpp>
 #include <xgrad/optim/step_lr.hpp>

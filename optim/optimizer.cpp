@@ -2,9 +2,42 @@
 
 #include <xgrad/core/error.hpp>
 
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <fstream>
+#include <typeinfo>
 #include <unordered_set>
 
 namespace xg::optim {
+
+std::vector<std::pair<std::string, double>> OptimizerOptions::hyperparameters() const { return {{"lr", get_lr()}}; }
+
+void OptimizerOptions::set_hyperparameter(const std::string& name, double value) {
+  if (name != "lr") throw Error("set_hyperparameter: unknown hyperparameter '" + name + "' (expected lr)");
+  set_lr(value);
+}
+
+bool hyperparameter_as_bool(const std::string& optimizer, const std::string& name, double value) {
+  if (value != 0.0 && value != 1.0) {
+    throw Error(optimizer + ": invalid " + name + " " + format_hyperparameter(value) + " (expected 0 or 1 for a flag)");
+  }
+  return value == 1.0;
+}
+
+void throw_unknown_hyperparameter(const OptimizerOptions& options, const std::string& optimizer,
+                                  const std::string& name) {
+  std::string known;
+  for (const auto& entry : options.hyperparameters()) known += (known.empty() ? "" : ", ") + entry.first;
+  throw Error(optimizer + ": unknown hyperparameter '" + name + "' (expected one of " + known + ")");
+}
+
+std::string format_hyperparameter(double value) {
+  // The shortest text that reads back as the same double, as Python's repr: 0.001, 1e-08, 1.5.
+  char text[32];
+  const auto result = std::to_chars(text, text + sizeof text, value);
+  return std::string(text, result.ptr);
+}
 
 OptimizerParamGroup::OptimizerParamGroup(const OptimizerParamGroup& other)
     : params_(other.params_), options_(other.options_ ? other.options_->clone() : nullptr) {}
@@ -29,6 +62,7 @@ const OptimizerOptions& OptimizerParamGroup::options() const {
 
 Optimizer::Optimizer(std::vector<OptimizerParamGroup> groups, std::unique_ptr<OptimizerOptions> defaults)
     : defaults_(std::move(defaults)) {
+  defaults_->validate();
   for (const OptimizerParamGroup& group : groups) add_param_group(group);
 }
 
@@ -46,8 +80,184 @@ void Optimizer::add_param_group(const OptimizerParamGroup& group) {
                   " appears in more than one parameter group (or twice in one)");
     }
   }
+  if (group.has_options() && typeid(group.options()) != typeid(*defaults_)) {
+    throw Error(
+        "add_param_group: the group's options belong to another kind of optimizer (a group takes the same "
+        "options class as the optimizer's defaults)");
+  }
   OptimizerParamGroup added(group.params(), group.has_options() ? group.options().clone() : defaults_->clone());
+  added.options().validate();
   param_groups_.push_back(std::move(added));
+}
+
+const OptimizerParamState* Optimizer::state(const Tensor& param) const {
+  const auto found = state_.find(param.id());
+  return found == state_.end() ? nullptr : &found->second;
+}
+
+OptimizerParamState& Optimizer::state_of(const Tensor& param) { return state_[param.id()]; }
+
+Array& Optimizer::state_buffer(OptimizerParamState& state, const std::string& name, const Tensor& param,
+                               float initial) {
+  auto found = state.buffers.find(name);
+  if (found == state.buffers.end()) {
+    found = state.buffers.emplace(name, xt::empty<float>(param.data().shape())).first;
+    std::fill(found->second.begin(), found->second.end(), initial);
+  }
+  return found->second;
+}
+
+void Optimizer::check_step(const char* op) const {
+  std::size_t index = 0;
+  for (const OptimizerParamGroup& group : param_groups_) {
+    for (const Tensor& p : group.params()) {
+      if (p.has_grad() && p.grad().shape() != p.data().shape()) {
+        throw Error(std::string(op) + ": parameter " + std::to_string(index) + " has shape " + to_string(p.shape()) +
+                    " but its gradient has shape " + to_string(shape_of(p.grad())));
+      }
+      if (const OptimizerParamState* s = state(p)) {
+        for (const auto& [buffer_name, buffer] : s->buffers) {
+          if (buffer.shape() != p.data().shape()) {
+            throw Error(std::string(op) + ": parameter " + std::to_string(index) + " has shape " +
+                        to_string(p.shape()) + " but its state buffer '" + buffer_name + "' has shape " +
+                        to_string(shape_of(buffer)) + " (was the parameter resized after its first step?)");
+          }
+        }
+      }
+      ++index;
+    }
+  }
+}
+
+OptimizerStateDict Optimizer::state_dict() const {
+  OptimizerStateDict dict;
+  dict.optimizer = name();
+  std::size_t index = 0;
+  for (const OptimizerParamGroup& group : param_groups_) {
+    OptimizerStateDict::ParamGroup saved;
+    saved.options = group.options().hyperparameters();
+    for (const Tensor& p : group.params()) {
+      saved.param_shapes.push_back(p.shape());
+      if (const OptimizerParamState* s = state(p)) dict.state.emplace(index, *s);
+      ++index;
+    }
+    dict.param_groups.push_back(std::move(saved));
+  }
+  return dict;
+}
+
+void Optimizer::load_state_dict(const OptimizerStateDict& dict) {
+  const std::string op = name() + ".load_state_dict";
+  if (dict.optimizer != name()) {
+    throw Error(op + ": the state was saved by " + (dict.optimizer.empty() ? "an unnamed" : dict.optimizer) +
+                " optimizer, this one is " + name());
+  }
+  if (dict.param_groups.size() != param_groups_.size()) {
+    throw Error(op + ": the state has " + std::to_string(dict.param_groups.size()) + " param groups, this optimizer " +
+                std::to_string(param_groups_.size()));
+  }
+  // Build everything new aside; only the swap at the end touches the optimizer.
+  std::vector<const Tensor*> params;
+  std::vector<std::unique_ptr<OptimizerOptions>> options;
+  for (std::size_t g = 0; g < param_groups_.size(); ++g) {
+    const OptimizerParamGroup& group = param_groups_[g];
+    const OptimizerStateDict::ParamGroup& saved = dict.param_groups[g];
+    if (saved.param_shapes.size() != group.params().size()) {
+      throw Error(op + ": param group " + std::to_string(g) + " has " + std::to_string(group.params().size()) +
+                  " parameters, the state's " + std::to_string(saved.param_shapes.size()));
+    }
+    for (std::size_t i = 0; i < group.params().size(); ++i) {
+      const Tensor& p = group.params()[i];
+      if (saved.param_shapes[i] != p.shape()) {
+        throw Error(op + ": parameter " + std::to_string(params.size()) + " (group " + std::to_string(g) + ", index " +
+                    std::to_string(i) + ") has shape " + to_string(p.shape()) + ", the state was saved for shape " +
+                    to_string(saved.param_shapes[i]));
+      }
+      params.push_back(&p);
+    }
+    std::unique_ptr<OptimizerOptions> restored = group.options().clone();
+    const auto expected = restored->hyperparameters();
+    bool same_names = expected.size() == saved.options.size();
+    for (std::size_t k = 0; same_names && k < expected.size(); ++k) {
+      same_names = expected[k].first == saved.options[k].first;
+    }
+    if (!same_names) {
+      auto names = [](const std::vector<std::pair<std::string, double>>& list) {
+        std::string text;
+        for (const auto& entry : list) text += (text.empty() ? "" : ", ") + entry.first;
+        return "[" + text + "]";
+      };
+      throw Error(op + ": param group " + std::to_string(g) + " has hyperparameters " + names(saved.options) +
+                  ", expected " + names(expected));
+    }
+    for (const auto& [option_name, value] : saved.options) restored->set_hyperparameter(option_name, value);
+    restored->validate();
+    options.push_back(std::move(restored));
+  }
+  const std::vector<std::string> allowed = state_buffer_names();
+  std::unordered_map<const TensorImpl*, OptimizerParamState> state;
+  for (const auto& [index, saved] : dict.state) {
+    if (index >= params.size()) {
+      throw Error(op + ": the state names parameter " + std::to_string(index) + " but there are only " +
+                  std::to_string(params.size()));
+    }
+    const Tensor& p = *params[index];
+    if (saved.step < 0) {
+      throw Error(op + ": parameter " + std::to_string(index) + " has a negative step count " +
+                  std::to_string(saved.step));
+    }
+    OptimizerParamState restored;
+    restored.step = saved.step;
+    for (const auto& [buffer_name, buffer] : saved.buffers) {
+      if (std::find(allowed.begin(), allowed.end(), buffer_name) == allowed.end()) {
+        throw Error(op + ": parameter " + std::to_string(index) + " has a state buffer '" + buffer_name + "' that " +
+                    name() + " does not keep");
+      }
+      if (buffer.size() != p.numel()) {
+        throw Error(op + ": state buffer '" + buffer_name + "' of parameter " + std::to_string(index) + " holds " +
+                    std::to_string(buffer.size()) + " values, the parameter of shape " + to_string(p.shape()) +
+                    " has " + std::to_string(p.numel()));
+      }
+      Array shaped = buffer;
+      shaped.reshape(p.data().shape());
+      restored.buffers.emplace(buffer_name, std::move(shaped));
+    }
+    state.emplace(p.id(), std::move(restored));
+  }
+  for (std::size_t g = 0; g < param_groups_.size(); ++g) param_groups_[g].set_options(std::move(options[g]));
+  state_.swap(state);
+}
+
+void Optimizer::save(std::ostream& out) const { write_state_dict(state_dict(), out); }
+
+void Optimizer::save(const std::string& path) const {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (!out) throw Error(name() + ".save: cannot open '" + temporary + "' for writing");
+    try {
+      save(out);
+    } catch (const Error& e) {
+      std::remove(temporary.c_str());
+      throw Error(name() + ".save: writing '" + temporary + "' failed: " + e.what());
+    }
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    std::remove(temporary.c_str());
+    throw Error(name() + ".save: cannot rename '" + temporary + "' to '" + path + "'");
+  }
+}
+
+void Optimizer::load(std::istream& in) { load_state_dict(read_state_dict(in)); }
+
+void Optimizer::load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(name() + ".load: cannot open '" + path + "'");
+  try {
+    load(in);
+  } catch (const Error& e) {
+    throw Error(name() + ".load('" + path + "'): " + e.what());
+  }
 }
 
 void Optimizer::zero_grad(bool set_to_none) {

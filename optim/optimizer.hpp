@@ -1,16 +1,40 @@
 #pragma once
 // The Optimizer base, after libtorch's torch::optim::Optimizer: parameters live in param groups, each
 // group with its own options (lr, weight decay, ...); per-parameter state is created on the first
-// step. A concrete optimizer (one short file each) implements step() as one fused loop per parameter.
+// step. A concrete optimizer (one short file each) implements step() as one fused loop per parameter,
+// over the per-element formulas in optim/functional.hpp.
 //
 // Schedulers change a group's learning rate through options().get_lr() / set_lr().
+//
+// State is keyed by the parameter (its TensorImpl), each with its own step count; state_dict() /
+// load_state_dict() and save() / load() snapshot and restore it (format: optim/state_dict.hpp), so a
+// resumed run continues bit for bit.
 
 #include <xgrad/core/tensor.hpp>
+#include <xgrad/optim/state_dict.hpp>
 
+#include <iosfwd>
 #include <memory>
+#include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace xg::optim {
+
+// Declares one hyperparameter of an Options class, as libtorch's TORCH_ARG: `name(value)` sets it and
+// returns the options (so calls chain: SGDOptions(0.1).momentum(0.9)), `name()` reads it. Write
+// `XG_ARG(double, momentum) = 0;` to give a default.
+#define XG_ARG(T, name)                        \
+ public:                                       \
+  auto name(const T& value)->decltype(*this) { \
+    this->name##_ = value;                     \
+    return *this;                              \
+  }                                            \
+  const T& name() const { return name##_; }    \
+                                               \
+ private:                                      \
+  T name##_
 
 // The hyperparameters of one param group. Each optimizer's Options class derives from this.
 class OptimizerOptions {
@@ -19,9 +43,27 @@ class OptimizerOptions {
   virtual std::unique_ptr<OptimizerOptions> clone() const = 0;
   virtual double get_lr() const = 0;
   virtual void set_lr(double lr) = 0;
+
+  // Every hyperparameter by name as a double (booleans 0 or 1), in a fixed order: what state_dict()
+  // saves and load_state_dict() restores. The default knows only "lr".
+  virtual std::vector<std::pair<std::string, double>> hyperparameters() const;
+  // Sets one hyperparameter named as in hyperparameters(); throws xg::Error for an unknown name.
+  virtual void set_hyperparameter(const std::string& name, double value);
+  // Throws xg::Error naming a bad value (as torch.optim's constructors do); called whenever a group
+  // gets options: construction, add_param_group, load_state_dict.
+  virtual void validate() const {}
 };
 
-// Parameters that share options. A group made without options takes the optimizer's defaults.
+// Formats a hyperparameter for messages the way Python prints it: 0.001, 1e-08, 1.5.
+std::string format_hyperparameter(double value);
+// A boolean hyperparameter stored as a double (state files): 0 or 1, anything else throws xg::Error.
+bool hyperparameter_as_bool(const std::string& optimizer, const std::string& name, double value);
+// The error for a name that set_hyperparameter does not know.
+[[noreturn]] void throw_unknown_hyperparameter(const OptimizerOptions& options, const std::string& optimizer,
+                                               const std::string& name);
+
+// Parameters that share options. A group made without options takes the optimizer's defaults; a group
+// with options uses them whole (libtorch), not merged key by key with the defaults as torch.optim's dicts.
 class OptimizerParamGroup {
  public:
   explicit OptimizerParamGroup(std::vector<Tensor> params, std::unique_ptr<OptimizerOptions> options = nullptr)
@@ -49,8 +91,15 @@ class Optimizer {
   Optimizer(const Optimizer&) = delete;
   Optimizer& operator=(const Optimizer&) = delete;
 
-  // One update of every parameter that has a gradient (parameters without one are skipped).
+  // One update of every parameter that has a gradient (parameters without one are skipped and get
+  // no state).
   virtual void step() = 0;
+
+  // The optimizer's name as torch.optim spells it ("SGD", "Adam", ...); saved with its state.
+  virtual std::string name() const { return "Optimizer"; }
+  // The buffers a parameter's state may hold ("momentum_buffer", "exp_avg", ...); load_state_dict
+  // refuses others.
+  virtual std::vector<std::string> state_buffer_names() const { return {}; }
 
   // Zeroes every parameter's gradient (PyTorch's set_to_none=False: zero arrays of the right shape),
   // or drops them with set_to_none.
@@ -63,12 +112,42 @@ class Optimizer {
   const std::vector<OptimizerParamGroup>& param_groups() const { return param_groups_; }
   const OptimizerOptions& defaults() const { return *defaults_; }
 
+  // A parameter's state, or nullptr before its first step.
+  const OptimizerParamState* state(const Tensor& param) const;
+  // How many parameters have state.
+  std::size_t state_size() const { return state_.size(); }
+
+  // A deep copy of hyperparameters and state (torch.optim.Optimizer.state_dict()).
+  OptimizerStateDict state_dict() const;
+  // Restores a state_dict() of an optimizer of the same kind over parameters of the same shapes in the
+  // same groups. Everything is checked before anything changes: on xg::Error nothing has changed.
+  void load_state_dict(const OptimizerStateDict& dict);
+
+  // The state_dict() as a binary file (format in optim/state_dict.hpp). save() writes a temporary
+  // file beside `path` and renames it, so a failed save leaves an older file whole.
+  void save(const std::string& path) const;
+  void save(std::ostream& out) const;
+  // Reads and checks the whole file (magic, version, size, checksum, then shapes and names) before
+  // changing anything; throws xg::Error and leaves the optimizer as it was on any problem.
+  void load(const std::string& path);
+  void load(std::istream& in);
+
  protected:
   Optimizer(std::vector<OptimizerParamGroup> groups, std::unique_ptr<OptimizerOptions> defaults);
+
+  // The parameter's state, created empty (step 0, no buffers) on first use.
+  OptimizerParamState& state_of(const Tensor& param);
+  // A state buffer of the parameter's shape, created filled with `initial` when missing.
+  static Array& state_buffer(OptimizerParamState& state, const std::string& name, const Tensor& param,
+                             float initial = 0.0f);
+  // Checks every parameter that will be updated (gradient and state buffers of its shape) before
+  // step() changes anything: a failed step leaves every parameter as it was.
+  void check_step(const char* op) const;
 
  private:
   std::vector<OptimizerParamGroup> param_groups_;
   std::unique_ptr<OptimizerOptions> defaults_;
+  std::unordered_map<const TensorImpl*, OptimizerParamState> state_;
 };
 
 }  // namespace xg::optim

@@ -1,0 +1,83 @@
+#include <xgrad/optim/adagrad.hpp>
+
+#include <xgrad/core/error.hpp>
+#include <xgrad/optim/functional.hpp>
+
+namespace xg::optim {
+
+std::vector<std::pair<std::string, double>> AdagradOptions::hyperparameters() const {
+  return {{"lr", lr_},
+          {"lr_decay", lr_decay_},
+          {"weight_decay", weight_decay_},
+          {"initial_accumulator_value", initial_accumulator_value_},
+          {"eps", eps_},
+          {"maximize", maximize_ ? 1.0 : 0.0}};
+}
+
+void AdagradOptions::set_hyperparameter(const std::string& name, double value) {
+  if (name == "lr") {
+    lr_ = value;
+  } else if (name == "lr_decay") {
+    lr_decay_ = value;
+  } else if (name == "weight_decay") {
+    weight_decay_ = value;
+  } else if (name == "initial_accumulator_value") {
+    initial_accumulator_value_ = value;
+  } else if (name == "eps") {
+    eps_ = value;
+  } else if (name == "maximize") {
+    maximize_ = hyperparameter_as_bool("Adagrad", name, value);
+  } else {
+    throw_unknown_hyperparameter(*this, "Adagrad", name);
+  }
+}
+
+void AdagradOptions::validate() const {
+  // In torch's order; !(0 <= x) refuses NaN too.
+  const std::pair<const char*, double> checks[] = {{"lr", lr_},
+                                                   {"lr_decay", lr_decay_},
+                                                   {"weight_decay", weight_decay_},
+                                                   {"initial_accumulator_value", initial_accumulator_value_},
+                                                   {"eps", eps_}};
+  for (const auto& [name, value] : checks) {
+    if (!(0 <= value)) {
+      throw Error(std::string("Adagrad: invalid ") + (name == std::string("lr") ? "learning rate" : name) + " " +
+                  format_hyperparameter(value) + " (expected " + name + " >= 0)");
+    }
+  }
+}
+
+namespace {
+
+XG_OPTIM_KERNEL void adagrad_loop(float* param, const float* grad, float* sum, std::size_t n,
+                                  const functional::AdagradStepConstants& constants) {
+  const functional::AdagradStepConstants c = constants;  // a local copy: the stores below cannot alias it
+  for (std::size_t i = 0; i < n; ++i) functional::adagrad_update(param[i], grad[i], sum[i], c);
+}
+
+}  // namespace
+
+Adagrad::Adagrad(std::vector<Tensor> params, AdagradOptions defaults)
+    : Adagrad(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, std::move(defaults)) {}
+
+Adagrad::Adagrad(std::vector<OptimizerParamGroup> groups, AdagradOptions defaults)
+    : Optimizer(std::move(groups), std::make_unique<AdagradOptions>(std::move(defaults))) {}
+
+void Adagrad::step() {
+  check_step("Adagrad.step");
+  for (OptimizerParamGroup& group : param_groups()) {
+    const auto& options = static_cast<const AdagradOptions&>(group.options());
+    for (Tensor& p : group.params()) {
+      if (!p.has_grad()) continue;
+      OptimizerParamState& state = state_of(p);
+      state.step += 1;
+      const functional::AdagradStepConstants c = functional::adagrad_step_constants(
+          options.lr(), options.lr_decay(), options.weight_decay(), options.eps(), options.maximize(), state.step);
+      const auto initial = static_cast<float>(options.initial_accumulator_value());
+      float* sum = state_buffer(state, "sum", p, initial).data();
+      adagrad_loop(p.data().data(), p.grad().data(), sum, p.numel(), c);
+    }
+  }
+}
+
+}  // namespace xg::optim

@@ -1,0 +1,100 @@
+#include <xgrad/optim/adam.hpp>
+
+#include <xgrad/core/error.hpp>
+#include <xgrad/optim/functional.hpp>
+
+namespace xg::optim {
+
+std::vector<std::pair<std::string, double>> AdamOptions::hyperparameters() const {
+  return {{"lr", lr_},
+          {"beta1", std::get<0>(betas_)},
+          {"beta2", std::get<1>(betas_)},
+          {"eps", eps_},
+          {"weight_decay", weight_decay_},
+          {"amsgrad", amsgrad_ ? 1.0 : 0.0},
+          {"maximize", maximize_ ? 1.0 : 0.0}};
+}
+
+void AdamOptions::set_hyperparameter(const std::string& name, double value) {
+  if (name == "lr") {
+    lr_ = value;
+  } else if (name == "beta1") {
+    std::get<0>(betas_) = value;
+  } else if (name == "beta2") {
+    std::get<1>(betas_) = value;
+  } else if (name == "eps") {
+    eps_ = value;
+  } else if (name == "weight_decay") {
+    weight_decay_ = value;
+  } else if (name == "amsgrad") {
+    amsgrad_ = hyperparameter_as_bool("Adam", name, value);
+  } else if (name == "maximize") {
+    maximize_ = hyperparameter_as_bool("Adam", name, value);
+  } else {
+    throw_unknown_hyperparameter(*this, "Adam", name);
+  }
+}
+
+void validate_adam_hyperparameters(const char* optimizer, double lr, const std::tuple<double, double>& betas,
+                                   double eps, double weight_decay) {
+  const std::string op = optimizer;
+  const auto [beta1, beta2] = betas;
+  // Written as !(0 <= x) so that NaN is refused too.
+  if (!(0 <= lr)) throw Error(op + ": invalid learning rate " + format_hyperparameter(lr) + " (expected lr >= 0)");
+  if (!(0 <= eps)) throw Error(op + ": invalid eps " + format_hyperparameter(eps) + " (expected eps >= 0)");
+  if (!(0 <= beta1 && beta1 < 1)) {
+    throw Error(op + ": invalid beta1 " + format_hyperparameter(beta1) + " (expected 0 <= beta1 < 1)");
+  }
+  if (!(0 <= beta2 && beta2 < 1)) {
+    throw Error(op + ": invalid beta2 " + format_hyperparameter(beta2) + " (expected 0 <= beta2 < 1)");
+  }
+  if (!(0 <= weight_decay)) {
+    throw Error(op + ": invalid weight_decay " + format_hyperparameter(weight_decay) + " (expected weight_decay >= 0)");
+  }
+}
+
+void AdamOptions::validate() const { validate_adam_hyperparameters("Adam", lr_, betas_, eps_, weight_decay_); }
+
+namespace {
+
+XG_OPTIM_KERNEL void adam_loop(float* param, const float* grad, float* exp_avg, float* exp_avg_sq,
+                               float* max_exp_avg_sq, std::size_t n, const functional::AdamStepConstants& constants) {
+  const functional::AdamStepConstants c = constants;  // a local copy: the stores below cannot alias it
+  if (max_exp_avg_sq == nullptr) {
+    for (std::size_t i = 0; i < n; ++i) functional::adam_update(param[i], grad[i], exp_avg[i], exp_avg_sq[i], c);
+  } else {
+    for (std::size_t i = 0; i < n; ++i) {
+      functional::adam_amsgrad_update(param[i], grad[i], exp_avg[i], exp_avg_sq[i], max_exp_avg_sq[i], c);
+    }
+  }
+}
+
+}  // namespace
+
+Adam::Adam(std::vector<Tensor> params, AdamOptions defaults)
+    : Adam(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, std::move(defaults)) {}
+
+Adam::Adam(std::vector<OptimizerParamGroup> groups, AdamOptions defaults)
+    : Optimizer(std::move(groups), std::make_unique<AdamOptions>(std::move(defaults))) {}
+
+void Adam::step() {
+  check_step("Adam.step");
+  for (OptimizerParamGroup& group : param_groups()) {
+    const auto& options = static_cast<const AdamOptions&>(group.options());
+    const auto [beta1, beta2] = options.betas();
+    for (Tensor& p : group.params()) {
+      if (!p.has_grad()) continue;
+      OptimizerParamState& state = state_of(p);
+      state.step += 1;
+      const functional::AdamStepConstants c =
+          functional::adam_step_constants(options.lr(), beta1, beta2, options.eps(), options.weight_decay(),
+                                          /*decoupled=*/false, options.maximize(), state.step);
+      float* exp_avg = state_buffer(state, "exp_avg", p).data();
+      float* exp_avg_sq = state_buffer(state, "exp_avg_sq", p).data();
+      float* max_exp_avg_sq = options.amsgrad() ? state_buffer(state, "max_exp_avg_sq", p).data() : nullptr;
+      adam_loop(p.data().data(), p.grad().data(), exp_avg, exp_avg_sq, max_exp_avg_sq, p.numel(), c);
+    }
+  }
+}
+
+}  // namespace xg::optim

@@ -1,0 +1,105 @@
+#include <xgrad/optim/rmsprop.hpp>
+
+#include <xgrad/core/error.hpp>
+#include <xgrad/optim/functional.hpp>
+
+namespace xg::optim {
+
+std::vector<std::pair<std::string, double>> RMSpropOptions::hyperparameters() const {
+  return {{"lr", lr_},
+          {"alpha", alpha_},
+          {"eps", eps_},
+          {"weight_decay", weight_decay_},
+          {"momentum", momentum_},
+          {"centered", centered_ ? 1.0 : 0.0},
+          {"maximize", maximize_ ? 1.0 : 0.0}};
+}
+
+void RMSpropOptions::set_hyperparameter(const std::string& name, double value) {
+  if (name == "lr") {
+    lr_ = value;
+  } else if (name == "alpha") {
+    alpha_ = value;
+  } else if (name == "eps") {
+    eps_ = value;
+  } else if (name == "weight_decay") {
+    weight_decay_ = value;
+  } else if (name == "momentum") {
+    momentum_ = value;
+  } else if (name == "centered") {
+    centered_ = hyperparameter_as_bool("RMSprop", name, value);
+  } else if (name == "maximize") {
+    maximize_ = hyperparameter_as_bool("RMSprop", name, value);
+  } else {
+    throw_unknown_hyperparameter(*this, "RMSprop", name);
+  }
+}
+
+void RMSpropOptions::validate() const {
+  // In torch's order; !(0 <= x) refuses NaN too.
+  const std::pair<const char*, double> checks[] = {{"learning rate", lr_},
+                                                   {"eps", eps_},
+                                                   {"momentum", momentum_},
+                                                   {"weight_decay", weight_decay_},
+                                                   {"alpha", alpha_}};
+  for (const auto& [what, value] : checks) {
+    if (!(0 <= value)) {
+      const std::string name = what == std::string("learning rate") ? "lr" : what;
+      throw Error(std::string("RMSprop: invalid ") + what + " " + format_hyperparameter(value) + " (expected " + name +
+                  " >= 0)");
+    }
+  }
+}
+
+namespace {
+
+XG_OPTIM_KERNEL void rmsprop_loop(float* param, const float* grad, float* square_avg, float* grad_avg,
+                                  float* momentum_buffer, std::size_t n,
+                                  const functional::RMSpropStepConstants& constants) {
+  const functional::RMSpropStepConstants c = constants;  // a local copy: the stores below cannot alias it
+  // Four loops, so that each one's body has no branch on the options.
+  if (grad_avg == nullptr && momentum_buffer == nullptr) {
+    for (std::size_t i = 0; i < n; ++i)
+      functional::rmsprop_update(param[i], grad[i], square_avg[i], nullptr, nullptr, c);
+  } else if (grad_avg == nullptr) {
+    for (std::size_t i = 0; i < n; ++i) {
+      functional::rmsprop_update(param[i], grad[i], square_avg[i], nullptr, &momentum_buffer[i], c);
+    }
+  } else if (momentum_buffer == nullptr) {
+    for (std::size_t i = 0; i < n; ++i) {
+      functional::rmsprop_update(param[i], grad[i], square_avg[i], &grad_avg[i], nullptr, c);
+    }
+  } else {
+    for (std::size_t i = 0; i < n; ++i) {
+      functional::rmsprop_update(param[i], grad[i], square_avg[i], &grad_avg[i], &momentum_buffer[i], c);
+    }
+  }
+}
+
+}  // namespace
+
+RMSprop::RMSprop(std::vector<Tensor> params, RMSpropOptions defaults)
+    : RMSprop(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, std::move(defaults)) {}
+
+RMSprop::RMSprop(std::vector<OptimizerParamGroup> groups, RMSpropOptions defaults)
+    : Optimizer(std::move(groups), std::make_unique<RMSpropOptions>(std::move(defaults))) {}
+
+void RMSprop::step() {
+  check_step("RMSprop.step");
+  for (OptimizerParamGroup& group : param_groups()) {
+    const auto& options = static_cast<const RMSpropOptions&>(group.options());
+    const functional::RMSpropStepConstants c = functional::rmsprop_step_constants(
+        options.lr(), options.alpha(), options.eps(), options.weight_decay(), options.momentum(), options.maximize());
+    for (Tensor& p : group.params()) {
+      if (!p.has_grad()) continue;
+      OptimizerParamState& state = state_of(p);
+      state.step += 1;
+      float* square_avg = state_buffer(state, "square_avg", p).data();
+      float* grad_avg = options.centered() ? state_buffer(state, "grad_avg", p).data() : nullptr;
+      float* momentum_buffer = options.momentum() > 0 ? state_buffer(state, "momentum_buffer", p).data() : nullptr;
+      rmsprop_loop(p.data().data(), p.grad().data(), square_avg, grad_avg, momentum_buffer, p.numel(), c);
+    }
+  }
+}
+
+}  // namespace xg::optim

@@ -1,0 +1,99 @@
+#include <xgrad/optim/sgd.hpp>
+
+#include <xgrad/core/error.hpp>
+#include <xgrad/optim/functional.hpp>
+
+namespace xg::optim {
+
+std::vector<std::pair<std::string, double>> SGDOptions::hyperparameters() const {
+  return {{"lr", lr_},
+          {"momentum", momentum_},
+          {"dampening", dampening_},
+          {"weight_decay", weight_decay_},
+          {"nesterov", nesterov_ ? 1.0 : 0.0},
+          {"maximize", maximize_ ? 1.0 : 0.0}};
+}
+
+void SGDOptions::set_hyperparameter(const std::string& name, double value) {
+  if (name == "lr") {
+    lr_ = value;
+  } else if (name == "momentum") {
+    momentum_ = value;
+  } else if (name == "dampening") {
+    dampening_ = value;
+  } else if (name == "weight_decay") {
+    weight_decay_ = value;
+  } else if (name == "nesterov") {
+    nesterov_ = hyperparameter_as_bool("SGD", name, value);
+  } else if (name == "maximize") {
+    maximize_ = hyperparameter_as_bool("SGD", name, value);
+  } else {
+    throw_unknown_hyperparameter(*this, "SGD", name);
+  }
+}
+
+void SGDOptions::validate() const {
+  // Written as !(x >= 0) so that NaN is refused too.
+  if (!(lr_ >= 0)) throw Error("SGD: invalid learning rate " + format_hyperparameter(lr_) + " (expected lr >= 0)");
+  if (!(momentum_ >= 0)) {
+    throw Error("SGD: invalid momentum " + format_hyperparameter(momentum_) + " (expected momentum >= 0)");
+  }
+  if (!(weight_decay_ >= 0)) {
+    throw Error("SGD: invalid weight_decay " + format_hyperparameter(weight_decay_) + " (expected weight_decay >= 0)");
+  }
+  if (nesterov_ && (momentum_ <= 0 || dampening_ != 0)) {
+    throw Error("SGD: nesterov momentum requires momentum > 0 and dampening 0, got momentum " +
+                format_hyperparameter(momentum_) + " and dampening " + format_hyperparameter(dampening_));
+  }
+}
+
+namespace {
+
+XG_OPTIM_KERNEL void sgd_loop(float* param, const float* grad, std::size_t n,
+                              const functional::SGDStepConstants& constants) {
+  const functional::SGDStepConstants c = constants;  // a local copy: the stores below cannot alias it
+  for (std::size_t i = 0; i < n; ++i) functional::sgd_update(param[i], grad[i], c);
+}
+
+XG_OPTIM_KERNEL void sgd_momentum_loop(float* param, const float* grad, float* momentum_buffer, bool first_step,
+                                       std::size_t n, const functional::SGDStepConstants& constants) {
+  const functional::SGDStepConstants c = constants;  // a local copy: the stores below cannot alias it
+  for (std::size_t i = 0; i < n; ++i) {
+    functional::sgd_momentum_update(param[i], grad[i], momentum_buffer[i], first_step, c);
+  }
+}
+
+}  // namespace
+
+SGD::SGD(std::vector<Tensor> params, SGDOptions defaults)
+    : SGD(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, std::move(defaults)) {}
+
+SGD::SGD(std::vector<OptimizerParamGroup> groups, SGDOptions defaults)
+    : Optimizer(std::move(groups), std::make_unique<SGDOptions>(std::move(defaults))) {}
+
+void SGD::step() {
+  check_step("SGD.step");
+  for (OptimizerParamGroup& group : param_groups()) {
+    const auto& options = static_cast<const SGDOptions&>(group.options());
+    const functional::SGDStepConstants c =
+        functional::sgd_step_constants(options.lr(), options.momentum(), options.dampening(), options.weight_decay(),
+                                       options.nesterov(), options.maximize());
+    for (Tensor& p : group.params()) {
+      if (!p.has_grad()) continue;
+      OptimizerParamState& state = state_of(p);
+      state.step += 1;
+      float* values = p.data().data();
+      const float* grad = p.grad().data();
+      if (options.momentum() == 0) {
+        sgd_loop(values, grad, p.numel(), c);
+        continue;
+      }
+      // PyTorch creates the buffer from the first gradient that meets a nonzero momentum.
+      const bool first_step = state.buffers.count("momentum_buffer") == 0;
+      float* buffer = state_buffer(state, "momentum_buffer", p).data();
+      sgd_momentum_loop(values, grad, buffer, first_step, p.numel(), c);
+    }
+  }
+}
+
+}  // namespace xg::optim
