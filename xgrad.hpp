@@ -8,6 +8,7 @@
 #include <xgrad/core/shape.hpp>
 #include <xgrad/core/tensor.hpp>
 
+#include <xgrad/autograd/dot.hpp>
 #include <xgrad/autograd/gradcheck.hpp>
 #include <xgrad/autograd/node.hpp>
 #include <xgrad/autograd/ops.hpp>

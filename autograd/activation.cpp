@@ -7,11 +7,12 @@
 
 namespace xg {
 
-// relu'(x) = 1 where x > 0, else 0 (0 at x = 0, as in PyTorch).
+// relu'(x) = 1 where x > 0, else 0 (0 at x = 0, as in PyTorch). NaN passes through, gradient and all,
+// as in PyTorch, so that a diverged model shows NaN rather than silent zeros.
 Tensor relu(const Tensor& x) {
-  return record("relu", map(x.data(), [](float v) { return v > 0.0f ? v : 0.0f; }), {x}, [](BackwardContext& ctx) {
-    ctx.accumulate(0,
-                   broadcast_apply("relu", ctx.grad, ctx.output, [](float g, float y) { return y > 0.0f ? g : 0.0f; }));
+  return record("relu", map(x.data(), [](float v) { return v < 0.0f ? 0.0f : v; }), {x}, [](BackwardContext& ctx) {
+    ctx.accumulate(
+        0, broadcast_apply("relu", ctx.grad, ctx.output, [](float g, float y) { return y <= 0.0f ? 0.0f : g; }));
   });
 }
 
@@ -25,26 +26,24 @@ Tensor leaky_relu(const Tensor& x, float negative_slope) {
                 });
 }
 
-// tanh'(x) = 1 - tanh(x)^2: reuse the output.
+// tanh'(x) = 1 - tanh(x)^2: reuse the output. 1 - y^2 is formed in double, which rounds it once like
+// PyTorch's fused multiply-add does.
 Tensor tanh(const Tensor& x) {
   return record("tanh", map(x.data(), [](float v) { return std::tanh(v); }), {x}, [](BackwardContext& ctx) {
-    ctx.accumulate(0,
-                   broadcast_apply("tanh", ctx.grad, ctx.output, [](float g, float y) { return g * (1.0f - y * y); }));
+    ctx.accumulate(0, broadcast_apply("tanh", ctx.grad, ctx.output, [](float g, float y) {
+                     return g * static_cast<float>(1.0 - static_cast<double>(y) * y);
+                   }));
   });
 }
 
-// sigmoid'(x) = s (1 - s): reuse the output. The forward never overflows: for x < 0 it uses
-// e^x / (1 + e^x), whose exponential is at most 1.
+// sigmoid(x) = 1 / (1 + e^-x), PyTorch's formula: for x below about -88, e^-x overflows to inf and the
+// result is exactly 0, as in PyTorch. sigmoid'(x) = s (1 - s): reuse the output.
 Tensor sigmoid(const Tensor& x) {
-  auto stable_sigmoid = [](float v) {
-    if (v >= 0.0f) return 1.0f / (1.0f + std::exp(-v));
-    const float e = std::exp(v);
-    return e / (1.0f + e);
-  };
-  return record("sigmoid", map(x.data(), stable_sigmoid), {x}, [](BackwardContext& ctx) {
-    ctx.accumulate(
-        0, broadcast_apply("sigmoid", ctx.grad, ctx.output, [](float g, float s) { return g * s * (1.0f - s); }));
-  });
+  return record(
+      "sigmoid", map(x.data(), [](float v) { return 1.0f / (1.0f + std::exp(-v)); }), {x}, [](BackwardContext& ctx) {
+        ctx.accumulate(
+            0, broadcast_apply("sigmoid", ctx.grad, ctx.output, [](float g, float s) { return g * (1.0f - s) * s; }));
+      });
 }
 
 // gelu(x) = x Phi(x), Phi the standard normal CDF = (1 + erf(x / sqrt 2)) / 2.

@@ -38,7 +38,8 @@ Tensor mul(const Tensor& a, const Tensor& b) {
   });
 }
 
-// d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
+// d(a/b)/da = 1/b, d(a/b)/db = -a/b^2, computed as -g * ((a/b) / b) like PyTorch, reusing the quotient.
+// Division by zero gives IEEE infinities (or NaN for 0/0), as in PyTorch.
 Tensor div(const Tensor& a, const Tensor& b) {
   Array out = broadcast_apply("div", a.data(), b.data(), [](float x, float y) { return x / y; });
   return record("div", std::move(out), {a, b}, [](BackwardContext& ctx) {
@@ -46,9 +47,8 @@ Tensor div(const Tensor& a, const Tensor& b) {
       ctx.accumulate(0, broadcast_apply("div", ctx.grad, ctx.input(1), [](float g, float y) { return g / y; }));
     }
     if (ctx.needs_grad(1)) {
-      // -g * a / b^2 written as -g * out / b: reuse the quotient, one division fewer.
-      Array g_times_out = broadcast_apply("div", ctx.grad, ctx.output, [](float g, float q) { return g * q; });
-      ctx.accumulate(1, broadcast_apply("div", g_times_out, ctx.input(1), [](float gq, float y) { return -gq / y; }));
+      Array quotient_over_b = broadcast_apply("div", ctx.output, ctx.input(1), [](float q, float y) { return q / y; });
+      ctx.accumulate(1, broadcast_apply("div", ctx.grad, quotient_over_b, [](float g, float r) { return -g * r; }));
     }
   });
 }
@@ -78,12 +78,13 @@ Tensor div(const Tensor& a, float b) {
                 [b](BackwardContext& ctx) { ctx.accumulate(0, map(ctx.grad, [b](float g) { return g / b; })); });
 }
 
-// d(a/x)/dx = -a/x^2 = -out/x
+// a / x, as libtorch computes it (a tensor full of a, divided by x); d(a/x)/dx = -g * ((a/x) / x).
 Tensor div(float a, const Tensor& b) {
   return record("rdiv_scalar", map(b.data(), [a](float x) { return a / x; }), {b}, [](BackwardContext& ctx) {
-    Array g_times_out = broadcast_apply("rdiv_scalar", ctx.grad, ctx.output, [](float g, float q) { return g * q; });
-    ctx.accumulate(
-        0, broadcast_apply("rdiv_scalar", g_times_out, ctx.input(0), [](float gq, float x) { return -gq / x; }));
+    Array quotient_over_x =
+        broadcast_apply("rdiv_scalar", ctx.output, ctx.input(0), [](float q, float x) { return q / x; });
+    ctx.accumulate(0,
+                   broadcast_apply("rdiv_scalar", ctx.grad, quotient_over_x, [](float g, float r) { return -g * r; }));
   });
 }
 

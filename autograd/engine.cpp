@@ -67,6 +67,14 @@ void run_backward(const ImplPtr& root, Array seed, bool retain_graph) {
     return;
   }
   const std::vector<ImplPtr> order = topological_order(root);
+  // Refuse a freed graph before any gradient moves, so that a failed call changes nothing.
+  for (const ImplPtr& impl : order) {
+    if (impl->grad_fn->released) {
+      throw Error("backward: trying to go through the graph of '" + impl->grad_fn->op +
+                  "' a second time, but its saved values were freed by the first backward; call "
+                  "backward(retain_graph=true) the first time if you need to backward twice");
+    }
+  }
 
   // Gradients of the non-leaf tensors, gathered during this pass only.
   std::unordered_map<const TensorImpl*, Array> pending;
@@ -79,11 +87,6 @@ void run_backward(const ImplPtr& root, Array seed, bool retain_graph) {
     pending.erase(found);
 
     Node& node = *impl->grad_fn;
-    if (node.released) {
-      throw Error("backward: trying to go through the graph of '" + node.op +
-                  "' a second time, but its saved values were freed by the first backward; call "
-                  "backward(retain_graph=true) the first time if you need to backward twice");
-    }
     if (impl->retains_grad) accumulate_into_leaf(*impl, Array(grad));
 
     const BackwardContext::Sink sink = [&node, &pending](std::size_t i, Array&& input_grad) {

@@ -1,4 +1,6 @@
-// Elementwise math: exp, log, pow, sqrt, abs, clamp. Each backward is the derivative times the incoming gradient.
+// Elementwise math: exp, log, pow, sqrt, abs, clamp. Each backward is the derivative times the incoming
+// gradient, in PyTorch's order of operations. Poles give IEEE infinities as in PyTorch: log(0) = -inf
+// with gradient inf, sqrt'(0) = inf.
 
 #include <xgrad/autograd/elementwise.hpp>
 #include <xgrad/autograd/ops.hpp>
@@ -7,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 
 namespace xg {
 
@@ -24,12 +27,34 @@ Tensor log(const Tensor& x) {
   });
 }
 
-// d x^p = p x^(p-1)
+namespace {
+
+// x^p as PyTorch computes it: the common exponents as exact products, roots and reciprocals (x^2 is
+// x * x, not std::pow), any other through std::pow. A negative base with a non-integer exponent is
+// NaN, as in PyTorch.
+float power(float x, float p) {
+  if (p == 2.0f) return x * x;
+  if (p == 3.0f) return x * x * x;
+  if (p == 0.5f) return std::sqrt(x);
+  if (p == -0.5f) return 1.0f / std::sqrt(x);
+  if (p == -1.0f) return 1.0f / x;
+  if (p == -2.0f) return 1.0f / (x * x);
+  return std::pow(x, p);
+}
+
+}  // namespace
+
+// d x^p = p x^(p-1), and exactly 0 for p = 0 (PyTorch's choice; the formula would give 0 * inf = NaN
+// at x = 0).
 Tensor pow(const Tensor& x, float exponent) {
   const float p = exponent;
-  return record("pow", map(x.data(), [p](float v) { return std::pow(v, p); }), {x}, [p](BackwardContext& ctx) {
+  return record("pow", map(x.data(), [p](float v) { return power(v, p); }), {x}, [p](BackwardContext& ctx) {
+    if (p == 0.0f) {
+      ctx.accumulate(0, xt::zeros<float>(ctx.input(0).shape()));
+      return;
+    }
     ctx.accumulate(0, broadcast_apply("pow", ctx.grad, ctx.input(0),
-                                      [p](float g, float v) { return g * p * std::pow(v, p - 1.0f); }));
+                                      [p](float g, float v) { return g * (p * power(v, p - 1.0f)); }));
   });
 }
 
@@ -40,18 +65,22 @@ Tensor sqrt(const Tensor& x) {
   });
 }
 
-// d|x| = sign(x), and 0 at x = 0 (PyTorch's choice).
+// d|x| = sign(x), which is 0 at x = 0 (PyTorch's choice).
 Tensor abs(const Tensor& x) {
   return record("abs", map(x.data(), [](float v) { return std::abs(v); }), {x}, [](BackwardContext& ctx) {
-    ctx.accumulate(0, broadcast_apply("abs", ctx.grad, ctx.input(0),
-                                      [](float g, float v) { return v > 0.0f ? g : (v < 0.0f ? -g : 0.0f); }));
+    ctx.accumulate(0, broadcast_apply("abs", ctx.grad, ctx.input(0), [](float g, float v) {
+                     const float sign = static_cast<float>((v > 0.0f) - (v < 0.0f));
+                     return g * sign;
+                   }));
   });
 }
 
 // The gradient passes where min <= x <= max (boundaries included, as in PyTorch) and is 0 outside.
 Tensor clamp(const Tensor& x, float min, float max) {
   if (!(min <= max)) {
-    throw Error("clamp: expected min <= max, got min=" + std::to_string(min) + " max=" + std::to_string(max));
+    std::ostringstream message;
+    message << "clamp: expected min <= max, got min=" << min << " and max=" << max;
+    throw Error(message.str());
   }
   return record("clamp", map(x.data(), [min, max](float v) { return std::min(std::max(v, min), max); }), {x},
                 [min, max](BackwardContext& ctx) {

@@ -1,8 +1,11 @@
 #include <xgrad/autograd/node.hpp>
 
+#include <xgrad/autograd/elementwise.hpp>
 #include <xgrad/core/error.hpp>
 
 #include <xtensor/xreducer.hpp>
+
+#include <algorithm>
 
 namespace xg {
 
@@ -68,10 +71,58 @@ Tensor record(const char* op, Array output, std::vector<Tensor> inputs, Backward
   return result;
 }
 
+namespace {
+
+// Whether `shape` keeps the leading dimensions of `grad_shape` and is 1 in all the others, like
+// [N, 1] under [N, M] or [] under anything: each contiguous trailing block of the gradient then sums
+// into one element.
+bool keeps_leading_dims(const Shape& shape, const Shape& grad_shape) {
+  const std::size_t extra = grad_shape.size() - shape.size();  // dimensions broadcasting prepended
+  std::size_t kept = 0;
+  while (kept < shape.size() && extra == 0 && shape[kept] == grad_shape[kept]) ++kept;
+  return std::all_of(shape.begin() + static_cast<long>(kept), shape.end(), [](std::size_t size) { return size == 1; });
+}
+
+// The sum of n contiguous floats, kept in 8 interleaved partial sums: independent additions the
+// compiler can vectorize (one running sum cannot be reordered without -ffast-math).
+float sum_contiguous(const float* x, std::size_t n) {
+  float lanes[8] = {};
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    for (std::size_t k = 0; k < 8; ++k) lanes[k] += x[i + k];
+  }
+  double total = 0.0;
+  for (float lane : lanes) total += lane;
+  for (; i < n; ++i) total += x[i];
+  return static_cast<float>(total);
+}
+
+}  // namespace
+
 Array sum_to_shape(Array grad, const Shape& shape) {
   const Shape grad_shape = shape_of(grad);
   if (grad_shape == shape) return grad;
-  // Broadcasting prepended dimensions on the left and stretched size-1 dimensions: sum those away.
+  const std::size_t size = numel_of(shape);
+  // The common cases are plain loops. The bias row, [N, M] -> [M] (or [1, M]): column sums, row after
+  // row, vectorized across the columns (~15 us at [256, 512], as fast as xtensor's reducer here).
+  if (size > 1 && detail::repeats_along_leading_dims(shape, grad_shape)) {
+    Array out = xt::zeros<float>(shape);
+    float* total = out.data();
+    const float* g = grad.data();
+    for (std::size_t start = 0; start < grad.size(); start += size) {
+      for (std::size_t j = 0; j < size; ++j) total[j] += g[start + j];
+    }
+    return out;
+  }
+  // [N, M] -> [N, 1], and anything -> a scalar: a sum per contiguous block (~15 us at [256, 512],
+  // where xtensor's reducer took 120-210 us).
+  if (size > 0 && keeps_leading_dims(shape, grad_shape)) {
+    const std::size_t block = grad.size() / size;
+    Array out = Array::from_shape(shape);
+    for (std::size_t i = 0; i < size; ++i) out.data()[i] = sum_contiguous(grad.data() + i * block, block);
+    return out;
+  }
+  // Any other broadcast prepended dimensions on the left and stretched size-1 dimensions: sum those away.
   const std::size_t extra = grad_shape.size() - shape.size();
   std::vector<std::size_t> axes;
   for (std::size_t axis = 0; axis < grad_shape.size(); ++axis) {

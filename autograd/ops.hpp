@@ -59,7 +59,8 @@ Tensor sum(const Tensor& x);
 Tensor sum(const Tensor& x, long axis, bool keepdim = false);
 Tensor mean(const Tensor& x);
 Tensor mean(const Tensor& x, long axis, bool keepdim = false);
-// The gradient of max goes to the first maximal element (PyTorch's max(dim) picks one index too).
+// As in PyTorch: max over everything shares the gradient evenly among tied maxima; max along an axis
+// gives it to the first maximal element of each slice. NaN counts as the maximum (it propagates).
 Tensor max(const Tensor& x);
 Tensor max(const Tensor& x, long axis, bool keepdim = false);
 

@@ -6,6 +6,7 @@
 #include <xgrad/core/error.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 namespace xg {
 
@@ -21,8 +22,9 @@ Shape reduced_shape(const Shape& shape, std::size_t axis, bool keepdim) {
   return out;
 }
 
-// Sums along `axis`, accumulating in double so long sums lose no precision, scaled by `scale`.
-Array sum_along(const Array& x, std::size_t axis, bool keepdim, double scale) {
+// Sums along `axis`, accumulating in double so long sums lose no precision, divided by `divisor`
+// (1 for sum, the count for mean).
+Array sum_along(const Array& x, std::size_t axis, bool keepdim, double divisor) {
   const Shape shape = shape_of(x);
   const AxisSplit s = split_at(shape, axis);
   Array out = Array::from_shape(reduced_shape(shape, axis, keepdim));
@@ -35,23 +37,22 @@ Array sum_along(const Array& x, std::size_t axis, bool keepdim, double scale) {
       const float* row = px + (o * s.length + l) * s.inner;
       for (std::size_t i = 0; i < s.inner; ++i) acc[i] += row[i];
     }
-    for (std::size_t i = 0; i < s.inner; ++i) po[o * s.inner + i] = static_cast<float>(acc[i] * scale);
+    for (std::size_t i = 0; i < s.inner; ++i) po[o * s.inner + i] = static_cast<float>(acc[i] / divisor);
   }
   return out;
 }
 
 // The backward of a reduction along `axis`: every reduced element receives its output's gradient
-// times `scale`.
-Array spread_along(const Array& grad, const Shape& input_shape, std::size_t axis, double scale) {
+// divided by `divisor` (PyTorch's mean backward divides too, rather than multiplying by 1/count).
+Array spread_along(const Array& grad, const Shape& input_shape, std::size_t axis, float divisor) {
   const AxisSplit s = split_at(input_shape, axis);
   Array out = Array::from_shape(input_shape);
   const float* pg = grad.data();
   float* po = out.data();
-  const float factor = static_cast<float>(scale);
   for (std::size_t o = 0; o < s.outer; ++o) {
     for (std::size_t l = 0; l < s.length; ++l) {
       float* row = po + (o * s.length + l) * s.inner;
-      for (std::size_t i = 0; i < s.inner; ++i) row[i] = pg[o * s.inner + i] * factor;
+      for (std::size_t i = 0; i < s.inner; ++i) row[i] = pg[o * s.inner + i] / divisor;
     }
   }
   return out;
@@ -90,49 +91,63 @@ Tensor mean(const Tensor& x) {
 Tensor sum(const Tensor& x, long axis, bool keepdim) {
   const std::size_t a = normalize_axis("sum", axis, x.dim());
   return record("sum_axis", sum_along(x.data(), a, keepdim, 1.0), {x}, [a](BackwardContext& ctx) {
-    ctx.accumulate(0, spread_along(ctx.grad, shape_of(ctx.input(0)), a, 1.0));
+    ctx.accumulate(0, spread_along(ctx.grad, shape_of(ctx.input(0)), a, 1.0f));
   });
 }
 
 Tensor mean(const Tensor& x, long axis, bool keepdim) {
   const std::size_t a = normalize_axis("mean", axis, x.dim());
   const std::size_t count = x.shape()[a];
-  if (count == 0) throw Error("mean: cannot average over axis " + std::to_string(axis) + " of size 0");
-  const double scale = 1.0 / static_cast<double>(count);
-  return record("mean_axis", sum_along(x.data(), a, keepdim, scale), {x}, [a, scale](BackwardContext& ctx) {
-    ctx.accumulate(0, spread_along(ctx.grad, shape_of(ctx.input(0)), a, scale));
-  });
+  if (count == 0) {
+    throw Error("mean: cannot average over axis " + std::to_string(axis) + " of size 0 (shape " + to_string(x.shape()) +
+                ")");
+  }
+  return record("mean_axis", sum_along(x.data(), a, keepdim, static_cast<double>(count)), {x},
+                [a, count](BackwardContext& ctx) {
+                  ctx.accumulate(0, spread_along(ctx.grad, shape_of(ctx.input(0)), a, static_cast<float>(count)));
+                });
 }
 
-// max over everything: the gradient goes to the first maximal element.
+// max over everything. Like PyTorch, NaN is the maximum when there is one, and the gradient is shared
+// evenly among all the elements equal to the maximum (a tie of two gets half each).
 Tensor max(const Tensor& x) {
   if (x.numel() == 0) throw Error("max: cannot take the maximum of an empty tensor of shape " + to_string(x.shape()));
   const float* px = x.data().data();
-  const std::size_t argmax = static_cast<std::size_t>(std::max_element(px, px + x.numel()) - px);
+  float best = px[0];
+  for (std::size_t i = 1; i < x.numel() && !std::isnan(best); ++i) {
+    if (px[i] > best || std::isnan(px[i])) best = px[i];
+  }
   Array out = Array::from_shape({});
-  out() = px[argmax];
-  return record("max", std::move(out), {x}, [argmax](BackwardContext& ctx) {
-    Array grad = xt::zeros<float>(ctx.input(0).shape());
-    grad.data()[argmax] = ctx.grad();
-    ctx.accumulate(0, std::move(grad));
+  out() = best;
+  return record("max", std::move(out), {x}, [](BackwardContext& ctx) {
+    const Array& input = ctx.input(0);
+    const float maximum = ctx.output();
+    auto is_maximum = [maximum](float v) { return std::isnan(maximum) ? std::isnan(v) : v == maximum; };
+    const auto ties = static_cast<float>(std::count_if(input.begin(), input.end(), is_maximum));
+    const float share = ctx.grad() / ties;
+    ctx.accumulate(0, map(input, [&](float v) { return is_maximum(v) ? share : 0.0f; }));
   });
 }
 
-// max along an axis: each output's gradient goes to the first maximal element of its slice.
+// max along an axis: each output's gradient goes to one element of its slice, as PyTorch's max(dim)
+// does: the first NaN if there is one, else the first maximal element.
 Tensor max(const Tensor& x, long axis, bool keepdim) {
   const std::size_t a = normalize_axis("max", axis, x.dim());
   const Shape shape = x.shape();
   const AxisSplit s = split_at(shape, a);
-  if (s.length == 0) throw Error("max: cannot take the maximum over axis " + std::to_string(axis) + " of size 0");
+  if (s.length == 0) {
+    throw Error("max: cannot take the maximum over axis " + std::to_string(axis) + " of size 0 (shape " +
+                to_string(shape) + ")");
+  }
   Array out = Array::from_shape(reduced_shape(shape, a, keepdim));
   std::vector<std::size_t> argmax(s.outer * s.inner);  // flat input index of each output's maximum
   const float* px = x.data().data();
   for (std::size_t o = 0; o < s.outer; ++o) {
     for (std::size_t i = 0; i < s.inner; ++i) {
       std::size_t best = o * s.length * s.inner + i;
-      for (std::size_t l = 1; l < s.length; ++l) {
+      for (std::size_t l = 1; l < s.length && !std::isnan(px[best]); ++l) {
         const std::size_t at = (o * s.length + l) * s.inner + i;
-        if (px[at] > px[best]) best = at;
+        if (px[at] > px[best] || std::isnan(px[at])) best = at;
       }
       argmax[o * s.inner + i] = best;
       out.data()[o * s.inner + i] = px[best];

@@ -8,10 +8,16 @@
 
 namespace xg {
 
+namespace {
+
+std::string count_of_elements(std::size_t n) { return std::to_string(n) + (n == 1 ? " element" : " elements"); }
+
+}  // namespace
+
 Tensor reshape(const Tensor& x, const Shape& shape) {
   if (numel_of(shape) != x.numel()) {
-    throw Error("reshape: cannot reshape " + to_string(x.shape()) + " (" + std::to_string(x.numel()) +
-                " elements) to " + to_string(shape) + " (" + std::to_string(numel_of(shape)) + " elements)");
+    throw Error("reshape: cannot reshape " + to_string(x.shape()) + " (" + count_of_elements(x.numel()) + ") to " +
+                to_string(shape) + " (" + count_of_elements(numel_of(shape)) + ")");
   }
   Array out = x.data();
   out.reshape(shape);

@@ -25,14 +25,11 @@ void for_each_slice(const AxisSplit& s, F f) {
   }
 }
 
-// log(sum(exp(x - m))) + m over one slice, and m.
-void shifted_log_sum_exp(const float* x, std::size_t stride, std::size_t length, float& max_out, float& log_sum_out) {
+// The maximum of one slice.
+float slice_max(const float* x, std::size_t stride, std::size_t length) {
   float m = x[0];
   for (std::size_t l = 1; l < length; ++l) m = std::max(m, x[l * stride]);
-  float sum = 0.0f;
-  for (std::size_t l = 0; l < length; ++l) sum += std::exp(x[l * stride] - m);
-  max_out = m;
-  log_sum_out = std::log(sum);
+  return m;
 }
 
 }  // namespace
@@ -45,10 +42,15 @@ Tensor softmax(const Tensor& x, long axis) {
   float* py = out.data();
   if (s.length > 0) {
     for_each_slice(s, [&](std::size_t offset, std::size_t stride, std::size_t length) {
-      float m, log_sum;
-      shifted_log_sum_exp(px + offset, stride, length, m, log_sum);
-      const float sum = std::exp(log_sum);
-      for (std::size_t l = 0; l < length; ++l) py[offset + l * stride] = std::exp(px[offset + l * stride] - m) / sum;
+      const float m = slice_max(px + offset, stride, length);
+      float sum = 0.0f;
+      for (std::size_t l = 0; l < length; ++l) {
+        const std::size_t at = offset + l * stride;
+        py[at] = std::exp(px[at] - m);
+        sum += py[at];
+      }
+      const float inverse = 1.0f / sum;  // PyTorch multiplies by the reciprocal too
+      for (std::size_t l = 0; l < length; ++l) py[offset + l * stride] *= inverse;
     });
   }
   return record("softmax", std::move(out), {x}, [s](BackwardContext& ctx) {
@@ -76,8 +78,10 @@ Tensor log_softmax(const Tensor& x, long axis) {
   float* py = out.data();
   if (s.length > 0) {
     for_each_slice(s, [&](std::size_t offset, std::size_t stride, std::size_t length) {
-      float m, log_sum;
-      shifted_log_sum_exp(px + offset, stride, length, m, log_sum);
+      const float m = slice_max(px + offset, stride, length);
+      float sum = 0.0f;
+      for (std::size_t l = 0; l < length; ++l) sum += std::exp(px[offset + l * stride] - m);
+      const float log_sum = std::log(sum);
       for (std::size_t l = 0; l < length; ++l) py[offset + l * stride] = px[offset + l * stride] - m - log_sum;
     });
   }

@@ -33,13 +33,17 @@ Shape broadcast_shapes(const char* op, const Shape& a, const Shape& b) {
                   std::to_string(size_a) + " and " + std::to_string(size_b) + " differ at dimension " +
                   std::to_string(dim - 1 - i));
     }
-    result[dim - 1 - i] = std::max(size_a, size_b);
+    result[dim - 1 - i] = size_a == 1 ? size_b : size_a;  // not max: a size 0 against 1 stays 0
   }
   return result;
 }
 
 std::size_t normalize_axis(const char* op, long axis, std::size_t dim) {
   const long d = static_cast<long>(dim);
+  if (dim == 0) {
+    throw Error(std::string(op) + ": axis " + std::to_string(axis) +
+                " is out of range for a scalar (a tensor with 0 dimensions has no axes)");
+  }
   if (axis < -d || axis >= d) {
     throw Error(std::string(op) + ": axis " + std::to_string(axis) + " is out of range for a tensor with " +
                 std::to_string(dim) + " dimensions (expected -" + std::to_string(d) + " to " + std::to_string(d - 1) +

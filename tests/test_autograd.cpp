@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <set>
+
 namespace {
 
 using xt::xarray;
@@ -70,6 +73,22 @@ TEST(Autograd, SecondBackwardThroughAFreedGraphThrows) {
   EXPECT_EQ(x.grad(), (xarray<float>{4}));  // the failed call changed nothing
 }
 
+TEST(Autograd, AFailedBackwardThroughAPartlyFreedGraphChangesNoGradient) {
+  xg::Tensor x = xg::tensor(xarray<float>{2}, true);
+  xg::Tensor y = x * 3.0f;
+  xg::sum(y).backward();  // frees y's node
+  EXPECT_EQ(x.grad(), (xarray<float>{3}));
+  xg::Tensor z = y * x;  // a live node on top of the freed one
+  try {
+    xg::sum(z).backward();
+    FAIL() << "expected xg::Error";
+  } catch (const xg::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("the graph of 'mul_scalar' a second time"), std::string::npos) << e.what();
+  }
+  // z's node would have handed x its share (y = 6) before reaching the freed node: nothing may move.
+  EXPECT_EQ(x.grad(), (xarray<float>{3}));
+}
+
 TEST(Autograd, NoGradGuardRecordsNothing) {
   xg::Tensor x = xg::ones({2}, true);
   {
@@ -120,6 +139,88 @@ TEST(Autograd, HundredThousandOpChainNeitherOverflowsNorLeaks) {
   xg::Tensor z = x;
   for (int i = 0; i < 100000; ++i) z = z + 1.0f;
   EXPECT_EQ(z.item(), 100001.0f);
+}
+
+// Every tensor impl in the graph behind `output` (including output itself), walked without recursion.
+std::vector<std::weak_ptr<xg::TensorImpl>> graph_tensors(const xg::Tensor& output) {
+  std::vector<std::weak_ptr<xg::TensorImpl>> found;
+  std::vector<std::shared_ptr<xg::TensorImpl>> stack = {output.impl()};
+  while (!stack.empty()) {
+    std::shared_ptr<xg::TensorImpl> impl = stack.back();
+    stack.pop_back();
+    found.push_back(impl);
+    if (impl->grad_fn) {
+      for (const xg::Tensor& input : impl->grad_fn->inputs) stack.push_back(input.impl());
+    }
+  }
+  return found;
+}
+
+// The tensors among `tensors` still alive.
+std::set<const xg::TensorImpl*> alive(const std::vector<std::weak_ptr<xg::TensorImpl>>& tensors) {
+  std::set<const xg::TensorImpl*> result;
+  for (const auto& tensor : tensors) {
+    if (const auto impl = tensor.lock()) result.insert(impl.get());
+  }
+  return result;
+}
+
+// A graph that uses every op once, on the leaves x [2, 3] and w [3, 3].
+xg::Tensor every_op(const xg::Tensor& x, const xg::Tensor& w) {
+  xg::Tensor h = xg::gelu(xg::matmul(x, w) + 1.0f) - xg::tanh(x) * xg::sigmoid(x) / (2.0f - xg::relu(x));
+  h = xg::leaky_relu(h) + xg::exp(-h) * xg::log(xg::abs(h) + 1.0f) + xg::sqrt(xg::pow(h, 2.0f) + 1.0f);
+  h = xg::clamp(h, -3.0f, 3.0f) * 0.5f + xg::softmax(h, 0) + xg::log_softmax(h, 1) - (h - 1.0f) / 2.0f;
+  h = xg::transpose(xg::index_select(xg::reshape(h, {3, 2}), {2, 0, 2})) + 2.0f / (xg::mean(h, 0) + 5.0f).sum();
+  return xg::sum(h, 1, true).mean() + xg::max(h) + xg::max(h, 0).mean(0) + xg::sum(h) + xg::mean(h, -1).sum();
+}
+
+TEST(Autograd, BackwardFreesTheGraphBehindTheOutput) {
+  xg::Generator g(3);
+  xg::Tensor x = xg::randn({2, 3}, g, true);
+  xg::Tensor w = xg::randn({3, 3}, g, true);
+  xg::Tensor loss = every_op(x, w);
+  const std::vector<std::weak_ptr<xg::TensorImpl>> tensors = graph_tensors(loss);
+  ASSERT_GT(tensors.size(), 60u);
+  const std::weak_ptr<xg::Node> node = loss.grad_fn();
+  loss.backward();
+  // Every intermediate is gone although loss is alive: only it and the leaves remain.
+  EXPECT_EQ(alive(tensors), (std::set<const xg::TensorImpl*>{loss.id(), x.id(), w.id()}));
+  loss = xg::Tensor();
+  EXPECT_TRUE(node.expired());
+  EXPECT_TRUE(x.has_grad());
+  EXPECT_TRUE(w.has_grad());
+}
+
+TEST(Autograd, ARetainedGraphIsFreedWithItsOutput) {
+  xg::Generator g(4);
+  xg::Tensor x = xg::randn({2, 3}, g, true);
+  xg::Tensor w = xg::randn({3, 3}, g, true);
+  std::vector<std::weak_ptr<xg::TensorImpl>> tensors;
+  std::weak_ptr<xg::TensorImpl> hidden;
+  {
+    xg::Tensor h = xg::tanh(xg::matmul(x, w));
+    hidden = h.impl();
+    xg::Tensor loss = every_op(h, w);
+    tensors = graph_tensors(loss);
+    loss.backward(/*retain_graph=*/true);
+    loss.backward();
+    EXPECT_FALSE(hidden.expired());  // h itself is still in scope
+  }
+  EXPECT_TRUE(hidden.expired());
+  EXPECT_EQ(alive(tensors), (std::set<const xg::TensorImpl*>{x.id(), w.id()}));
+}
+
+TEST(Autograd, AGraphNeverDifferentiatedIsFreedWithItsOutput) {
+  xg::Tensor x = xg::ones({2, 3}, true);
+  xg::Tensor w = xg::ones({3, 3}, true);
+  std::vector<std::weak_ptr<xg::TensorImpl>> tensors;
+  {
+    xg::Tensor loss = every_op(x, w);
+    tensors = graph_tensors(loss);
+  }
+  EXPECT_EQ(alive(tensors), (std::set<const xg::TensorImpl*>{x.id(), w.id()}));
+  EXPECT_EQ(x.impl().use_count(), 1);  // no node anywhere still holds the leaves
+  EXPECT_EQ(w.impl().use_count(), 1);
 }
 
 TEST(Autograd, BroadcastGradientsSumBackToInputShapes) {

@@ -127,6 +127,10 @@ TEST(Shape, BroadcastShapes) {
   EXPECT_EQ(xg::broadcast_shapes("add", {3, 1}, {1, 4}), (xg::Shape{3, 4}));
   EXPECT_EQ(xg::broadcast_shapes("add", {4}, {2, 3, 4}), (xg::Shape{2, 3, 4}));
   EXPECT_EQ(xg::broadcast_shapes("add", {}, {2}), (xg::Shape{2}));
+  // An empty dimension against 1 stays empty, as in NumPy (taking the larger size gave [1, 4]).
+  EXPECT_EQ(xg::broadcast_shapes("add", {0, 4}, {4}), (xg::Shape{0, 4}));
+  EXPECT_EQ(xg::broadcast_shapes("add", {1, 3}, {0, 1}), (xg::Shape{0, 3}));
+  EXPECT_THROW(xg::broadcast_shapes("add", {0}, {2}), xg::Error);
   try {
     xg::broadcast_shapes("add", {2, 3}, {4});
     FAIL();
