@@ -5,4 +5,4 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${XGRAD_BUILD_DIR:-$ROOT/build}"
 "$ROOT/scripts/setup.sh"
-exec "$BUILD_DIR/examples/first_program" "$@"
+exec "$BUILD_DIR/examples/mlp/mlp" "$@"

@@ -1,0 +1,285 @@
+// The MLP example, the first thing a new user runs: it trains a multi-layer perceptron, shows it learn
+// (a live progress bar, then one line per epoch), and writes what it made: the model, the optimizer
+// state, a metrics CSV and an SVG plot of the curves. `mlp --help` lists the flags.
+//
+// The training loop is the one every xgrad program has:
+//   forward -> loss -> zero_grad -> backward -> step (-> scheduler step)
+
+#include "args.hpp"
+#include "plot.hpp"
+#include "progress.hpp"
+
+#include <xgrad/xgrad.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+namespace {
+
+namespace fs = std::filesystem;
+using xg::data::TensorDataset;
+
+// Thrown for problems the user can fix (missing data, unwritable output): printed without a trace.
+struct UserError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Data {
+  TensorDataset train, test;
+  std::vector<std::string> class_names;
+  std::string description;
+};
+
+std::size_t count_classes(const xg::data::Labels& labels) {
+  std::int64_t largest = 0;
+  for (std::int64_t label : labels) largest = std::max(largest, label);
+  return static_cast<std::size_t>(largest) + 1;
+}
+
+std::vector<std::string> numbered_names(std::size_t count) {
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < count; ++i) names.push_back(std::to_string(i));
+  return names;
+}
+
+Data load_idx_dir(const std::string& dir, bool fashion) {
+  if (!fs::exists(dir)) {
+    if (fashion) {
+      throw UserError("Fashion-MNIST was not found in " + dir +
+                      ".\nInstall Debian's package:  sudo apt-get install dataset-fashion-mnist\n"
+                      "or point to the IDX files:  --dataset idx:DIR");
+    }
+    throw UserError("no such directory: " + dir + " (--dataset idx:DIR wants the folder of the IDX files)");
+  }
+  Data data;
+  data.train = xg::data::load_mnist(dir, xg::data::Split::kTrain);
+  data.test = xg::data::load_mnist(dir, xg::data::Split::kTest);
+  data.class_names =
+      fashion ? xg::data::fashion_mnist_class_names() : numbered_names(count_classes(data.train.labels()));
+  data.description = (fashion ? "Fashion-MNIST from " : "IDX files in ") + dir;
+  return data;
+}
+
+// Small sets held in memory: 80% to train on, 20% to test, features standardised on the training part.
+Data split_and_standardise(const TensorDataset& all, const std::string& description, std::uint64_t seed) {
+  xg::Generator split_generator(seed + 1);
+  auto [train, test] = xg::data::train_val_split(all, 0.2, split_generator);
+  xg::data::Standardizer standardizer;
+  standardizer.fit(train);
+  standardizer.transform_(train);
+  standardizer.transform_(test);
+  Data data{std::move(train), std::move(test), numbered_names(count_classes(all.labels())), description};
+  return data;
+}
+
+Data load_data(const mlp::Args& args) {
+  const std::string& name = args.dataset;
+  if (name == "fashion-mnist") return load_idx_dir(xg::data::kFashionMnistDir, true);
+  if (name.rfind("idx:", 0) == 0) return load_idx_dir(name.substr(4), false);
+  xg::Generator generator(args.seed);
+  if (name == "spirals")
+    return split_and_standardise(xg::data::spirals(500, 3, 0.2, generator), "3 spirals", args.seed);
+  if (name == "moons") return split_and_standardise(xg::data::moons(2000, 0.1, generator), "two moons", args.seed);
+  const std::string path = name.substr(4);  // csv:PATH
+  if (!fs::exists(path)) throw UserError("no such CSV file: " + path);
+  return split_and_standardise(xg::data::read_csv(path), "CSV " + path, args.seed);
+}
+
+std::unique_ptr<xg::optim::Optimizer> make_optimizer(const mlp::Args& args, std::vector<xg::Tensor> params) {
+  namespace optim = xg::optim;
+  const std::string& name = args.optimizer;
+  const double lr = mlp::learning_rate(args);
+  const double wd = mlp::weight_decay(args);
+  if (name == "sgd") return std::make_unique<optim::SGD>(params, optim::SGDOptions(lr).weight_decay(wd));
+  if (name == "momentum" || name == "nesterov") {
+    return std::make_unique<optim::SGD>(
+        params, optim::SGDOptions(lr).momentum(0.9).nesterov(name == "nesterov").weight_decay(wd));
+  }
+  if (name == "adam") return std::make_unique<optim::Adam>(params, optim::AdamOptions(lr).weight_decay(wd));
+  if (name == "adamw") return std::make_unique<optim::AdamW>(params, optim::AdamWOptions(lr).weight_decay(wd));
+  if (name == "rmsprop") return std::make_unique<optim::RMSprop>(params, optim::RMSpropOptions(lr).weight_decay(wd));
+  return std::make_unique<optim::Adagrad>(params, optim::AdagradOptions(lr).weight_decay(wd));
+}
+
+// The schedule runs per batch: `total_steps` optimizer steps in all.
+std::unique_ptr<xg::optim::LRScheduler> make_scheduler(const mlp::Args& args, xg::optim::Optimizer& optimizer,
+                                                       std::int64_t steps_per_epoch, std::int64_t total_steps) {
+  namespace optim = xg::optim;
+  if (args.scheduler == "none" || total_steps == 0) return nullptr;
+  if (args.scheduler == "step") {
+    // Divide the lr by 10 after each third of the run.
+    return std::make_unique<optim::StepLR>(optimizer, std::max<std::int64_t>(1, total_steps / 3), 0.1);
+  }
+  if (args.scheduler == "cosine") return std::make_unique<optim::CosineAnnealingLR>(optimizer, total_steps);
+  // Warm up over the first epoch (at most a tenth of the run), then follow a cosine down to 0.
+  const std::int64_t warmup = std::max<std::int64_t>(1, std::min(steps_per_epoch, total_steps / 10));
+  return std::make_unique<optim::WarmupCosineLR>(optimizer, warmup, total_steps);
+}
+
+struct Evaluation {
+  double loss = 0.0;
+  double accuracy = 0.0;
+};
+
+// Loss and accuracy over a whole dataset, in evaluation mode and without recording a graph.
+Evaluation evaluate(xg::nn::MLP& net, const TensorDataset& dataset, xg::nn::ConfusionMatrix* confusion = nullptr) {
+  xg::NoGradGuard no_grad;
+  net->eval();
+  xg::nn::CrossEntropyLoss loss_fn(xg::nn::CrossEntropyLossOptions().reduction(xg::nn::Reduction::Sum));
+  xg::data::DataLoader loader(dataset, xg::data::DataLoaderOptions(1000));
+  double loss_sum = 0.0, correct = 0.0;
+  for (xg::data::Batch& batch : loader) {
+    const xg::Tensor logits = net(batch.input);
+    loss_sum += loss_fn(logits, batch.labels).item();
+    correct += xg::nn::accuracy(logits, batch.labels) * static_cast<double>(batch.size());
+    if (confusion) confusion->update(logits, batch.labels);
+  }
+  net->train();
+  const double n = std::max<double>(1.0, static_cast<double>(dataset.size()));
+  return {loss_sum / n, correct / n};
+}
+
+std::string shape_list(const std::vector<std::size_t>& sizes) {
+  std::string text;
+  for (std::size_t s : sizes) text += (text.empty() ? "" : "-") + std::to_string(s);
+  return text;
+}
+
+int run(const mlp::Args& args) {
+  if (args.threads > 0) xg::blas::set_num_threads(args.threads);
+  xg::manual_seed(args.seed);  // dropout masks
+
+  Data data = load_data(args);
+  if (args.limit > 0 && args.limit < data.train.size()) {
+    std::vector<std::size_t> first(args.limit);
+    for (std::size_t i = 0; i < args.limit; ++i) first[i] = i;
+    data.train = data.train.subset(first);
+  }
+  const std::size_t inputs = xg::numel_of(data.train.example_shape());
+  const std::size_t classes = std::max(data.class_names.size(), count_classes(data.train.labels()));
+  std::vector<std::size_t> sizes = {inputs};
+  sizes.insert(sizes.end(), args.hidden.begin(), args.hidden.end());
+  sizes.push_back(classes);
+
+  xg::Generator init_generator(args.seed);
+  xg::nn::MLP net(sizes, xg::nn::Activation::ReLU, args.dropout, init_generator);
+  std::unique_ptr<xg::optim::Optimizer> optimizer = make_optimizer(args, net->parameters());
+  if (!args.load_path.empty()) {
+    xg::load(net, args.load_path);
+    const std::string optimizer_path = args.load_path + ".optim";
+    if (fs::exists(optimizer_path) && args.epochs > 0) optimizer->load(optimizer_path);
+    std::printf("loaded %s%s\n", args.load_path.c_str(),
+                fs::exists(optimizer_path) && args.epochs > 0 ? " and its optimizer state" : "");
+  }
+
+  xg::data::DataLoader loader(
+      data.train, xg::data::DataLoaderOptions(args.batch_size).shuffle(true).seed(args.seed).drop_last(false));
+  const auto steps_per_epoch = static_cast<std::int64_t>(loader.num_batches());
+  auto scheduler = make_scheduler(args, *optimizer, steps_per_epoch, steps_per_epoch * args.epochs);
+  xg::nn::CrossEntropyLoss loss_fn;
+
+  std::error_code ignored;
+  fs::create_directories(args.out_dir, ignored);
+  if (!fs::is_directory(args.out_dir)) throw UserError("cannot create the output directory " + args.out_dir);
+
+  std::printf("data: %s: %zu training and %zu test examples, %zu classes\n", data.description.c_str(),
+              data.train.size(), data.test.size(), classes);
+  std::printf("model: MLP %s (ReLU%s), %zu parameters\n", shape_list(sizes).c_str(),
+              args.dropout > 0 ? (", dropout " + std::to_string(args.dropout)).c_str() : "", [&] {
+                std::size_t n = 0;
+                for (const xg::Tensor& p : net->parameters()) n += p.numel();
+                return n;
+              }());
+  std::printf("training: %s, lr %g, weight decay %g, %s schedule, batch %zu, %d epochs, BLAS threads %d\n\n",
+              optimizer->name().c_str(), mlp::learning_rate(args), mlp::weight_decay(args), args.scheduler.c_str(),
+              args.batch_size, args.epochs, xg::blas::get_num_threads());
+
+  const std::string metrics_path = (fs::path(args.out_dir) / "metrics.csv").string();
+  std::ofstream metrics(metrics_path);
+  metrics << "epoch,train_loss,train_accuracy,test_loss,test_accuracy,lr,seconds\n";
+  std::vector<double> train_losses, test_losses, train_accuracies, test_accuracies;
+  const bool interactive = !args.quiet && mlp::stdout_is_terminal();
+
+  for (int epoch = 1; epoch <= args.epochs; ++epoch) {
+    double lr = optimizer->param_groups()[0].options().get_lr();  // of the epoch's last step
+    char label[32];
+    std::snprintf(label, sizeof label, "epoch %d/%d", epoch, args.epochs);
+    mlp::ProgressBar progress(label, loader.num_batches(), interactive);
+    double correct = 0.0;
+    for (xg::data::Batch& batch : loader) {
+      xg::Tensor logits = net(batch.input);             // forward
+      xg::Tensor loss = loss_fn(logits, batch.labels);  // loss
+      optimizer->zero_grad();                           // clear last step's gradients
+      loss.backward();                                  // gradients of the loss
+      optimizer->step();                                // update the weights
+      if (scheduler) scheduler->step();                 // next learning rate
+      correct += xg::nn::accuracy(logits, batch.labels) * static_cast<double>(batch.size());
+      progress.update(batch.size(), loss.item());
+    }
+    progress.finish();
+    const double train_loss = progress.mean_loss();
+    const double train_accuracy = correct / static_cast<double>(data.train.size());
+    const Evaluation test = evaluate(net, data.test);
+    const double seconds = progress.seconds();
+    std::printf("epoch %2d/%d  train loss %.4f acc %.4f | test loss %.4f acc %.4f | lr %.2e | %.1f s\n", epoch,
+                args.epochs, train_loss, train_accuracy, test.loss, test.accuracy, lr, seconds);
+    std::fflush(stdout);
+    metrics << epoch << ',' << train_loss << ',' << train_accuracy << ',' << test.loss << ',' << test.accuracy << ','
+            << lr << ',' << seconds << '\n';
+    train_losses.push_back(train_loss);
+    test_losses.push_back(test.loss);
+    train_accuracies.push_back(train_accuracy);
+    test_accuracies.push_back(test.accuracy);
+  }
+
+  xg::nn::ConfusionMatrix confusion(classes);
+  const Evaluation final_test = evaluate(net, data.test, &confusion);
+  std::printf("\nfinal test accuracy: %.4f (test loss %.4f)\n\n", final_test.accuracy, final_test.loss);
+  std::printf("confusion matrix (rows: true class, columns: predicted):\n");
+  for (std::size_t i = 0; i < classes; ++i) {
+    std::printf("  %2zu = %s\n", i, i < data.class_names.size() ? data.class_names[i].c_str() : "?");
+  }
+  std::cout << confusion << "\n";
+
+  const std::string model_path = (fs::path(args.out_dir) / "model.xgrad").string();
+  xg::save(net, model_path);
+  optimizer->save(model_path + ".optim");
+  if (!args.save_path.empty()) {
+    xg::save(net, args.save_path);
+    optimizer->save(args.save_path + ".optim");
+  }
+  const std::string plot_path = (fs::path(args.out_dir) / "curves.svg").string();
+  if (args.epochs > 0) {
+    mlp::write_svg_plot(plot_path, "MLP " + shape_list(sizes) + " on " + data.description,
+                        {{"loss", {{"train", "#1f77b4", train_losses}, {"test", "#d62728", test_losses}}},
+                         {"accuracy", {{"train", "#1f77b4", train_accuracies}, {"test", "#d62728", test_accuracies}}}});
+  }
+  std::printf("wrote:\n  model            %s\n  optimizer state  %s.optim\n", model_path.c_str(), model_path.c_str());
+  if (!args.save_path.empty()) std::printf("  model (--save)   %s\n", args.save_path.c_str());
+  std::printf("  metrics          %s\n", metrics_path.c_str());
+  if (args.epochs > 0) std::printf("  plot             %s\n", plot_path.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const mlp::ParseResult parsed = mlp::parse_args(argc, argv);
+  if (!parsed.args) return parsed.exit_code;
+  try {
+    return run(*parsed.args);
+  } catch (const UserError& e) {
+    std::fprintf(stderr, "mlp: %s\n", e.what());
+    return 1;
+  } catch (const xg::Error& e) {
+    std::fprintf(stderr, "mlp: %s\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "mlp: %s\n", e.what());
+    return 1;
+  }
+}
