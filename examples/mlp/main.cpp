@@ -205,7 +205,7 @@ int run(const mlp::Args& args) {
   const bool interactive = !args.quiet && mlp::stdout_is_terminal();
 
   for (int epoch = 1; epoch <= args.epochs; ++epoch) {
-    double lr = optimizer->param_groups()[0].options().get_lr();  // of the epoch's last step
+    double lr = 0.0;  // the learning rate of the epoch's last step
     char label[32];
     std::snprintf(label, sizeof label, "epoch %d/%d", epoch, args.epochs);
     mlp::ProgressBar progress(label, loader.num_batches(), interactive);
@@ -215,8 +215,9 @@ int run(const mlp::Args& args) {
       xg::Tensor loss = loss_fn(logits, batch.labels);  // loss
       optimizer->zero_grad();                           // clear last step's gradients
       loss.backward();                                  // gradients of the loss
-      optimizer->step();                                // update the weights
-      if (scheduler) scheduler->step();                 // next learning rate
+      lr = optimizer->param_groups()[0].options().get_lr();
+      optimizer->step();                 // update the weights
+      if (scheduler) scheduler->step();  // next learning rate
       correct += xg::nn::accuracy(logits, batch.labels) * static_cast<double>(batch.size());
       progress.update(batch.size(), loss.item());
     }

@@ -77,7 +77,13 @@ void draw_panel(std::ostringstream& svg, const Panel& panel, double left, double
   svg << "<text x='" << plot_left + plot_width / 2 << "' y='" << plot_top + plot_height + 36
       << "' text-anchor='middle' font-size='12'>epoch</text>\n";
 
-  double legend_y = plot_top + 14;
+  // The legend goes in the right-hand corner the curves leave free: at the bottom when they end high.
+  double last_mean = 0.0;
+  for (const Series& s : panel.series) last_mean += s.values.empty() ? low : s.values.back();
+  last_mean /= std::max<double>(1.0, static_cast<double>(panel.series.size()));
+  const bool curves_end_high = last_mean > (low + high) / 2;
+  double legend_y = curves_end_high ? plot_top + plot_height - 8 - 16.0 * static_cast<double>(panel.series.size() - 1)
+                                    : plot_top + 14;
   for (const Series& s : panel.series) {
     std::ostringstream points;
     for (std::size_t i = 0; i < s.values.size(); ++i) {
