@@ -25,8 +25,9 @@ TensorImpl& Tensor::checked(const char* what) {
   return *impl_;
 }
 
-const Array& Tensor::data() const { return checked("data").data; }
-Array& Tensor::data() { return checked("data").data; }
+const Array& Tensor::data() const& { return checked("data").data; }
+Array& Tensor::data() & { return checked("data").data; }
+Array Tensor::data() && { return checked("data").data; }
 Shape Tensor::shape() const { return shape_of(checked("shape").data); }
 std::size_t Tensor::dim() const { return checked("dim").data.dimension(); }
 std::size_t Tensor::numel() const { return checked("numel").data.size(); }

@@ -45,8 +45,11 @@ class Tensor {
   bool defined() const { return impl_ != nullptr; }
 
   // The values. Writing through data() records nothing in the graph (like `with torch.no_grad()`).
-  const Array& data() const;
-  Array& data();
+  // On a temporary handle, `f(x).data()`, it returns a copy: a reference could outlive the tensor
+  // (`for (float v : f(x).data())` would read freed memory).
+  const Array& data() const&;
+  Array& data() &;
+  Array data() &&;
   Shape shape() const;
   std::size_t dim() const;
   std::size_t numel() const;
