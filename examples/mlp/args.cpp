@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
+#include <map>
 #include <stdexcept>
 
 namespace mlp {
@@ -13,16 +15,35 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-double parse_double(const std::string& flag, const std::string& text, double min, bool min_inclusive, double max) {
+// A number as a person writes it: 0, 0.99, 1000 (std::to_string gives 0.000000).
+std::string format_number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  return text;
+}
+
+double parse_double(const std::string& flag, const std::string& text) {
   char* end = nullptr;
   errno = 0;
   const double value = std::strtod(text.c_str(), &end);
   if (text.empty() || *end != '\0' || errno == ERANGE) {
     throw UsageError(flag + " expects a number, got '" + text + "'");
   }
-  if (value < min || (!min_inclusive && value == min) || value > max) {
-    throw UsageError(flag + " must be " + (min_inclusive ? ">= " : "> ") + std::to_string(min) +
-                     (max < 1e300 ? " and <= " + std::to_string(max) : "") + ", got " + text);
+  return value;
+}
+
+// Whether a range includes its bound (closed) or not (open): --dropout is in [0, 1), --lr in (0, 1000].
+enum class Bound { kClosed, kOpen };
+
+// A number between low and high (NaN is between nothing).
+double parse_in_range(const std::string& flag, const std::string& text, double low, Bound low_bound, double high,
+                      Bound high_bound) {
+  const double value = parse_double(flag, text);
+  const bool above_low = low_bound == Bound::kClosed ? value >= low : value > low;
+  const bool below_high = high_bound == Bound::kClosed ? value <= high : value < high;
+  if (!above_low || !below_high) {
+    throw UsageError(flag + " must be " + (low_bound == Bound::kClosed ? ">= " : "> ") + format_number(low) + " and " +
+                     (high_bound == Bound::kClosed ? "<= " : "< ") + format_number(high) + ", got " + text);
   }
   return value;
 }
@@ -37,13 +58,38 @@ std::size_t parse_count(const std::string& flag, const std::string& text, std::s
   return static_cast<std::size_t>(value);
 }
 
-void expect_one_of(const std::string& flag, const std::string& value, const std::vector<std::string>& allowed) {
+// "256,128" -> {256, 128}; every part a whole number >= 1.
+std::vector<std::size_t> parse_sizes(const std::string& flag, const std::string& text) {
+  std::vector<std::size_t> sizes;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = text.find(',', start);
+    const std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    try {
+      sizes.push_back(parse_count(flag, part, 1));
+    } catch (const UsageError&) {
+      throw UsageError(flag + " expects sizes >= 1 separated by commas, like 256,128, got '" + text + "'");
+    }
+    if (comma == std::string::npos) return sizes;
+    start = comma + 1;
+  }
+}
+
+const std::string& one_of(const std::string& flag, const std::string& value, const std::vector<std::string>& allowed) {
   for (const std::string& a : allowed) {
-    if (value == a) return;
+    if (value == a) return value;
   }
   std::string list;
   for (const std::string& a : allowed) list += (list.empty() ? "" : "|") + a;
   throw UsageError(flag + " expects one of " + list + ", got '" + value + "'");
+}
+
+const std::string& dataset_name(const std::string& flag, const std::string& value) {
+  if (value.rfind("csv:", 0) != 0 && value.rfind("idx:", 0) != 0) {
+    return one_of(flag, value, {"fashion-mnist", "spirals", "moons", "csv:PATH", "idx:DIR"});
+  }
+  if (value.size() == 4) throw UsageError(flag + " " + value + " needs a path after the colon");
+  return value;
 }
 
 }  // namespace
@@ -71,7 +117,7 @@ Fashion-MNIST (Debian package dataset-fashion-mnist), AdamW, warmup + cosine sch
   --lr X                learning rate (default: 0.1 sgd, 0.05 momentum/nesterov, 2e-3 adamw,
                         1e-3 adam/rmsprop, 1e-2 adagrad)
   --weight-decay X      weight decay (default 0.05 for adamw, 0 otherwise)
-  --epochs N            passes over the training data (default 10)
+  --epochs N            passes over the training data (default 10; 0 needs --load)
   --batch-size N        examples per step (default 128)
   --hidden A,B,...      hidden layer sizes (default 256,128)
   --dropout P           dropout after each hidden layer, 0 <= P < 1 (default 0)
@@ -80,8 +126,11 @@ Fashion-MNIST (Debian package dataset-fashion-mnist), AdamW, warmup + cosine sch
   --threads N           BLAS threads (default: OpenBLAS's own choice)
   --limit N             train on the first N training examples only (default: all)
   --save PATH           also write the trained model to PATH (always written to the --out directory)
-  --load PATH           start from this model; with --epochs 0 just evaluate it. The optimizer state
-                        PATH.optim is loaded too when it exists, to resume training exactly.
+  --load PATH           start from this model (give the --dataset, --hidden and --seed it was trained
+                        with: the seed picks the test part of spirals, moons and CSV data). With
+                        --epochs 0 only evaluate it, writing nothing. When training, the optimizer state
+                        PATH.optim is loaded too if it exists, so momentum and Adam's moments carry
+                        over (the schedule and the shuffling start afresh).
   --out DIR             where the metrics CSV, the plot and the model go (default out/mlp)
   --quiet               no progress bar
   --help                this text
@@ -91,6 +140,38 @@ Fashion-MNIST (Debian package dataset-fashion-mnist), AdamW, warmup + cosine sch
 ParseResult parse_args(int argc, const char* const argv[]) {
   const std::string program = argc > 0 ? argv[0] : "mlp";
   Args args;
+  using Setter = std::function<void(const std::string& flag, const std::string& value)>;
+  // Every flag that takes a value, and what it does with it.
+  const std::map<std::string, Setter> flags = {
+      {"--dataset", [&](auto& flag, auto& value) { args.dataset = dataset_name(flag, value); }},
+      {"--optimizer",
+       [&](auto& flag, auto& value) {
+         args.optimizer = one_of(flag, value, {"sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad"});
+       }},
+      {"--lr",
+       [&](auto& flag, auto& value) { args.lr = parse_in_range(flag, value, 0, Bound::kOpen, 1e3, Bound::kClosed); }},
+      {"--weight-decay",
+       [&](auto& flag, auto& value) {
+         args.weight_decay = parse_in_range(flag, value, 0, Bound::kClosed, 1e3, Bound::kClosed);
+       }},
+      {"--epochs", [&](auto& flag, auto& value) { args.epochs = static_cast<int>(parse_count(flag, value, 0)); }},
+      {"--batch-size", [&](auto& flag, auto& value) { args.batch_size = parse_count(flag, value, 1); }},
+      {"--hidden", [&](auto& flag, auto& value) { args.hidden = parse_sizes(flag, value); }},
+      {"--dropout",
+       [&](auto& flag, auto& value) {
+         args.dropout = parse_in_range(flag, value, 0, Bound::kClosed, 1, Bound::kOpen);
+       }},
+      {"--scheduler",
+       [&](auto& flag, auto& value) {
+         args.scheduler = one_of(flag, value, {"none", "step", "cosine", "warmup-cosine"});
+       }},
+      {"--seed", [&](auto& flag, auto& value) { args.seed = parse_count(flag, value, 0); }},
+      {"--threads", [&](auto& flag, auto& value) { args.threads = static_cast<int>(parse_count(flag, value, 1)); }},
+      {"--limit", [&](auto& flag, auto& value) { args.limit = parse_count(flag, value, 1); }},
+      {"--save", [&](auto&, auto& value) { args.save_path = value; }},
+      {"--load", [&](auto&, auto& value) { args.load_path = value; }},
+      {"--out", [&](auto&, auto& value) { args.out_dir = value; }},
+  };
   try {
     for (int i = 1; i < argc; ++i) {
       const std::string flag = argv[i];
@@ -103,56 +184,14 @@ ParseResult parse_args(int argc, const char* const argv[]) {
         continue;
       }
       if (flag.rfind("--", 0) != 0) throw UsageError("unexpected argument '" + flag + "'");
+      const auto setter = flags.find(flag);
+      if (setter == flags.end()) throw UsageError("unknown flag " + flag);
       if (i + 1 >= argc) throw UsageError(flag + " needs a value");
-      const std::string value = argv[++i];
-      if (flag == "--dataset") {
-        if (value.rfind("csv:", 0) != 0 && value.rfind("idx:", 0) != 0) {
-          expect_one_of(flag, value, {"fashion-mnist", "spirals", "moons", "csv:PATH", "idx:DIR"});
-        } else if (value.size() == 4) {
-          throw UsageError(flag + " " + value + " needs a path after the colon");
-        }
-        args.dataset = value;
-      } else if (flag == "--optimizer") {
-        expect_one_of(flag, value, {"sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad"});
-        args.optimizer = value;
-      } else if (flag == "--lr") {
-        args.lr = parse_double(flag, value, 0.0, false, 1e3);
-      } else if (flag == "--weight-decay") {
-        args.weight_decay = parse_double(flag, value, 0.0, true, 1e3);
-      } else if (flag == "--epochs") {
-        args.epochs = static_cast<int>(parse_count(flag, value, 0));
-      } else if (flag == "--batch-size") {
-        args.batch_size = parse_count(flag, value, 1);
-      } else if (flag == "--hidden") {
-        args.hidden.clear();
-        std::size_t start = 0;
-        while (start <= value.size()) {
-          const std::size_t comma = value.find(',', start);
-          const std::string part = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-          args.hidden.push_back(parse_count(flag, part, 1));
-          if (comma == std::string::npos) break;
-          start = comma + 1;
-        }
-      } else if (flag == "--dropout") {
-        args.dropout = parse_double(flag, value, 0.0, true, 0.99);
-      } else if (flag == "--scheduler") {
-        expect_one_of(flag, value, {"none", "step", "cosine", "warmup-cosine"});
-        args.scheduler = value;
-      } else if (flag == "--seed") {
-        args.seed = parse_count(flag, value, 0);
-      } else if (flag == "--threads") {
-        args.threads = static_cast<int>(parse_count(flag, value, 1));
-      } else if (flag == "--limit") {
-        args.limit = parse_count(flag, value, 1);
-      } else if (flag == "--save") {
-        args.save_path = value;
-      } else if (flag == "--load") {
-        args.load_path = value;
-      } else if (flag == "--out") {
-        args.out_dir = value;
-      } else {
-        throw UsageError("unknown flag " + flag);
-      }
+      setter->second(flag, argv[++i]);
+    }
+    // Evaluating an untrained network would also overwrite the model in --out with random weights.
+    if (args.epochs == 0 && args.load_path.empty()) {
+      throw UsageError("--epochs 0 only evaluates a trained model: give it one with --load PATH");
     }
   } catch (const UsageError& e) {
     std::fprintf(stderr, "%s: %s\n\n%s", program.c_str(), e.what(), usage(program).c_str());

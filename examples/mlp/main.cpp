@@ -53,7 +53,9 @@ Data load_idx_dir(const std::string& dir, bool fashion) {
                       ".\nInstall Debian's package:  sudo apt-get install dataset-fashion-mnist\n"
                       "or point to the IDX files:  --dataset idx:DIR");
     }
-    throw UserError("no such directory: " + dir + " (--dataset idx:DIR wants the folder of the IDX files)");
+    throw UserError("no such directory: " + dir +
+                    "\n--dataset idx:DIR wants the folder that holds the MNIST-format files"
+                    " {train,t10k}-{images-idx3,labels-idx1}-ubyte (each may end in .gz)");
   }
   Data data;
   data.train = xg::data::load_mnist(dir, xg::data::Split::kTrain);
@@ -143,6 +145,20 @@ Evaluation evaluate(xg::nn::MLP& net, const TensorDataset& dataset, xg::nn::Conf
   return {loss_sum / n, correct / n};
 }
 
+// The final test accuracy and the confusion matrix.
+void print_final_evaluation(xg::nn::MLP& net, const Data& data, std::size_t classes) {
+  xg::nn::ConfusionMatrix confusion(classes);
+  const Evaluation final_test = evaluate(net, data.test, &confusion);
+  std::printf("\nfinal test accuracy: %.4f (test loss %.4f)\n\n", final_test.accuracy, final_test.loss);
+  std::printf("confusion matrix (rows: true class, columns: predicted):\n");
+  if (data.class_names != numbered_names(data.class_names.size())) {  // a legend, unless the names are 0, 1, ...
+    for (std::size_t i = 0; i < classes; ++i) {
+      std::printf("  %2zu = %s\n", i, i < data.class_names.size() ? data.class_names[i].c_str() : "?");
+    }
+  }
+  std::cout << confusion << "\n";
+}
+
 std::string shape_list(const std::vector<std::size_t>& sizes) {
   std::string text;
   for (std::size_t s : sizes) text += (text.empty() ? "" : "-") + std::to_string(s);
@@ -167,13 +183,28 @@ int run(const mlp::Args& args) {
 
   xg::Generator init_generator(args.seed);
   xg::nn::MLP net(sizes, xg::nn::Activation::ReLU, args.dropout, init_generator);
+  std::printf("data: %s: %zu training and %zu test examples, %zu classes\n", data.description.c_str(),
+              data.train.size(), data.test.size(), classes);
+  std::printf("model: MLP %s (ReLU%s), %zu parameters\n", shape_list(sizes).c_str(),
+              args.dropout > 0 ? (", dropout " + std::to_string(args.dropout)).c_str() : "", [&] {
+                std::size_t n = 0;
+                for (const xg::Tensor& p : net->parameters()) n += p.numel();
+                return n;
+              }());
+  if (!args.load_path.empty()) xg::load(net, args.load_path);
+
+  if (args.epochs == 0) {  // evaluation only (parse_args made sure there is a model): nothing to write
+    std::printf("evaluating %s\n", args.load_path.c_str());
+    print_final_evaluation(net, data, classes);
+    return 0;
+  }
+
   std::unique_ptr<xg::optim::Optimizer> optimizer = make_optimizer(args, net->parameters());
+  const std::string optimizer_path = args.load_path + ".optim";
+  const bool resume_optimizer = !args.load_path.empty() && fs::exists(optimizer_path);
+  if (resume_optimizer) optimizer->load(optimizer_path);
   if (!args.load_path.empty()) {
-    xg::load(net, args.load_path);
-    const std::string optimizer_path = args.load_path + ".optim";
-    if (fs::exists(optimizer_path) && args.epochs > 0) optimizer->load(optimizer_path);
-    std::printf("loaded %s%s\n", args.load_path.c_str(),
-                fs::exists(optimizer_path) && args.epochs > 0 ? " and its optimizer state" : "");
+    std::printf("starting from %s%s\n", args.load_path.c_str(), resume_optimizer ? " and its optimizer state" : "");
   }
 
   xg::data::DataLoader loader(
@@ -186,14 +217,6 @@ int run(const mlp::Args& args) {
   fs::create_directories(args.out_dir, ignored);
   if (!fs::is_directory(args.out_dir)) throw UserError("cannot create the output directory " + args.out_dir);
 
-  std::printf("data: %s: %zu training and %zu test examples, %zu classes\n", data.description.c_str(),
-              data.train.size(), data.test.size(), classes);
-  std::printf("model: MLP %s (ReLU%s), %zu parameters\n", shape_list(sizes).c_str(),
-              args.dropout > 0 ? (", dropout " + std::to_string(args.dropout)).c_str() : "", [&] {
-                std::size_t n = 0;
-                for (const xg::Tensor& p : net->parameters()) n += p.numel();
-                return n;
-              }());
   std::printf("training: %s, lr %g, weight decay %g, %s schedule, batch %zu, %d epochs, BLAS threads %d\n\n",
               optimizer->name().c_str(), mlp::learning_rate(args), mlp::weight_decay(args), args.scheduler.c_str(),
               args.batch_size, args.epochs, xg::blas::get_num_threads());
@@ -211,6 +234,7 @@ int run(const mlp::Args& args) {
     mlp::ProgressBar progress(label, loader.num_batches(), interactive);
     double correct = 0.0;
     for (xg::data::Batch& batch : loader) {
+      lr = optimizer->param_groups()[0].options().get_lr();
       xg::Tensor logits = net(batch.input);             // forward
       xg::Tensor loss = loss_fn(logits, batch.labels);  // loss
       optimizer->zero_grad();                           // clear last step's gradients
@@ -237,14 +261,7 @@ int run(const mlp::Args& args) {
     test_accuracies.push_back(test.accuracy);
   }
 
-  xg::nn::ConfusionMatrix confusion(classes);
-  const Evaluation final_test = evaluate(net, data.test, &confusion);
-  std::printf("\nfinal test accuracy: %.4f (test loss %.4f)\n\n", final_test.accuracy, final_test.loss);
-  std::printf("confusion matrix (rows: true class, columns: predicted):\n");
-  for (std::size_t i = 0; i < classes; ++i) {
-    std::printf("  %2zu = %s\n", i, i < data.class_names.size() ? data.class_names[i].c_str() : "?");
-  }
-  std::cout << confusion << "\n";
+  print_final_evaluation(net, data, classes);
 
   const std::string model_path = (fs::path(args.out_dir) / "model.xgrad").string();
   xg::save(net, model_path);
@@ -254,15 +271,13 @@ int run(const mlp::Args& args) {
     optimizer->save(args.save_path + ".optim");
   }
   const std::string plot_path = (fs::path(args.out_dir) / "curves.svg").string();
-  if (args.epochs > 0) {
-    mlp::write_svg_plot(plot_path, "MLP " + shape_list(sizes) + " on " + data.description,
-                        {{"loss", {{"train", "#1f77b4", train_losses}, {"test", "#d62728", test_losses}}},
-                         {"accuracy", {{"train", "#1f77b4", train_accuracies}, {"test", "#d62728", test_accuracies}}}});
-  }
+  mlp::write_svg_plot(plot_path, "MLP " + shape_list(sizes) + " on " + data.description,
+                      {{"loss", {{"train", "#1f77b4", train_losses}, {"test", "#d62728", test_losses}}},
+                       {"accuracy", {{"train", "#1f77b4", train_accuracies}, {"test", "#d62728", test_accuracies}}}});
   std::printf("wrote:\n  model            %s\n  optimizer state  %s.optim\n", model_path.c_str(), model_path.c_str());
   if (!args.save_path.empty()) std::printf("  model (--save)   %s\n", args.save_path.c_str());
   std::printf("  metrics          %s\n", metrics_path.c_str());
-  if (args.epochs > 0) std::printf("  plot             %s\n", plot_path.c_str());
+  std::printf("  plot             %s\n", plot_path.c_str());
   return 0;
 }
 

@@ -1,0 +1,117 @@
+# One command-line test of the mlp program: runs it once and checks its exit code, its output and the
+# files it wrote. examples/mlp/CMakeLists.txt registers one ctest test per use:
+#
+#   cmake -DEXPECT_EXIT=2 -DEXPECT_OUTPUT="regex;regex" [options] -P cli_test.cmake -- PROGRAM ARG...
+#
+#   EXPECT_EXIT              the exit code the program must return (required)
+#   EXPECT_OUTPUT            regular expressions that must all match stdout + stderr
+#   EXPECT_FILES             files that must exist afterwards
+#   CLEAN_DIR                a folder emptied before the run (so EXPECT_FILES sees only fresh files)
+#   LOG                      where to keep the program's output (for SAME_FINAL_ACCURACY_AS)
+#   SAME_FINAL_ACCURACY_AS   a LOG of an earlier run: "final test accuracy" must be the same
+#   REQUIRE_PATH             skip the test (print SKIPPED:) when this path does not exist
+#   WRITE_CORRUPT_IDX        a folder to fill with the four MNIST file names holding text, not IDX data
+#   WRITE_DISC_CSV           a CSV file to write: points of a grid, label 1 inside a disc, 0 outside
+
+cmake_minimum_required(VERSION 3.18)
+
+# The program and its arguments: everything after "--".
+set(command)
+set(after_separator FALSE)
+math(EXPR last "${CMAKE_ARGC} - 1")
+foreach(i RANGE ${last})
+  if(after_separator)
+    list(APPEND command "${CMAKE_ARGV${i}}")
+  elseif("${CMAKE_ARGV${i}}" STREQUAL "--")
+    set(after_separator TRUE)
+  endif()
+endforeach()
+if(NOT command OR NOT DEFINED EXPECT_EXIT)
+  message(FATAL_ERROR "usage: cmake -DEXPECT_EXIT=N [options] -P cli_test.cmake -- PROGRAM ARG...")
+endif()
+
+if(DEFINED REQUIRE_PATH AND NOT EXISTS "${REQUIRE_PATH}")
+  message("SKIPPED: ${REQUIRE_PATH} does not exist (Debian package dataset-fashion-mnist installs it)")
+  return()
+endif()
+
+if(DEFINED CLEAN_DIR)
+  file(REMOVE_RECURSE "${CLEAN_DIR}")
+  file(MAKE_DIRECTORY "${CLEAN_DIR}")
+endif()
+
+if(DEFINED WRITE_CORRUPT_IDX)
+  file(MAKE_DIRECTORY "${WRITE_CORRUPT_IDX}")
+  foreach(name train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte)
+    file(WRITE "${WRITE_CORRUPT_IDX}/${name}" "this is not an IDX file\n")
+  endforeach()
+endif()
+
+if(DEFINED WRITE_DISC_CSV)
+  # 21 x 21 points on [-1, 1]^2 in steps of 0.1; label 1 where x^2 + y^2 < 0.4. Not linearly separable,
+  # so the hidden layers have something to do. Written with integer arithmetic (tenths), as CMake has
+  # no floating point.
+  set(rows "x,y,label\n")
+  foreach(row_index RANGE 20)
+    foreach(column_index RANGE 20)
+      math(EXPR x "${column_index} - 10")
+      math(EXPR y "${row_index} - 10")
+      math(EXPR radius_squared "${x} * ${x} + ${y} * ${y}")
+      set(label 0)
+      if(radius_squared LESS 40)
+        set(label 1)
+      endif()
+      set(row "")
+      foreach(tenths ${x} ${y})
+        set(sign "")
+        set(magnitude ${tenths})
+        if(tenths LESS 0)
+          set(sign "-")
+          math(EXPR magnitude "0 - ${tenths}")
+        endif()
+        math(EXPR whole "${magnitude} / 10")
+        math(EXPR fraction "${magnitude} % 10")
+        string(APPEND row "${sign}${whole}.${fraction},")
+      endforeach()
+      string(APPEND rows "${row}${label}\n")
+    endforeach()
+  endforeach()
+  get_filename_component(csv_dir "${WRITE_DISC_CSV}" DIRECTORY)
+  file(MAKE_DIRECTORY "${csv_dir}")
+  file(WRITE "${WRITE_DISC_CSV}" "${rows}")
+endif()
+
+execute_process(COMMAND ${command} RESULT_VARIABLE exit_code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+set(output "${out}${err}")
+if(DEFINED LOG)
+  file(WRITE "${LOG}" "${output}")
+endif()
+string(REPLACE ";" " " command_line "${command}")
+
+set(failures "")
+if(NOT "${exit_code}" STREQUAL "${EXPECT_EXIT}")
+  string(APPEND failures "  exit code ${exit_code}, expected ${EXPECT_EXIT}\n")
+endif()
+foreach(pattern IN LISTS EXPECT_OUTPUT)
+  if(NOT output MATCHES "${pattern}")
+    string(APPEND failures "  the output does not match: ${pattern}\n")
+  endif()
+endforeach()
+foreach(path IN LISTS EXPECT_FILES)
+  if(NOT EXISTS "${path}")
+    string(APPEND failures "  no file ${path}\n")
+  endif()
+endforeach()
+if(DEFINED SAME_FINAL_ACCURACY_AS)
+  file(READ "${SAME_FINAL_ACCURACY_AS}" earlier)
+  string(REGEX MATCH "final test accuracy: [0-9.]+" then "${earlier}")
+  string(REGEX MATCH "final test accuracy: [0-9.]+" now "${output}")
+  if(NOT then OR NOT now STREQUAL then)
+    string(APPEND failures "  '${now}' here, but '${then}' in ${SAME_FINAL_ACCURACY_AS}\n")
+  endif()
+endif()
+
+if(failures)
+  message(FATAL_ERROR "${command_line}\n${failures}--- output ---\n${output}")
+endif()
+message("${command_line}: as expected")
