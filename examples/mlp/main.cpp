@@ -234,7 +234,6 @@ int run(const mlp::Args& args) {
     mlp::ProgressBar progress(label, loader.num_batches(), interactive);
     double correct = 0.0;
     for (xg::data::Batch& batch : loader) {
-      lr = optimizer->param_groups()[0].options().get_lr();
       xg::Tensor logits = net(batch.input);             // forward
       xg::Tensor loss = loss_fn(logits, batch.labels);  // loss
       optimizer->zero_grad();                           // clear last step's gradients
