@@ -1,11 +1,12 @@
 // xgrad_memory: what training costs in memory.
 //  1. Allocations (operator new calls, counted by the replacement below) in one steady-state training
-//     step of the MLP 784-256-128-10 at batch 128 with AdamW, phase by phase.
+//     step of the MLP 784-256-128-10 with AdamW (batch 128 unless --batch-size), phase by phase, with the
+//     page faults each phase caused (fresh pages from the kernel: memory malloc had given back).
 //  2. Live allocations, heap in use and RSS after each epoch: none of them may grow.
 //  3. Peak RSS of this process, and with --example PATH [ARGS...] of that program (the MLP example),
 //     measured by the kernel (wait4's rusage), like /usr/bin/time -v.
 //
-//   xgrad_memory [--epochs N] [--example build/examples/mlp/mlp --quiet --out /tmp/mlp]
+//   xgrad_memory [--epochs N] [--batch-size B] [--example build/examples/mlp/mlp --quiet --out /tmp/mlp]
 
 #include "training_data.hpp"
 
@@ -17,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -91,7 +93,7 @@ struct Model {
 };
 
 // Allocations phase by phase, averaged over `steps` steps after `warmup` steps.
-void count_step_allocations(const xg::data::TensorDataset& dataset, Model& model) {
+void count_step_allocations(const xg::data::TensorDataset& dataset, Model& model, std::size_t batch_size) {
   constexpr std::size_t kWarmup = 20, kSteps = 100;
   const char* phases[] = {"load the batch (DataLoader)",
                           "forward (3 Linear, 2 ReLU)",
@@ -103,12 +105,12 @@ void count_step_allocations(const xg::data::TensorDataset& dataset, Model& model
   constexpr std::size_t kPhases = std::size(phases);
   std::size_t calls[kPhases] = {}, bytes[kPhases] = {};
   long faults[kPhases] = {};
-  xg::data::DataLoader loader(dataset, xg::data::DataLoaderOptions(128).shuffle(true).seed(0));
+  xg::data::DataLoader loader(dataset, xg::data::DataLoaderOptions(batch_size).shuffle(true).seed(0));
   auto batch = loader.begin();
   for (std::size_t step = 0; step < kWarmup + kSteps; ++step) {
     Counts marks[kPhases + 1];
     marks[0] = Counts::now();
-    ++batch;
+    if (++batch == loader.end()) batch = loader.begin();  // a new epoch: shuffles, then loads
     marks[1] = Counts::now();
     {
       xg::Tensor logits = model.net(batch->input);
@@ -131,7 +133,7 @@ void count_step_allocations(const xg::data::TensorDataset& dataset, Model& model
       faults[p] += marks[p + 1].page_faults - marks[p].page_faults;
     }
   }
-  std::printf("## Allocations in one training step (batch 128, AdamW; mean of %zu steps)\n\n", kSteps);
+  std::printf("## Allocations in one training step (batch %zu, AdamW; mean of %zu steps)\n\n", batch_size, kSteps);
   std::printf("| phase | allocations | KB allocated | page faults |\n| --- | ---: | ---: | ---: |\n");
   std::size_t total_calls = 0, total_bytes = 0;
   long total_faults = 0;
@@ -147,11 +149,11 @@ void count_step_allocations(const xg::data::TensorDataset& dataset, Model& model
 }
 
 // Whole epochs, reporting what is alive after each: nothing may grow from one epoch to the next.
-void watch_epochs(const xg::data::TensorDataset& dataset, Model& model, int epochs) {
-  std::printf("## Memory after each epoch (batch 128, AdamW, %zu examples)\n\n", dataset.size());
+void watch_epochs(const xg::data::TensorDataset& dataset, Model& model, int epochs, std::size_t batch_size) {
+  std::printf("## Memory after each epoch (batch %zu, AdamW, %zu examples)\n\n", batch_size, dataset.size());
   std::printf(
       "| after epoch | live allocations | heap in use MB | RSS MB | epoch s |\n| ---: | ---: | ---: | ---: | ---: |\n");
-  xg::data::DataLoader loader(dataset, xg::data::DataLoaderOptions(128).shuffle(true).seed(1));
+  xg::data::DataLoader loader(dataset, xg::data::DataLoaderOptions(batch_size).shuffle(true).seed(1));
   for (int epoch = 1; epoch <= epochs; ++epoch) {
     const auto start = std::chrono::steady_clock::now();
     for (xg::data::Batch& batch : loader) {
@@ -200,16 +202,19 @@ int measure_program(const std::vector<std::string>& command) {
 
 int main(int argc, char** argv) {
   int epochs = 3;
+  std::size_t batch_size = 128;
   std::vector<std::string> example;
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     if (flag == "--epochs" && i + 1 < argc) {
       epochs = std::atoi(argv[++i]);
+    } else if (flag == "--batch-size" && i + 1 < argc) {
+      batch_size = static_cast<std::size_t>(std::max(1, std::atoi(argv[++i])));
     } else if (flag == "--example" && i + 1 < argc) {
       example.assign(argv + i + 1, argv + argc);  // the program and its own arguments
       break;
     } else {
-      std::fprintf(stderr, "usage: %s [--epochs N] [--example PROGRAM [ARGS...]]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--epochs N] [--batch-size B] [--example PROGRAM [ARGS...]]\n", argv[0]);
       return 2;
     }
   }
@@ -217,8 +222,8 @@ int main(int argc, char** argv) {
     const bench::TrainingData data = bench::load_training_data();
     std::printf("data: %s\n\n", data.description.c_str());
     Model model;
-    count_step_allocations(data.dataset, model);
-    watch_epochs(data.dataset, model, epochs);
+    count_step_allocations(data.dataset, model, batch_size);
+    watch_epochs(data.dataset, model, epochs, batch_size);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "xgrad_memory: %s\n", e.what());
     return 1;

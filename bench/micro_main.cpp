@@ -8,6 +8,8 @@
 
 #include <xgrad/core/blas.hpp>
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -264,6 +266,14 @@ bool has_flag(int argc, char** argv, const char* flag) {
 }  // namespace bench
 
 int main(int argc, char** argv) {
+  // glibc hands blocks of 128 KB and more back to the kernel when they are freed, and trims the heap when
+  // its free top exceeds twice that; the next allocation then takes fresh, zeroed pages (a page fault per
+  // 4 KB). A benchmark that allocates and frees a few 128 KB arrays per iteration (an elementwise op and
+  // its backward at [128, 256]) would time those faults, 5-10x the op itself. In training the first
+  // weight gradients freed (800 KB) raise both thresholds for good and a step makes no page faults
+  // (bench/xgrad_memory measures that): set them high from the start, as training finds them.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
   // Defaults for a shared, noisy machine: 5 short repetitions, from which we keep the median and the best,
   // run in random order across benchmarks, so that a busy moment does not land on one benchmark alone and
   // skew its ratio to another.

@@ -210,6 +210,23 @@ void register_training_step() {
   }
 }
 
+// The DataLoader's work per batch: gather 128 random rows of 784 floats from a [60000, 784] data set
+// (188 MB, so rows come from main memory) into a fresh batch.
+void register_data_loading() {
+  add("xgrad/dataloader_batch/b128/t1", {0, 2.0 * kBatch * 784 * sizeof(float)}, [](benchmark::State& state) {
+    constexpr std::size_t kExamples = 60000;
+    xg::Generator generator(0);
+    xg::data::TensorDataset dataset(xg::uniform({kExamples, 784}, 0.0f, 1.0f, generator).data(),
+                                    xg::data::Labels(kExamples, 0));
+    xg::data::DataLoader loader(dataset, xg::data::DataLoaderOptions(kBatch).shuffle(true).seed(0));
+    auto batch = loader.begin();
+    for (auto _ : state) {
+      if (++batch == loader.end()) batch = loader.begin();
+      benchmark::DoNotOptimize(batch->input.data().data());
+    }
+  });
+}
+
 }  // namespace
 
 void register_ops() {
@@ -217,6 +234,7 @@ void register_ops() {
   register_elementwise();
   register_cross_entropy();
   register_training_step();
+  register_data_loading();
 }
 
 }  // namespace bench
