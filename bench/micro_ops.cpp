@@ -227,6 +227,35 @@ void register_data_loading() {
   });
 }
 
+// What recording an op and differentiating it costs beyond its arithmetic: the same ops on one element,
+// where the arithmetic is nothing (allocations, the graph node, the backward engine's bookkeeping).
+void register_op_overhead() {
+  add("xgrad/op_overhead/linear_fwd/1x1/t1", {}, [](benchmark::State& state) {
+    xg::Tensor x = random_tensor({1, 1}, 1), w = random_tensor({1, 1}, 2), b = random_tensor({1}, 4);
+    for (auto _ : state) benchmark::DoNotOptimize(xg::nn::functional::linear(x, w, b).data().data());
+  });
+  add("xgrad/op_overhead/linear_fwd_bwd/1x1/t1", {}, [](benchmark::State& state) {
+    xg::Tensor x = random_tensor({1, 1}, 1), w = random_tensor({1, 1}, 2), b = random_tensor({1}, 4);
+    const xg::Array grad = random_tensor({1, 1}, 3, false).data();
+    for (auto _ : state) {
+      xg::nn::functional::linear(x, w, b).backward(grad);
+      benchmark::DoNotOptimize(w.grad().data());
+      x.zero_grad(true);
+      w.zero_grad(true);
+      b.zero_grad(true);
+    }
+  });
+  add("xgrad/op_overhead/relu_fwd_bwd/1/t1", {}, [](benchmark::State& state) {
+    xg::Tensor x = random_tensor({1}, 1);
+    const xg::Array grad = random_tensor({1}, 3, false).data();
+    for (auto _ : state) {
+      xg::relu(x).backward(grad);
+      benchmark::DoNotOptimize(x.grad().data());
+      x.zero_grad(true);
+    }
+  });
+}
+
 }  // namespace
 
 void register_ops() {
@@ -235,6 +264,7 @@ void register_ops() {
   register_cross_entropy();
   register_training_step();
   register_data_loading();
+  register_op_overhead();
 }
 
 }  // namespace bench
