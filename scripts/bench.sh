@@ -4,7 +4,7 @@
 #   1. bench/xgrad_bench        micro benchmarks beside the machine's limits (Google Benchmark)
 #   2. bench/xgrad_vs_libtorch  end-to-end MLP training throughput, xgrad and libtorch side by side
 #   3. bench/xgrad_memory       allocations per step, memory from epoch to epoch, peak RSS of the example
-# About 6 minutes on 2 cores (--quick: about 2). Every output also goes to build-bench/bench-results/.
+# 3-5 minutes on 2 cores (--quick: about 1). Every output also goes to build-bench/bench-results/.
 # BENCH_THREADS sets the thread counts of the comparison (default "1,2"). Never part of ctest or CI.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
