@@ -19,12 +19,29 @@
 
 namespace bench {
 
+namespace {
+
+double min_of(const std::vector<double>& values) { return *std::min_element(values.begin(), values.end()); }
+
+double median_of(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+}
+
+double seconds_of(const std::function<void()>& f) {
+  const auto start = std::chrono::steady_clock::now();
+  f();
+  benchmark::ClobberMemory();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
 std::map<std::string, Work>& registry() {
   static std::map<std::string, Work> works;
   return works;
 }
-
-double min_of(const std::vector<double>& values) { return *std::min_element(values.begin(), values.end()); }
 
 void add(const std::string& name, Work work, std::function<void(benchmark::State&)> body, bool paired) {
   registry()[name] = work;
@@ -47,23 +64,6 @@ void add(const std::string& name, Work work, std::function<void(benchmark::State
 }
 
 void set_blas_threads(int threads) { xg::blas::set_num_threads(threads); }
-
-namespace {
-
-double median_of(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const std::size_t n = values.size();
-  return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
-}
-
-double seconds_of(const std::function<void()>& f) {
-  const auto start = std::chrono::steady_clock::now();
-  f();
-  benchmark::ClobberMemory();
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-}  // namespace
 
 void run_paired(benchmark::State& state, const std::function<void()>& ours, const std::function<void()>& reference,
                 double reference_scale) {
