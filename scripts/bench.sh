@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Benchmarks (README.md "Benchmarks"): installs what they need, builds them with -DXGRAD_BUILD_BENCH=ON in
+# build-bench/ (apart from build/), runs them and prints the tables:
+#   1. bench/xgrad_bench        micro benchmarks beside the machine's limits (Google Benchmark)
+#   2. bench/xgrad_vs_libtorch  end-to-end MLP training throughput, xgrad and libtorch side by side
+#   3. bench/xgrad_memory       allocations per step, memory from epoch to epoch, peak RSS of the example
+# 3-5 minutes on 2 cores (--quick: about 1). Every output also goes to build-bench/bench-results/.
+# BENCH_THREADS sets the thread counts of the comparison (default "1,2"). Never part of ctest or CI.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${XGRAD_BENCH_BUILD_DIR:-$ROOT/build-bench}"
+QUICK=0
+if [[ "${1:-}" == "--quick" ]]; then QUICK=1; fi
+
+# Google Benchmark is required; libtorch (large) only for the comparison, which runs xgrad alone without it.
+missing=()
+for package in libbenchmark-dev libtorch-dev; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+if ((${#missing[@]} > 0)); then
+  if [[ $(id -u) -eq 0 ]]; then
+    echo "xgrad bench: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "xgrad bench: missing Debian packages: ${missing[*]}; install them as root:" >&2
+    echo "  sudo apt-get install -y ${missing[*]}" >&2
+    if [[ " ${missing[*]} " == *" libbenchmark-dev "* ]]; then exit 1; fi
+    echo "(continuing without libtorch: the comparison will time xgrad alone)" >&2
+  fi
+fi
+
+# The library's own packages, the configure and the build: scripts/setup.sh, pointed at build-bench/.
+XGRAD_BUILD_DIR="$BUILD_DIR" XGRAD_CMAKE_ARGS="-DXGRAD_BUILD_BENCH=ON -DXGRAD_BUILD_TESTS=OFF" "$ROOT/scripts/setup.sh"
+
+RESULTS="$BUILD_DIR/bench-results"
+mkdir -p "$RESULTS"
+SCRATCH="$(mktemp -d)"
+trap 'rm -rf "$SCRATCH"' EXIT
+export OMP_WAIT_POLICY=PASSIVE  # libtorch's OpenMP threads would otherwise spin and steal the cores
+
+if ((QUICK)); then
+  micro_args=(--benchmark_repetitions=3)
+  compare_args=(--repeats 1 --limit 12000)
+  memory_args=(--epochs 1)
+  example_args=(--epochs 1)
+else
+  micro_args=()
+  compare_args=(--repeats 3)
+  memory_args=(--epochs 3)
+  example_args=()  # the default run: 10 epochs
+fi
+
+echo; echo "=== 1/3 micro benchmarks and the machine's limits ==="
+"$BUILD_DIR/bench/xgrad_bench" "${micro_args[@]}" | tee "$RESULTS/micro.md"
+echo; echo "=== 2/3 end-to-end training throughput, xgrad vs libtorch ==="
+"$BUILD_DIR/bench/xgrad_vs_libtorch" --threads "${BENCH_THREADS:-1,2}" "${compare_args[@]}" | tee "$RESULTS/compare.md"
+echo; echo "=== 3/3 memory ==="
+"$BUILD_DIR/bench/xgrad_memory" "${memory_args[@]}" --example "$BUILD_DIR/examples/mlp/mlp" --quiet \
+  --out "$SCRATCH/mlp" "${example_args[@]}" | tee "$RESULTS/memory.md"
+
+echo; echo "=== summary (also in $RESULTS) ==="
+for part in micro compare memory; do
+  # The Markdown tables and headings, plus the lines that give their context.
+  grep -E '^(\||## |peak RSS|MLP |xgrad vs|Streaming time)' "$RESULTS/$part.md" || true
+  echo
+done
