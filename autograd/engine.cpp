@@ -10,8 +10,9 @@
 #include <xgrad/autograd/node.hpp>
 #include <xgrad/core/error.hpp>
 
-#include <unordered_map>
-#include <unordered_set>
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
 
 namespace xg {
 
@@ -19,29 +20,43 @@ namespace {
 
 using ImplPtr = std::shared_ptr<TensorImpl>;
 
-// Tensors reachable from `root` through grad_fn links, each after every tensor made from it.
-std::vector<ImplPtr> topological_order(const ImplPtr& root) {
-  std::vector<ImplPtr> post_order;  // inputs before the tensors made from them
-  std::unordered_set<const TensorImpl*> visited;
-  // Each frame: a tensor and how many of its node's inputs we have already descended into.
-  std::vector<std::pair<ImplPtr, std::size_t>> stack;
-  stack.emplace_back(root, 0);
-  visited.insert(root.get());
+// Each backward pass gets a number of its own; a node stamped with it was reached in this pass.
+// (Atomic, so that passes on different threads over different graphs never share a number.)
+std::uint64_t new_pass_number() {
+  static std::atomic<std::uint64_t> passes{0};
+  return ++passes;
+}
+
+// Tensors reachable from `root` through grad_fn links, each after every tensor made from it. Sets
+// each node's `position` to its place in this order.
+std::vector<ImplPtr> topological_order(const ImplPtr& root, std::uint64_t pass) {
+  std::vector<ImplPtr> order;  // built inputs first, reversed at the end
+  // Each frame: a tensor's handle (the root's, or one in the inputs of the frame below) and how many
+  // of its node's inputs we have already descended into. Nothing changes the graph during the walk,
+  // so the pointers stay valid.
+  std::vector<std::pair<const ImplPtr*, std::size_t>> stack;
+  stack.emplace_back(&root, 0);
+  root->grad_fn->visited_in_pass = pass;
   while (!stack.empty()) {
     auto& [impl, next_input] = stack.back();
-    const std::vector<Tensor>& inputs = impl->grad_fn->inputs;
+    const std::vector<Tensor>& inputs = (*impl)->grad_fn->inputs;
     if (next_input < inputs.size()) {
       const ImplPtr& input = inputs[next_input++].impl();
       // Leaves and tensors that need no gradient end the walk: nothing flows past them.
-      if (input->grad_fn && input->requires_grad && visited.insert(input.get()).second) {
-        stack.emplace_back(input, 0);
+      if (input->grad_fn && input->requires_grad && input->grad_fn->visited_in_pass != pass) {
+        input->grad_fn->visited_in_pass = pass;
+        stack.emplace_back(&input, 0);
       }
     } else {
-      post_order.push_back(impl);
+      // A handle of our own: releasing nodes during the pass may drop every other owner of a tensor
+      // whose turn is still to come.
+      order.push_back(*impl);
       stack.pop_back();
     }
   }
-  return {post_order.rbegin(), post_order.rend()};
+  std::reverse(order.begin(), order.end());
+  for (std::size_t position = 0; position < order.size(); ++position) order[position]->grad_fn->position = position;
+  return order;
 }
 
 void add_into(Array& total, const Array& more) {
@@ -61,54 +76,89 @@ void accumulate_into_leaf(TensorImpl& leaf, Array&& grad) {
   }
 }
 
+}  // namespace
+
+// One backward pass: the tensors in order, and the gradient gathered so far for each non-leaf among
+// them (gathered_[k] belongs to order_[k]; a node's `position` says which k is its tensor's).
+class BackwardPass {
+ public:
+  BackwardPass(const ImplPtr& root, Array seed) : order_(topological_order(root, new_pass_number())) {
+    gathered_.resize(order_.size());
+    gathered_[0] = {std::move(seed), true};  // the root comes first
+  }
+
+  void run(bool retain_graph) {
+    // Refuse a freed graph before any gradient moves, so that a failed call changes nothing.
+    for (const ImplPtr& impl : order_) {
+      if (impl->grad_fn->released) {
+        throw Error("backward: trying to go through the graph of '" + impl->grad_fn->op +
+                    "' a second time, but its saved values were freed by the first backward; call "
+                    "backward(retain_graph=true) the first time if you need to backward twice");
+      }
+    }
+    for (std::size_t k = 0; k < order_.size(); ++k) {
+      if (!gathered_[k].present) continue;  // no path carried a gradient here
+      const Array grad = std::move(gathered_[k].grad);
+      gathered_[k] = {};
+      TensorImpl& impl = *order_[k];
+      Node& node = *impl.grad_fn;
+      if (impl.retains_grad) accumulate_into_leaf(impl, Array(grad));
+      BackwardContext context(grad, impl.data, node.inputs, *this);
+      node.backward(context);
+      if (!retain_graph) node.release();
+    }
+  }
+
+  // Adds a share of dL/d(input) to what `input` has gathered: into .grad for a leaf, into its slot
+  // for a non-leaf (whose own turn comes later in the order).
+  void accumulate(TensorImpl& input, Array&& share) {
+    if (!input.requires_grad) return;
+    if (!same_shape(share, input.data)) share = sum_to_shape(std::move(share), shape_of(input.data));
+    if (!input.grad_fn) {
+      accumulate_into_leaf(input, std::move(share));
+      return;
+    }
+    Gathered& slot = gathered_[input.grad_fn->position];
+    if (slot.present) {
+      add_into(slot.grad, share);
+    } else {
+      slot = {std::move(share), true};
+    }
+  }
+
+  // Where a share of dL/d(input) can be added in place, if `input` already holds a gradient.
+  float* accumulation_buffer(TensorImpl& input) {
+    if (!input.requires_grad) return nullptr;
+    if (!input.grad_fn) return input.has_grad && same_shape(input.grad, input.data) ? input.grad.data() : nullptr;
+    Gathered& slot = gathered_[input.grad_fn->position];
+    return slot.present ? slot.grad.data() : nullptr;
+  }
+
+ private:
+  struct Gathered {
+    Array grad;
+    bool present = false;
+  };
+  std::vector<ImplPtr> order_;
+  std::vector<Gathered> gathered_;
+};
+
+void BackwardContext::accumulate(std::size_t i, Array&& grad) const {
+  pass_.accumulate(*inputs_[i].impl(), std::move(grad));
+}
+
+float* BackwardContext::accumulation_buffer(std::size_t i) const {
+  return pass_.accumulation_buffer(*inputs_[i].impl());
+}
+
+namespace {
+
 void run_backward(const ImplPtr& root, Array seed, bool retain_graph) {
   if (!root->grad_fn) {  // backward() on a leaf: its gradient is the seed itself
     accumulate_into_leaf(*root, std::move(seed));
     return;
   }
-  const std::vector<ImplPtr> order = topological_order(root);
-  // Refuse a freed graph before any gradient moves, so that a failed call changes nothing.
-  for (const ImplPtr& impl : order) {
-    if (impl->grad_fn->released) {
-      throw Error("backward: trying to go through the graph of '" + impl->grad_fn->op +
-                  "' a second time, but its saved values were freed by the first backward; call "
-                  "backward(retain_graph=true) the first time if you need to backward twice");
-    }
-  }
-
-  // Gradients of the non-leaf tensors, gathered during this pass only.
-  std::unordered_map<const TensorImpl*, Array> pending;
-  pending.emplace(root.get(), std::move(seed));
-
-  for (const ImplPtr& impl : order) {
-    auto found = pending.find(impl.get());
-    if (found == pending.end()) continue;  // no path carried a gradient here
-    Array grad = std::move(found->second);
-    pending.erase(found);
-
-    Node& node = *impl->grad_fn;
-    if (impl->retains_grad) accumulate_into_leaf(*impl, Array(grad));
-
-    const BackwardContext::Sink sink = [&node, &pending](std::size_t i, Array&& input_grad) {
-      TensorImpl& input = *node.inputs[i].impl();
-      if (!input.requires_grad) return;
-      const Shape input_shape = shape_of(input.data);
-      if (shape_of(input_grad) != input_shape) input_grad = sum_to_shape(std::move(input_grad), input_shape);
-      if (!input.grad_fn) {
-        accumulate_into_leaf(input, std::move(input_grad));
-        return;
-      }
-      auto [slot, inserted] = pending.try_emplace(&input);
-      if (inserted) {
-        slot->second = std::move(input_grad);
-      } else {
-        add_into(slot->second, input_grad);
-      }
-    };
-    BackwardContext context(grad, impl->data, node.inputs, sink);
-    node.backward(context);
-    if (!retain_graph) node.release();
-  }
+  BackwardPass(root, std::move(seed)).run(retain_graph);
 }
 
 }  // namespace
@@ -129,7 +179,7 @@ void Tensor::backward(const Array& grad, bool retain_graph) const {
         "backward: the tensor does not require grad and has no grad_fn (did you forget "
         "requires_grad=true on an input, or run the forward pass under NoGradGuard?)");
   }
-  if (shape_of(grad) != shape_of(self.data)) {
+  if (!same_shape(grad, self.data)) {
     throw Error("backward: expected a gradient of shape " + to_string(shape_of(self.data)) + ", got " +
                 to_string(shape_of(grad)));
   }

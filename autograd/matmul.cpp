@@ -46,17 +46,18 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
       if (ctx.needs_grad(1)) ctx.accumulate(1, xt::zeros<float>(ctx.input(1).shape()));
       return;
     }
+    // Each share is added in place to a gradient the input already holds (see accumulate_in_place).
     if (ctx.needs_grad(0)) {  // dA [m, k] = G [m, n] * B^T
-      Array grad_a = Array::from_shape(ctx.input(0).shape());
-      blas::sgemm(false, true, as_int(m), as_int(k), as_int(n), 1.0f, ctx.grad.data(), stride(n), ctx.input(1).data(),
-                  stride(n), 0.0f, grad_a.data(), stride(k));
-      ctx.accumulate(0, std::move(grad_a));
+      ctx.accumulate_in_place(0, [&](float* grad_a, float beta) {
+        blas::sgemm(false, true, as_int(m), as_int(k), as_int(n), 1.0f, ctx.grad.data(), stride(n), ctx.input(1).data(),
+                    stride(n), beta, grad_a, stride(k));
+      });
     }
     if (ctx.needs_grad(1)) {  // dB [k, n] = A^T * G
-      Array grad_b = Array::from_shape(ctx.input(1).shape());
-      blas::sgemm(true, false, as_int(k), as_int(n), as_int(m), 1.0f, ctx.input(0).data(), stride(k), ctx.grad.data(),
-                  stride(n), 0.0f, grad_b.data(), stride(n));
-      ctx.accumulate(1, std::move(grad_b));
+      ctx.accumulate_in_place(1, [&](float* grad_b, float beta) {
+        blas::sgemm(true, false, as_int(k), as_int(n), as_int(m), 1.0f, ctx.input(0).data(), stride(k), ctx.grad.data(),
+                    stride(n), beta, grad_b, stride(n));
+      });
     }
   });
 }

@@ -10,6 +10,7 @@
 
 #include <xgrad/core/tensor.hpp>
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -25,18 +26,25 @@ struct Node {
   BackwardFn backward;
   bool released = false;  // backward ran without retain_graph: inputs and saved arrays are gone
 
+  // The engine's bookkeeping during one backward pass (engine.cpp), kept here so that a pass needs no
+  // hash map: the number of the pass that last reached this node, and the node's place in its order.
+  // (So one node takes part in one backward pass at a time: no backward inside a backward function.)
+  std::uint64_t visited_in_pass = 0;
+  std::size_t position = 0;
+
   ~Node();  // releases inputs iteratively, so freeing a 100,000-op chain cannot overflow the stack
   // Frees what backward needs (inputs, saved arrays); the node stays as a marker in the graph.
   void release();
 };
 
+class BackwardPass;  // engine.cpp: the gradients one backward pass has gathered so far
+
 // What a backward function sees: the gradient flowing in, the op's output and inputs, and where to
 // send each input's gradient.
 class BackwardContext {
  public:
-  using Sink = std::function<void(std::size_t, Array&&)>;
-  BackwardContext(const Array& grad, const Array& output, const std::vector<Tensor>& inputs, const Sink& sink)
-      : grad(grad), output(output), inputs_(inputs), sink_(sink) {}
+  BackwardContext(const Array& grad, const Array& output, const std::vector<Tensor>& inputs, BackwardPass& pass)
+      : grad(grad), output(output), inputs_(inputs), pass_(pass) {}
 
   const Array& grad;    // dL/d(output), the output's shape
   const Array& output;  // the output's values (exp, tanh, sigmoid reuse them)
@@ -47,11 +55,30 @@ class BackwardContext {
   bool needs_grad(std::size_t i) const { return inputs_[i].requires_grad(); }
   // Adds `grad` to input i's gradient. A gradient of the broadcast shape is summed back to the input's
   // shape here, so ops that broadcast need not do it themselves.
-  void accumulate(std::size_t i, Array&& grad) const { sink_(i, std::move(grad)); }
+  void accumulate(std::size_t i, Array&& grad) const;
+  // For ops whose gradient share is written by a BLAS product or a plain loop: calls
+  // write(out, beta), which must set out = share + beta * out over input i's shape. When input i
+  // already holds a gradient (a leaf's .grad after zero_grad(), or another op's share of a non-leaf's
+  // gradient), `out` is that gradient and beta is 1: the share is added in place, saving a temporary
+  // and a pass over it. Otherwise `out` is a fresh, uninitialized array, beta is 0, and the result is
+  // accumulate()d.
+  template <class WriteShare>
+  void accumulate_in_place(std::size_t i, WriteShare&& write) const {
+    if (float* gradient = accumulation_buffer(i)) {
+      write(gradient, 1.0f);
+      return;
+    }
+    Array share = Array::from_shape(input(i).shape());
+    write(share.data(), 0.0f);
+    accumulate(i, std::move(share));
+  }
 
  private:
+  // The gradient input i already holds, to add into; nullptr when it holds none yet.
+  float* accumulation_buffer(std::size_t i) const;
+
   const std::vector<Tensor>& inputs_;
-  const Sink& sink_;
+  BackwardPass& pass_;
 };
 
 // Whether ops record graph nodes (on by default; per thread).

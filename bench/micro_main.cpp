@@ -270,7 +270,7 @@ int main(int argc, char** argv) {
   // its free top exceeds twice that; the next allocation then takes fresh, zeroed pages (a page fault per
   // 4 KB). A benchmark that allocates and frees a few 128 KB arrays per iteration (an elementwise op and
   // its backward at [128, 256]) would time those faults, 5-10x the op itself. In training the first
-  // weight gradients freed (800 KB) raise both thresholds for good and a step makes no page faults
+  // large arrays freed (a batch of 128 images is 400 KB) raise both thresholds for good and a step makes no page faults
   // (bench/xgrad_memory measures that): set them high from the start, as training finds them.
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 64 << 20);

@@ -4,11 +4,16 @@
 
 #include <xtensor/xio.hpp>
 
+#include <algorithm>
 #include <ostream>
 
 namespace xg {
 
 Shape shape_of(const Array& array) { return Shape(array.shape().begin(), array.shape().end()); }
+
+bool same_shape(const Array& a, const Array& b) {
+  return std::equal(a.shape().begin(), a.shape().end(), b.shape().begin(), b.shape().end());
+}
 
 Tensor::Tensor(Array values, bool requires_grad) : impl_(std::make_shared<TensorImpl>()) {
   impl_->data = std::move(values);
@@ -64,7 +69,7 @@ Array& Tensor::mutable_grad() {
 
 void Tensor::set_grad(Array grad) {
   TensorImpl& impl = checked("set_grad");
-  if (shape_of(grad) != shape_of(impl.data)) {
+  if (!same_shape(grad, impl.data)) {
     throw Error("set_grad: expected a gradient of shape " + to_string(shape_of(impl.data)) + ", got " +
                 to_string(shape_of(grad)));
   }

@@ -114,5 +114,7 @@ std::ostream& operator<<(std::ostream& out, const Tensor& tensor);
 
 // Shape of an xtensor array as our Shape type.
 Shape shape_of(const Array& array);
+// Whether two arrays have the same shape (without building a Shape for either).
+bool same_shape(const Array& a, const Array& b);
 
 }  // namespace xg

@@ -253,6 +253,33 @@ TEST(Matmul, ValuesAndGradients) {
   EXPECT_EQ(b.grad(), (xarray<float>{{5, 5}, {7, 7}, {9, 9}}));  // A^T G
 }
 
+// With a gradient already there (as after zero_grad()), matmul's backward adds its products into it
+// in place (sgemm with beta = 1): same values, same buffer.
+TEST(Matmul, GradientsAddIntoExistingGradientsInPlace) {
+  xg::Tensor a = xg::tensor(xarray<float>{{1, 2, 3}, {4, 5, 6}}, true);    // [2, 3]
+  xg::Tensor b = xg::tensor(xarray<float>{{1, 0}, {0, 1}, {1, 1}}, true);  // [3, 2]
+  a.set_grad(xarray<float>{{10, 20, 30}, {40, 50, 60}});
+  b.set_grad(xarray<float>{{-1, -2}, {-3, -4}, {-5, -6}});
+  const float* a_buffer = a.grad().data();
+  const float* b_buffer = b.grad().data();
+  xg::sum(xg::matmul(a, b)).backward();
+  EXPECT_EQ(a.grad(), (xarray<float>{{11, 21, 32}, {41, 51, 62}}));  // + G B^T
+  EXPECT_EQ(b.grad(), (xarray<float>{{4, 3}, {4, 3}, {4, 3}}));      // + A^T G
+  EXPECT_EQ(a.grad().data(), a_buffer);
+  EXPECT_EQ(b.grad().data(), b_buffer);
+}
+
+// A non-leaf read by two products gets the second share added in place to the first.
+TEST(Matmul, ANonLeafReadTwiceGetsBothShares) {
+  xg::Tensor a = xg::tensor(xarray<float>{{1, 2}, {3, 4}}, true);
+  const xg::Tensor x = a * 2.0f;  // non-leaf: its gradient is gathered during the pass
+  const xg::Tensor b = xg::tensor(xarray<float>{{1, 0}, {0, 1}});
+  const xg::Tensor c = xg::tensor(xarray<float>{{2, 1}, {1, 2}});
+  xg::sum(xg::matmul(x, b) + xg::matmul(x, c)).backward();
+  // dL/dx = ones B^T + ones C^T = [[1, 1], [1, 1]] + [[3, 3], [3, 3]]; dL/da = 2 dL/dx.
+  EXPECT_EQ(a.grad(), (xarray<float>{{8, 8}, {8, 8}}));
+}
+
 TEST(Matmul, InnerDimensionMismatchMessage) {
   try {
     (void)xg::matmul(xg::zeros({32, 784}), xg::zeros({256, 10}));

@@ -54,6 +54,29 @@ TEST(NNLinear, WithoutBiasMatchesTorchAndHasOnlyAWeight) {
   EXPECT_TRUE(all_close(fc->weight.grad(), array_from_json(c["grad_weight_no_bias"])));
 }
 
+// After zero_grad() the parameters hold gradients; backward adds into them in place (sgemm with
+// beta = 1, and the bias's column sums), so a second backward gives exactly twice the first.
+TEST(NNLinear, BackwardAddsIntoExistingGradientsInPlace) {
+  nn::Linear fc(2, 2);
+  fc->weight.data() = xg::Array{{1, 2}, {3, 4}};
+  fc->bias.data() = xg::Array{1, -1};
+  xg::Tensor x = xg::tensor(xg::Array{{1, 0}, {2, 1}, {0, 3}}, true);
+  for (xg::Tensor t : {fc->weight, fc->bias, x}) t.zero_grad();  // zero-filled gradients, as in training
+  const float* weight_buffer = fc->weight.grad().data();
+  const float* bias_buffer = fc->bias.grad().data();
+  const xg::Array g = {{1, 2}, {0, 1}, {3, 0}};
+  fc(x).backward(g);
+  EXPECT_EQ(fc->weight.grad(), (xg::Array{{1, 9}, {4, 1}}));  // G^T x
+  EXPECT_EQ(fc->bias.grad(), (xg::Array{4, 3}));              // column sums of G
+  EXPECT_EQ(x.grad(), (xg::Array{{7, 10}, {3, 4}, {3, 6}}));  // G W
+  fc(x).backward(g);
+  EXPECT_EQ(fc->weight.grad(), (xg::Array{{2, 18}, {8, 2}}));
+  EXPECT_EQ(fc->bias.grad(), (xg::Array{8, 6}));
+  EXPECT_EQ(x.grad(), (xg::Array{{14, 20}, {6, 8}, {6, 12}}));
+  EXPECT_EQ(fc->weight.grad().data(), weight_buffer);
+  EXPECT_EQ(fc->bias.grad().data(), bias_buffer);
+}
+
 TEST(NNLinear, FusedOpPassesGradcheckWithAndWithoutBias) {
   xg::Generator g(11);
   const xg::Tensor x = xg::uniform({4, 3}, -1.0f, 1.0f, g, true);
