@@ -4,20 +4,12 @@
 #include <xgrad/data/dataloader.hpp>
 
 #include <cmath>
-#include <sstream>
 #include <string>
 #include <vector>
 
 namespace xg::data {
 
 namespace {
-
-// 0.1 rather than std::to_string's 0.100000.
-std::string number_text(double value) {
-  std::ostringstream text;
-  text << value;
-  return text.str();
-}
 
 Shape example_shape_of(const Array& inputs) {
   const Shape shape = shape_of(inputs);
@@ -28,7 +20,7 @@ Shape example_shape_of(const Array& inputs) {
 
 void scale_to_unit_(Array& values, float max_value) {
   if (!(max_value > 0.0f)) {
-    throw Error("scale_to_unit_: expected max_value > 0, got " + number_text(max_value));
+    throw Error("scale_to_unit_: expected max_value > 0, got " + format_number(max_value));
   }
   // Divide rather than multiply by 1 / max_value: x / 255 is what PyTorch computes, to the last bit.
   float* data = values.data();
@@ -123,7 +115,7 @@ const Array& Standardizer::stddev() const {
 std::pair<TensorDataset, TensorDataset> train_val_split(const TensorDataset& dataset, double val_fraction,
                                                         Generator& generator) {
   if (!(val_fraction >= 0.0 && val_fraction <= 1.0)) {
-    throw Error("train_val_split: expected val_fraction in [0, 1], got " + number_text(val_fraction));
+    throw Error("train_val_split: expected val_fraction in [0, 1], got " + format_number(val_fraction));
   }
   const std::size_t n = dataset.size();
   const auto n_val = static_cast<std::size_t>(std::llround(val_fraction * static_cast<double>(n)));

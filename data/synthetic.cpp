@@ -3,19 +3,11 @@
 #include <xgrad/core/error.hpp>
 
 #include <cmath>
-#include <sstream>
 #include <string>
 
 namespace xg::data {
 
 namespace {
-
-// 0.1 rather than std::to_string's 0.100000.
-std::string number_text(double value) {
-  std::ostringstream text;
-  text << value;
-  return text.str();
-}
 
 constexpr double kPi = 3.14159265358979323846;
 
@@ -25,7 +17,7 @@ double linspace(double start, double stop, std::size_t n, std::size_t i) {
 }
 
 void check_noise(const char* op, const char* name, double noise) {
-  if (!(noise >= 0.0)) throw Error(std::string(op) + ": expected " + name + " >= 0, got " + number_text(noise));
+  if (!(noise >= 0.0)) throw Error(std::string(op) + ": expected " + name + " >= 0, got " + format_number(noise));
 }
 
 }  // namespace

@@ -42,7 +42,7 @@ void AdagradOptions::validate() const {
   for (const auto& [name, value] : checks) {
     if (!(0 <= value)) {
       throw Error(std::string("Adagrad: invalid ") + (name == std::string("lr") ? "learning rate" : name) + " " +
-                  format_hyperparameter(value) + " (expected " + name + " >= 0)");
+                  format_number(value) + " (expected " + name + " >= 0)");
     }
   }
 }

@@ -40,16 +40,16 @@ void validate_adam_hyperparameters(const char* optimizer, double lr, const std::
   const std::string op = optimizer;
   const auto [beta1, beta2] = betas;
   // Written as !(0 <= x) so that NaN is refused too.
-  if (!(0 <= lr)) throw Error(op + ": invalid learning rate " + format_hyperparameter(lr) + " (expected lr >= 0)");
-  if (!(0 <= eps)) throw Error(op + ": invalid eps " + format_hyperparameter(eps) + " (expected eps >= 0)");
+  if (!(0 <= lr)) throw Error(op + ": invalid learning rate " + format_number(lr) + " (expected lr >= 0)");
+  if (!(0 <= eps)) throw Error(op + ": invalid eps " + format_number(eps) + " (expected eps >= 0)");
   if (!(0 <= beta1 && beta1 < 1)) {
-    throw Error(op + ": invalid beta1 " + format_hyperparameter(beta1) + " (expected 0 <= beta1 < 1)");
+    throw Error(op + ": invalid beta1 " + format_number(beta1) + " (expected 0 <= beta1 < 1)");
   }
   if (!(0 <= beta2 && beta2 < 1)) {
-    throw Error(op + ": invalid beta2 " + format_hyperparameter(beta2) + " (expected 0 <= beta2 < 1)");
+    throw Error(op + ": invalid beta2 " + format_number(beta2) + " (expected 0 <= beta2 < 1)");
   }
   if (!(0 <= weight_decay)) {
-    throw Error(op + ": invalid weight_decay " + format_hyperparameter(weight_decay) + " (expected weight_decay >= 0)");
+    throw Error(op + ": invalid weight_decay " + format_number(weight_decay) + " (expected weight_decay >= 0)");
   }
 }
 

@@ -35,8 +35,7 @@ float norm_of(const Array& grad, double p) {
 double clip_grad_norm_(const std::vector<Tensor>& parameters, double max_norm, double norm_type,
                        bool error_if_nonfinite) {
   if (!(norm_type > 0)) {
-    throw Error("clip_grad_norm_: invalid norm_type " + format_hyperparameter(norm_type) +
-                " (expected p > 0 or INFINITY)");
+    throw Error("clip_grad_norm_: invalid norm_type " + format_number(norm_type) + " (expected p > 0 or INFINITY)");
   }
   std::vector<Tensor> with_grad;
   for (const Tensor& p : parameters) {
@@ -48,8 +47,8 @@ double clip_grad_norm_(const std::vector<Tensor>& parameters, double max_norm, d
   for (std::size_t i = 0; i < with_grad.size(); ++i) norms(i) = norm_of(with_grad[i].grad(), norm_type);
   const float total_norm = norm_of(norms, norm_type);
   if (error_if_nonfinite && !std::isfinite(total_norm)) {
-    throw Error("clip_grad_norm_: the total norm of order " + format_hyperparameter(norm_type) +
-                " of the gradients is " + format_hyperparameter(total_norm) +
+    throw Error("clip_grad_norm_: the total norm of order " + format_number(norm_type) + " of the gradients is " +
+                format_number(total_norm) +
                 ", so it cannot be clipped (pass error_if_nonfinite = false to scale by it anyway)");
   }
   // torch: max_norm / (total_norm + 1e-6) on float32 tensors, which Python evaluates as

@@ -3,7 +3,6 @@
 #include <xgrad/core/error.hpp>
 
 #include <algorithm>
-#include <charconv>
 #include <cstdio>
 #include <fstream>
 #include <typeinfo>
@@ -20,7 +19,7 @@ void OptimizerOptions::set_hyperparameter(const std::string& name, double value)
 
 bool hyperparameter_as_bool(const std::string& optimizer, const std::string& name, double value) {
   if (value != 0.0 && value != 1.0) {
-    throw Error(optimizer + ": invalid " + name + " " + format_hyperparameter(value) + " (expected 0 or 1 for a flag)");
+    throw Error(optimizer + ": invalid " + name + " " + format_number(value) + " (expected 0 or 1 for a flag)");
   }
   return value == 1.0;
 }
@@ -30,13 +29,6 @@ void throw_unknown_hyperparameter(const OptimizerOptions& options, const std::st
   std::string known;
   for (const auto& entry : options.hyperparameters()) known += (known.empty() ? "" : ", ") + entry.first;
   throw Error(optimizer + ": unknown hyperparameter '" + name + "' (expected one of " + known + ")");
-}
-
-std::string format_hyperparameter(double value) {
-  // The shortest text that reads back as the same double, as Python's repr: 0.001, 1e-08, 1.5.
-  char text[32];
-  const auto result = std::to_chars(text, text + sizeof text, value);
-  return std::string(text, result.ptr);
 }
 
 OptimizerParamGroup::OptimizerParamGroup(const OptimizerParamGroup& other)

@@ -54,8 +54,6 @@ class OptimizerOptions {
   virtual void validate() const {}
 };
 
-// Formats a hyperparameter for messages the way Python prints it: 0.001, 1e-08, 1.5.
-std::string format_hyperparameter(double value);
 // A boolean hyperparameter stored as a double (state files): 0 or 1, anything else throws xg::Error.
 bool hyperparameter_as_bool(const std::string& optimizer, const std::string& name, double value);
 // The error for a name that set_hyperparameter does not know.

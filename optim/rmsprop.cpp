@@ -45,7 +45,7 @@ void RMSpropOptions::validate() const {
   for (const auto& [what, value] : checks) {
     if (!(0 <= value)) {
       const std::string name = what == std::string("learning rate") ? "lr" : what;
-      throw Error(std::string("RMSprop: invalid ") + what + " " + format_hyperparameter(value) + " (expected " + name +
+      throw Error(std::string("RMSprop: invalid ") + what + " " + format_number(value) + " (expected " + name +
                   " >= 0)");
     }
   }

@@ -34,16 +34,16 @@ void SGDOptions::set_hyperparameter(const std::string& name, double value) {
 
 void SGDOptions::validate() const {
   // Written as !(x >= 0) so that NaN is refused too.
-  if (!(lr_ >= 0)) throw Error("SGD: invalid learning rate " + format_hyperparameter(lr_) + " (expected lr >= 0)");
+  if (!(lr_ >= 0)) throw Error("SGD: invalid learning rate " + format_number(lr_) + " (expected lr >= 0)");
   if (!(momentum_ >= 0)) {
-    throw Error("SGD: invalid momentum " + format_hyperparameter(momentum_) + " (expected momentum >= 0)");
+    throw Error("SGD: invalid momentum " + format_number(momentum_) + " (expected momentum >= 0)");
   }
   if (!(weight_decay_ >= 0)) {
-    throw Error("SGD: invalid weight_decay " + format_hyperparameter(weight_decay_) + " (expected weight_decay >= 0)");
+    throw Error("SGD: invalid weight_decay " + format_number(weight_decay_) + " (expected weight_decay >= 0)");
   }
   if (nesterov_ && (momentum_ <= 0 || dampening_ != 0)) {
     throw Error("SGD: nesterov momentum requires momentum > 0 and dampening 0, got momentum " +
-                format_hyperparameter(momentum_) + " and dampening " + format_hyperparameter(dampening_));
+                format_number(momentum_) + " and dampening " + format_number(dampening_));
   }
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 // Helpers shared by the data package's tests: a per-test temporary folder and error-message capture.
 
+#include "error_message.hpp"
+
 #include <xgrad/core/error.hpp>
 
 #include <gtest/gtest.h>
@@ -13,16 +15,7 @@
 
 namespace xg_test {
 
-// The message of the xg::Error that `body` throws, or a note that it threw none.
-template <typename Body>
-std::string error_message(Body&& body) {
-  try {
-    body();
-  } catch (const xg::Error& error) {
-    return error.what();
-  }
-  return "(no xg::Error thrown)";
-}
+using xg_test::error_message;  // error_message.hpp
 
 // Passes when `part` occurs in `text` (for messages whose rest depends on zlib's internals).
 inline testing::AssertionResult contains(const std::string& text, const std::string& part) {

@@ -1,5 +1,7 @@
 // Layers: Linear (against PyTorch, gradcheck, init), activations, Dropout, Flatten, Sequential, MLP.
 
+#include "error_message.hpp"
+
 #include "nn_test_helpers.hpp"
 
 #include <cmath>
@@ -9,19 +11,11 @@ namespace {
 namespace nn = xg::nn;
 using nn_test::all_close;
 using nn_test::array_from_json;
+using xg_test::error_message;
 
 void expect_gradcheck(const xg::GradcheckFunction& f, const std::vector<xg::Tensor>& inputs) {
   const xg::GradcheckReport report = xg::gradcheck(f, inputs);
   EXPECT_TRUE(report) << report.message;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const xg::Error& e) {
-    return e.what();
-  }
-  return "no error";
 }
 
 // ---- Linear ----
@@ -140,20 +134,21 @@ TEST(NNLinear, SameSeedSameWeights) {
 
 TEST(NNLinear, MismatchedShapesThrowNamingBoth) {
   nn::Linear fc(784, 256);
-  EXPECT_EQ(error_of([&] {
+  EXPECT_EQ(error_message([&] {
               fc(xg::zeros({32, 780}));
             }),
             "linear: input of shape [32, 780] does not match weight of shape [256, 784]: expected the last "
             "dimension to be 784, got 780");
-  EXPECT_EQ(error_of([] {
+  EXPECT_EQ(error_message([] {
               nn::functional::linear(xg::zeros({2, 3}), xg::zeros({4, 3}), xg::zeros({5}));
             }),
             "linear: expected a bias of shape [4], got [5]");
-  EXPECT_EQ(error_of([] {
+  EXPECT_EQ(error_message([] {
               nn::functional::linear(xg::zeros({2, 3}), xg::zeros({3}));
             }),
             "linear: expected a 2-D weight [out_features, in_features], got shape [3]");
-  EXPECT_EQ(error_of([] { nn::Linear(0, 3); }), "Linear: expected positive in_features and out_features, got 0 and 3");
+  EXPECT_EQ(error_message([] { nn::Linear(0, 3); }),
+            "Linear: expected positive in_features and out_features, got 0 and 3");
 }
 
 // ---- activations ----
@@ -227,8 +222,8 @@ TEST(NNDropout, ZeroAndOneAreTheEdgesAndOthersAreRejected) {
   EXPECT_EQ(nn::Dropout(0.0)(x).data(), x.data());
   const xg::Tensor all_dropped = nn::Dropout(1.0)(x);
   for (float v : all_dropped.data()) EXPECT_EQ(v, 0.0f);
-  EXPECT_EQ(error_of([] { nn::Dropout(1.5); }), "Dropout: expected a probability p in [0, 1], got 1.500000");
-  EXPECT_EQ(error_of([] { nn::functional::dropout(xg::ones({1}), -0.1); }),
+  EXPECT_EQ(error_message([] { nn::Dropout(1.5); }), "Dropout: expected a probability p in [0, 1], got 1.500000");
+  EXPECT_EQ(error_message([] { nn::functional::dropout(xg::ones({1}), -0.1); }),
             "dropout: expected a probability p in [0, 1], got -0.100000");
 }
 
@@ -248,7 +243,7 @@ TEST(NNFlatten, MergesAllButTheBatchDimensionByDefault) {
   EXPECT_EQ(nn::Flatten(0)(x).shape(), xg::Shape{24});
   xg::sum(y).backward();
   EXPECT_EQ(x.grad().shape(), x.data().shape());
-  EXPECT_EQ(error_of([&] { nn::Flatten(2, 1)(x); }),
+  EXPECT_EQ(error_message([&] { nn::Flatten(2, 1)(x); }),
             "Flatten: start_dim 2 comes after end_dim 1 for an input of shape [2, 3, 4]");
 }
 
@@ -272,9 +267,9 @@ TEST(NNSequential, IndexIterateAndPushBack) {
   EXPECT_EQ(names, (std::vector<std::string>{"Linear", "ReLU", "Linear", "Sigmoid"}));
   EXPECT_EQ(net[2]->name(), "Linear");
   EXPECT_EQ(net->at<nn::LinearImpl>(2).out_features, 1u);
-  EXPECT_EQ(error_of([&] { net->at<nn::LinearImpl>(1); }),
+  EXPECT_EQ(error_message([&] { net->at<nn::LinearImpl>(1); }),
             "Sequential::at: module 1 is a ReLU, not the requested type");
-  EXPECT_EQ(error_of([&] { net[4]; }), "Sequential: index 4 is out of range for 4 modules");
+  EXPECT_EQ(error_message([&] { net[4]; }), "Sequential: index 4 is out of range for 4 modules");
   EXPECT_EQ(net(xg::ones({2, 3})).shape(), (xg::Shape{2, 1}));
 }
 
@@ -324,10 +319,10 @@ TEST(NNMLP, SameGeneratorSeedSameNetwork) {
 TEST(NNMLP, ActivationNamesAndBadSizes) {
   EXPECT_EQ(nn::activation_from_string("leaky_relu"), nn::Activation::LeakyReLU);
   EXPECT_EQ(nn::make_activation(nn::activation_from_string("sigmoid"))->name(), "Sigmoid");
-  EXPECT_EQ(error_of([] { nn::activation_from_string("swish"); }),
+  EXPECT_EQ(error_message([] { nn::activation_from_string("swish"); }),
             "activation: unknown activation 'swish' (expected relu, leaky_relu, tanh, sigmoid or gelu)");
-  EXPECT_EQ(error_of([] { nn::MLP({10}); }), "MLP: expected at least two sizes (input and output), got 1");
-  EXPECT_EQ(error_of([] { nn::MLP({10, 0, 2}); }), "MLP: size 1 is 0; every layer needs at least one unit");
+  EXPECT_EQ(error_message([] { nn::MLP({10}); }), "MLP: expected at least two sizes (input and output), got 1");
+  EXPECT_EQ(error_message([] { nn::MLP({10, 0, 2}); }), "MLP: size 1 is 0; every layer needs at least one unit");
 }
 
 }  // namespace

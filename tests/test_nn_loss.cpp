@@ -1,6 +1,8 @@
 // Losses: values and gradients against PyTorch (reference/nn.json), gradcheck for every reduction,
 // and the errors for bad labels and shapes.
 
+#include "error_message.hpp"
+
 #include "nn_test_helpers.hpp"
 
 namespace {
@@ -9,6 +11,7 @@ namespace nn = xg::nn;
 using nn_test::all_close;
 using nn_test::array_from_json;
 using nn_test::labels_from_json;
+using xg_test::error_message;
 
 nn::Reduction reduction_from(const std::string& name) {
   if (name == "mean") return nn::Reduction::Mean;
@@ -173,59 +176,50 @@ TEST(NNLoss, FloatTensorLabelsGiveTheSameLossAsIntegerLabels) {
   EXPECT_EQ(nn::NLLLoss()(logits, xg::tensor(column)).item(), nn::NLLLoss()(logits, nn::Labels{3, 0, 2}).item());
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const xg::Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
-
 TEST(NNLoss, BadLabelsThrowNamingTheLabelAndItsPosition) {
   const xg::Tensor logits = xg::zeros({5, 10});
   nn::CrossEntropyLoss loss_fn;
-  EXPECT_EQ(error_of([&] {
+  EXPECT_EQ(error_message([&] {
               loss_fn(logits, nn::Labels{0, 1, 2, 12, 3});
             }),
             "CrossEntropyLoss: label 12 at position 3 is out of range for 10 classes");
-  EXPECT_EQ(error_of([&] {
+  EXPECT_EQ(error_message([&] {
               loss_fn(logits, nn::Labels{0, -1, 2, 1, 3});
             }),
             "CrossEntropyLoss: label -1 at position 1 is out of range for 10 classes");
-  EXPECT_EQ(error_of([&] {
+  EXPECT_EQ(error_message([&] {
               loss_fn(logits, nn::Labels{0, 1, 2, 3});
             }),
             "CrossEntropyLoss: expected 5 labels, one per row of the input [5, 10], got 4");
-  EXPECT_EQ(error_of([&] {
+  EXPECT_EQ(error_message([&] {
               nn::NLLLoss()(logits, nn::Labels{0, 1, 2, 3, 10});
             }),
             "NLLLoss: label 10 at position 4 is out of range for 10 classes");
-  EXPECT_EQ(error_of([&] {
+  EXPECT_EQ(error_message([&] {
               loss_fn(logits, xg::tensor(xg::Array{0.0f, 1.0f, 2.5f, 3.0f, 4.0f}));
             }),
             "CrossEntropyLoss: label 2.5 at position 2 is not a whole class index");
-  EXPECT_EQ(error_of([&] {
+  EXPECT_EQ(error_message([&] {
               loss_fn(logits, xg::zeros({5, 2}));
             }),
             "CrossEntropyLoss: expected labels of shape [N] or [N, 1], got [5, 2]");
 }
 
 TEST(NNLoss, BadShapesAndOptionsThrow) {
-  EXPECT_EQ(error_of([] {
+  EXPECT_EQ(error_message([] {
               nn::CrossEntropyLoss()(xg::zeros({2, 3, 4}), nn::Labels{0, 1});
             }),
             "CrossEntropyLoss: expected logits of shape [N, C], got [2, 3, 4]");
-  EXPECT_EQ(error_of([] {
+  EXPECT_EQ(error_message([] {
               nn::MSELoss()(xg::zeros({2, 3}), xg::zeros({3, 2}));
             }),
             "MSELoss: expected the target to have the input's shape [2, 3], got [3, 2]");
-  EXPECT_EQ(error_of([] {
+  EXPECT_EQ(error_message([] {
               nn::BCEWithLogitsLoss()(xg::zeros({2}), xg::zeros({2, 1}));
             }),
             "BCEWithLogitsLoss: expected the target to have the input's shape [2], got [2, 1]");
   EXPECT_EQ(
-      error_of([] {
+      error_message([] {
         nn::CrossEntropyLoss(nn::CrossEntropyLossOptions().label_smoothing(1.5))(xg::zeros({1, 2}), nn::Labels{0});
       }),
       "CrossEntropyLoss: expected label_smoothing in [0, 1], got 1.500000");

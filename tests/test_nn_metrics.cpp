@@ -1,5 +1,7 @@
 // Metrics: argmax, accuracy and the confusion matrix.
 
+#include "error_message.hpp"
+
 #include <xgrad/xgrad.hpp>
 
 #include <gtest/gtest.h>
@@ -9,6 +11,7 @@
 namespace {
 
 namespace nn = xg::nn;
+using xg_test::error_message;
 
 // Rows predict classes 2, 0, 1, 1 (row 3 has a tie between 1 and 2: the first wins).
 xg::Tensor scores() {
@@ -49,29 +52,21 @@ TEST(NNMetrics, ConfusionMatrixAccumulatesOverBatches) {
 }
 
 TEST(NNMetrics, BadInputsThrow) {
-  auto error_of = [](auto f) {
-    try {
-      f();
-    } catch (const xg::Error& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
-  EXPECT_EQ(error_of([] {
+  EXPECT_EQ(error_message([] {
               nn::accuracy(scores(), nn::Labels{0, 1, 3, 0});
             }),
             "accuracy: label 3 at position 2 is out of range for 3 classes");
-  EXPECT_EQ(error_of([] { nn::accuracy(scores(), nn::Labels{0}); }),
+  EXPECT_EQ(error_message([] { nn::accuracy(scores(), nn::Labels{0}); }),
             "accuracy: expected 4 labels, one per row of the input [4, 3], got 1");
-  EXPECT_EQ(error_of([] {
+  EXPECT_EQ(error_message([] {
               nn::accuracy(xg::zeros({0, 3}), nn::Labels{});
             }),
             "accuracy: expected at least one sample, got scores [0, 3]");
-  EXPECT_EQ(error_of([] {
+  EXPECT_EQ(error_message([] {
               nn::ConfusionMatrix(4).update(scores(), nn::Labels{0, 0, 0, 0});
             }),
             "ConfusionMatrix: expected scores with 4 columns, got [4, 3]");
-  EXPECT_EQ(error_of([] { nn::argmax(xg::zeros({3})); }), "argmax: expected scores of shape [N, C], got [3]");
+  EXPECT_EQ(error_message([] { nn::argmax(xg::zeros({3})); }), "argmax: expected scores of shape [N, C], got [3]");
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 // nn::Module and nn::ModuleHolder: registration, names and order, modes, gradients, printing.
 
+#include "error_message.hpp"
+
 #include <xgrad/xgrad.hpp>
 
 #include <gtest/gtest.h>
@@ -9,6 +11,7 @@
 namespace {
 
 namespace nn = xg::nn;
+using xg_test::error_message;
 
 // A module with its own parameter registered after a child, to check that own parameters come first.
 struct BlockImpl : nn::Module {
@@ -76,26 +79,18 @@ TEST(NNModule, BadRegistrationsThrowNamingTheProblem) {
   struct EmptyImpl : nn::Module {
   } module;
   module.register_parameter("w", xg::zeros({1}));
-  auto message_of = [](auto&& f) {
-    try {
-      f();
-    } catch (const xg::Error& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
-  EXPECT_EQ(message_of([&] { module.register_parameter("w", xg::zeros({1})); }),
+  EXPECT_EQ(error_message([&] { module.register_parameter("w", xg::zeros({1})); }),
             "register_parameter: 'w' is already registered in Empty");
-  EXPECT_EQ(message_of([&] { module.register_module("w", nn::ReLU()); }),
+  EXPECT_EQ(error_message([&] { module.register_module("w", nn::ReLU()); }),
             "register_module: 'w' is already registered in Empty");
-  EXPECT_EQ(message_of([&] { module.register_parameter("a.b", xg::zeros({1})); }),
+  EXPECT_EQ(error_message([&] { module.register_parameter("a.b", xg::zeros({1})); }),
             "register_parameter: the name 'a.b' must not contain '.' (dots separate the levels of nested names)");
-  EXPECT_EQ(message_of([&] { module.register_parameter("", xg::zeros({1})); }),
+  EXPECT_EQ(error_message([&] { module.register_parameter("", xg::zeros({1})); }),
             "register_parameter: the name must not be empty");
   xg::Tensor leaf = xg::ones({2}, true);
-  EXPECT_EQ(message_of([&] { module.register_parameter("sum", leaf * 2.0f); }),
+  EXPECT_EQ(error_message([&] { module.register_parameter("sum", leaf * 2.0f); }),
             "register_parameter: 'sum' must be a leaf tensor, not the result of an op (detach() it first)");
-  EXPECT_EQ(message_of([&] { module.register_module("none", std::shared_ptr<nn::Module>()); }),
+  EXPECT_EQ(error_message([&] { module.register_module("none", std::shared_ptr<nn::Module>()); }),
             "register_module: the module for 'none' is empty (nullptr)");
   EXPECT_EQ(module.named_parameters().size(), 1u);  // the failures registered nothing
 }

@@ -1,6 +1,8 @@
 // xg::save / xg::load: a bit-exact round trip, the documented layout, and every kind of bad file
 // throwing xg::Error while leaving the module exactly as it was.
 
+#include "error_message.hpp"
+
 #include <xgrad/xgrad.hpp>
 
 #include <gtest/gtest.h>
@@ -15,6 +17,7 @@ namespace {
 
 namespace nn = xg::nn;
 namespace fs = std::filesystem;
+using xg_test::error_message;
 
 class NNSerialize : public ::testing::Test {
  protected:
@@ -57,12 +60,7 @@ bool same_bits(const std::vector<xg::Array>& a, const std::vector<xg::Array>& b)
 }
 
 std::string load_error(nn::Module& module, const std::string& path) {
-  try {
-    xg::load(module, path);
-  } catch (const xg::Error& e) {
-    return e.what();
-  }
-  return "no error";
+  return error_message([&] { xg::load(module, path); });
 }
 
 TEST_F(NNSerialize, RoundTripIsBitExact) {
@@ -138,12 +136,7 @@ TEST_F(NNSerialize, AnotherArchitectureIsRejectedNamingEveryDifference) {
 }
 
 std::string load_error(nn::Module& module, std::istream& in) {
-  try {
-    xg::load(module, in);
-  } catch (const xg::Error& e) {
-    return e.what();
-  }
-  return "no error";
+  return error_message([&] { xg::load(module, in); });
 }
 
 // The exhaustive checks go through streams: they try every byte, and files are slow on shared disks.
@@ -176,7 +169,7 @@ TEST_F(NNSerialize, EveryFlippedByteIsDetectedAndChangesNothing) {
       std::string bad = bytes;
       bad[at] = static_cast<char>(bad[at] ^ (1 << bit));
       std::istringstream in(bad);
-      ASSERT_NE(load_error(*target, in), "no error") << "byte " << at << " bit " << bit;
+      ASSERT_NE(load_error(*target, in), xg_test::kNoError) << "byte " << at << " bit " << bit;
       ASSERT_TRUE(same_bits(snapshot(*target), before)) << "byte " << at;
     }
   }

@@ -1,6 +1,8 @@
 // Single optimizer steps worked out by hand, the functional (per-element) API, hyperparameter
 // validation, and the edge cases: empty parameter lists, 0-d parameters, parameters without gradients.
 
+#include "error_message.hpp"
+
 #include <xgrad/xgrad.hpp>
 
 #include <gtest/gtest.h>
@@ -12,6 +14,7 @@
 namespace {
 
 using namespace xg::optim;
+using xg_test::error_message;
 
 // One parameter at x0 = 3 for f(x) = x^2, whose gradient is 2x.
 xg::Tensor start_at(float x0) { return xg::tensor(xt::xarray<float>{x0}, true); }
@@ -24,16 +27,6 @@ const xg::Array& buffer(const Optimizer& optimizer, const xg::Tensor& p, const s
   const OptimizerParamState* state = optimizer.state(p);
   if (state == nullptr) throw std::runtime_error("no state");
   return state->buffers.at(name);
-}
-
-template <typename Fn>
-std::string error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const xg::Error& e) {
-    return e.what();
-  }
-  return "(no xg::Error thrown)";
 }
 
 // ---- single steps on f(x) = x^2 from x0 = 3 (gradient 6) ----------------------------------------------
@@ -312,38 +305,41 @@ TEST(OptimFunctional, ClassesRunTheFunctionalFormulaBitForBit) {
 
 TEST(OptimValidation, BadHyperparametersThrowNamingTheValue) {
   std::vector<xg::Tensor> params{start_at(1)};
-  EXPECT_EQ(error_of([&] { SGD(params, SGDOptions(-0.1)); }), "SGD: invalid learning rate -0.1 (expected lr >= 0)");
-  EXPECT_EQ(error_of([&] { SGD(params, SGDOptions(0.1).momentum(-1)); }),
+  EXPECT_EQ(error_message([&] { SGD(params, SGDOptions(-0.1)); }),
+            "SGD: invalid learning rate -0.1 (expected lr >= 0)");
+  EXPECT_EQ(error_message([&] { SGD(params, SGDOptions(0.1).momentum(-1)); }),
             "SGD: invalid momentum -1 (expected momentum >= 0)");
-  EXPECT_EQ(error_of([&] { SGD(params, SGDOptions(0.1).weight_decay(-0.5)); }),
+  EXPECT_EQ(error_message([&] { SGD(params, SGDOptions(0.1).weight_decay(-0.5)); }),
             "SGD: invalid weight_decay -0.5 (expected weight_decay >= 0)");
-  EXPECT_EQ(error_of([&] { SGD(params, SGDOptions(0.1).nesterov(true)); }),
+  EXPECT_EQ(error_message([&] { SGD(params, SGDOptions(0.1).nesterov(true)); }),
             "SGD: nesterov momentum requires momentum > 0 and dampening 0, got momentum 0 and dampening 0");
-  EXPECT_EQ(error_of([&] { SGD(params, SGDOptions(0.1).momentum(0.9).dampening(0.1).nesterov(true)); }),
+  EXPECT_EQ(error_message([&] { SGD(params, SGDOptions(0.1).momentum(0.9).dampening(0.1).nesterov(true)); }),
             "SGD: nesterov momentum requires momentum > 0 and dampening 0, got momentum 0.9 and dampening 0.1");
-  EXPECT_EQ(error_of([&] {
+  EXPECT_EQ(error_message([&] {
               Adam(params, AdamOptions().betas({1.5, 0.999}));
             }),
             "Adam: invalid beta1 1.5 (expected 0 <= beta1 < 1)");
-  EXPECT_EQ(error_of([&] {
+  EXPECT_EQ(error_message([&] {
               Adam(params, AdamOptions().betas({0.9, 1.0}));
             }),
             "Adam: invalid beta2 1 (expected 0 <= beta2 < 1)");
-  EXPECT_EQ(error_of([&] {
+  EXPECT_EQ(error_message([&] {
               Adam(params, AdamOptions().betas({-0.1, 0.999}));
             }),
             "Adam: invalid beta1 -0.1 (expected 0 <= beta1 < 1)");
-  EXPECT_EQ(error_of([&] { Adam(params, AdamOptions().eps(-1e-8)); }), "Adam: invalid eps -1e-08 (expected eps >= 0)");
-  EXPECT_EQ(error_of([&] { Adam(params, AdamOptions(NAN)); }), "Adam: invalid learning rate nan (expected lr >= 0)");
-  EXPECT_EQ(error_of([&] { AdamW(params, AdamWOptions().weight_decay(-0.01)); }),
+  EXPECT_EQ(error_message([&] { Adam(params, AdamOptions().eps(-1e-8)); }),
+            "Adam: invalid eps -1e-08 (expected eps >= 0)");
+  EXPECT_EQ(error_message([&] { Adam(params, AdamOptions(NAN)); }),
+            "Adam: invalid learning rate nan (expected lr >= 0)");
+  EXPECT_EQ(error_message([&] { AdamW(params, AdamWOptions().weight_decay(-0.01)); }),
             "AdamW: invalid weight_decay -0.01 (expected weight_decay >= 0)");
-  EXPECT_EQ(error_of([&] { RMSprop(params, RMSpropOptions().alpha(-0.5)); }),
+  EXPECT_EQ(error_message([&] { RMSprop(params, RMSpropOptions().alpha(-0.5)); }),
             "RMSprop: invalid alpha -0.5 (expected alpha >= 0)");
-  EXPECT_EQ(error_of([&] { RMSprop(params, RMSpropOptions().momentum(-0.9)); }),
+  EXPECT_EQ(error_message([&] { RMSprop(params, RMSpropOptions().momentum(-0.9)); }),
             "RMSprop: invalid momentum -0.9 (expected momentum >= 0)");
-  EXPECT_EQ(error_of([&] { Adagrad(params, AdagradOptions().lr_decay(-1)); }),
+  EXPECT_EQ(error_message([&] { Adagrad(params, AdagradOptions().lr_decay(-1)); }),
             "Adagrad: invalid lr_decay -1 (expected lr_decay >= 0)");
-  EXPECT_EQ(error_of([&] { Adagrad(params, AdagradOptions().initial_accumulator_value(-0.1)); }),
+  EXPECT_EQ(error_message([&] { Adagrad(params, AdagradOptions().initial_accumulator_value(-0.1)); }),
             "Adagrad: invalid initial_accumulator_value -0.1 (expected initial_accumulator_value >= 0)");
 }
 
@@ -358,7 +354,7 @@ TEST(OptimValidation, TorchAcceptsTheseAndSoDoWe) {
 TEST(OptimValidation, AddedGroupsAreValidatedToo) {
   xg::Tensor a = start_at(1), b = start_at(2);
   Adam adam({a}, AdamOptions());
-  EXPECT_EQ(error_of([&] { adam.add_param_group(OptimizerParamGroup({b}, std::make_unique<AdamOptions>(-1))); }),
+  EXPECT_EQ(error_message([&] { adam.add_param_group(OptimizerParamGroup({b}, std::make_unique<AdamOptions>(-1))); }),
             "Adam: invalid learning rate -1 (expected lr >= 0)");
   EXPECT_EQ(adam.param_groups().size(), 1u);
   EXPECT_THROW(adam.add_param_group(OptimizerParamGroup({b}, std::make_unique<SGDOptions>(0.1))), xg::Error);
@@ -485,7 +481,8 @@ TEST(OptimEdgeCases, AMismatchedGradientStopsTheStepBeforeAnyChange) {
   Adam adam({a, b});
   set_square_gradient(a);
   b.mutable_grad() = xt::zeros<float>({4});  // wrong shape, written behind set_grad's back
-  EXPECT_EQ(error_of([&] { adam.step(); }), "Adam.step: parameter 1 has shape [2, 2] but its gradient has shape [4]");
+  EXPECT_EQ(error_message([&] { adam.step(); }),
+            "Adam.step: parameter 1 has shape [2, 2] but its gradient has shape [4]");
   EXPECT_EQ(value(a), 3.0f);  // the first parameter was not updated either
   EXPECT_EQ(adam.state_size(), 0u);
 }
@@ -497,7 +494,7 @@ TEST(OptimEdgeCases, AResizedParameterIsCaughtBeforeItsStateIsRead) {
   sgd.step();
   a.data() = xt::ones<float>({5});
   a.set_grad(xt::ones<float>({5}));
-  EXPECT_EQ(error_of([&] { sgd.step(); }),
+  EXPECT_EQ(error_message([&] { sgd.step(); }),
             "SGD.step: parameter 0 has shape [5] but its state buffer 'momentum_buffer' has shape [3] (was the "
             "parameter resized after its first step?)");
 }
