@@ -9,6 +9,7 @@
 #include "compare.hpp"
 #include "training_data.hpp"
 
+#include <xgrad/core/blas.hpp>
 #include <xgrad/data/dataset.hpp>
 
 #include <unistd.h>
@@ -122,8 +123,8 @@ int run(const Options& options) {
 
   std::printf("MLP 784-256-128-10, AdamW (lr %g, weight decay %g), %zu examples of %s\n", setup.lr, setup.weight_decay,
               dataset.size(), data.description.c_str());
-  std::printf("xgrad vs %s; both on OpenBLAS; %s; load average %.2f at start\n", versus.c_str(), cpu_model().c_str(),
-              load_average());
+  std::printf("xgrad vs %s; both on OpenBLAS (%s kernels); %s; load average %.2f at start\n", versus.c_str(),
+              xg::blas::core_name().c_str(), cpu_model().c_str(), load_average());
   std::printf("(%d measured epochs per framework and setting; OMP_WAIT_POLICY=%s)\n\n", options.repeats,
               std::getenv("OMP_WAIT_POLICY"));
   std::fflush(stdout);

@@ -107,7 +107,8 @@ class SummaryReporter : public benchmark::BenchmarkReporter {
  public:
   bool ReportContext(const Context& context) override {
     const benchmark::CPUInfo& cpu = context.cpu_info;
-    std::printf("%d CPUs at %.0f MHz, load average", cpu.num_cpus, cpu.cycles_per_second / 1e6);
+    std::printf("%d CPUs at %.0f MHz, OpenBLAS %s kernels, load average", cpu.num_cpus, cpu.cycles_per_second / 1e6,
+                xg::blas::core_name().c_str());
     for (double load : cpu.load_avg) std::printf(" %.2f", load);
     std::printf("\ncaches:");
     for (const auto& cache : cpu.caches)

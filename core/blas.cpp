@@ -26,4 +26,41 @@ int get_num_threads() {
 #endif
 }
 
+std::string core_name() {
+#ifdef XGRAD_HAVE_OPENBLAS
+  const char* name = openblas_get_corename();
+  return name != nullptr ? name : "";
+#else
+  return "";
+#endif
+}
+
+namespace {
+
+// The best OpenBLAS kernels this CPU can run, from its features: "SkylakeX" (AVX-512), "Haswell"
+// (AVX2 + FMA), or "" (no better choice than the generic ones).
+std::string supported_core() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl")) {
+    return "SkylakeX";
+  }
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
+#endif
+  return "";
+}
+
+}  // namespace
+
+std::string kernel_advice() {
+  if (core_name() != "Prescott") return "";
+  const std::string better = supported_core();
+  if (better.empty()) return "";
+  return "OpenBLAS chose its generic Prescott kernels, though this CPU can run its " + better +
+         " ones (an OpenBLAS bug before 0.3.25): matrix products would run about 3x faster with "
+         "OPENBLAS_CORETYPE=" +
+         better + " set before the program starts (scripts/run.sh sets it)";
+}
+
 }  // namespace xg::blas

@@ -35,6 +35,9 @@ fi
 
 # The library's own packages, the configure and the build: scripts/setup.sh, pointed at build-bench/.
 XGRAD_BUILD_DIR="$BUILD_DIR" XGRAD_CMAKE_ARGS="-DXGRAD_BUILD_BENCH=ON -DXGRAD_BUILD_TESTS=OFF" "$ROOT/scripts/setup.sh"
+# The kernels the main job uses (both xgrad and libtorch run on this OpenBLAS).
+source "$ROOT/scripts/blas_env.sh"
+xgrad_choose_openblas_core "$BUILD_DIR/examples/mlp/mlp"
 
 RESULTS="$BUILD_DIR/bench-results"
 mkdir -p "$RESULTS"

@@ -5,4 +5,6 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${XGRAD_BUILD_DIR:-$ROOT/build}"
 "$ROOT/scripts/setup.sh"
+source "$ROOT/scripts/blas_env.sh"
+xgrad_choose_openblas_core "$BUILD_DIR/examples/mlp/mlp"
 exec "$BUILD_DIR/examples/mlp/mlp" "$@"

@@ -4,5 +4,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${XGRAD_BUILD_DIR:-$ROOT/build}"
 "$ROOT/scripts/setup.sh"
+# The tests run with the BLAS kernels the main job uses.
+source "$ROOT/scripts/blas_env.sh"
+xgrad_choose_openblas_core "$BUILD_DIR/examples/mlp/mlp"
 cd "$BUILD_DIR"
 ctest --output-on-failure --parallel "$(nproc 2>/dev/null || echo 2)" "$@"

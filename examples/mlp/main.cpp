@@ -167,6 +167,8 @@ std::string shape_list(const std::vector<std::size_t>& sizes) {
 
 int run(const mlp::Args& args) {
   if (args.threads > 0) xg::blas::set_num_threads(args.threads);
+  const std::string blas_advice = xg::blas::kernel_advice();
+  if (!blas_advice.empty()) std::fprintf(stderr, "note: %s\n", blas_advice.c_str());
   xg::manual_seed(args.seed);  // dropout masks
 
   Data data = load_data(args);
@@ -217,9 +219,11 @@ int run(const mlp::Args& args) {
   fs::create_directories(args.out_dir, ignored);
   if (!fs::is_directory(args.out_dir)) throw UserError("cannot create the output directory " + args.out_dir);
 
-  std::printf("training: %s, lr %g, weight decay %g, %s schedule, batch %zu, %d epochs, BLAS threads %d\n\n",
+  const std::string blas_core = xg::blas::core_name();
+  std::printf("training: %s, lr %g, weight decay %g, %s schedule, batch %zu, %d epochs, BLAS threads %d%s\n\n",
               optimizer->name().c_str(), mlp::learning_rate(args), mlp::weight_decay(args), args.scheduler.c_str(),
-              args.batch_size, args.epochs, xg::blas::get_num_threads());
+              args.batch_size, args.epochs, xg::blas::get_num_threads(),
+              blas_core.empty() ? "" : (" (OpenBLAS " + blas_core + " kernels)").c_str());
 
   const std::string metrics_path = (fs::path(args.out_dir) / "metrics.csv").string();
   std::ofstream metrics(metrics_path);
