@@ -16,6 +16,10 @@ xg::Tensor random_tensor(const xg::Shape& shape, std::uint64_t seed, bool requir
   return xg::uniform(shape, -1.0f, 1.0f, generator, requires_grad);
 }
 
+// Keeps an op's result from being optimized away. The handle is taken by reference: data() on a
+// temporary handle returns a copy of the values (core/tensor.hpp), which would be timed too.
+void keep(const xg::Tensor& result) { benchmark::DoNotOptimize(result.data().data()); }
+
 std::string shape_name(const xg::Shape& shape) {
   std::string name;
   for (std::size_t size : shape) name += (name.empty() ? "" : "x") + std::to_string(size);
@@ -37,8 +41,7 @@ void register_matmul_and_linear() {
             xg::Tensor a = random_tensor({batch, in}, 1), b = random_tensor({in, out}, 2);
             RawLayer raw(layer);
             run_paired(
-                state, [&] { benchmark::DoNotOptimize(xg::matmul(a, b).data().data()); },
-                [&] { raw.run("matmul_fwd"); });
+                state, [&] { keep(xg::matmul(a, b)); }, [&] { raw.run("matmul_fwd"); });
           },
           true);
       add(
@@ -64,8 +67,7 @@ void register_matmul_and_linear() {
             xg::Tensor x = random_tensor({batch, in}, 1), w = random_tensor({out, in}, 2), b = random_tensor({out}, 4);
             RawLayer raw(layer);
             run_paired(
-                state, [&] { benchmark::DoNotOptimize(xg::nn::functional::linear(x, w, b).data().data()); },
-                [&] { raw.run("linear_fwd"); });
+                state, [&] { keep(xg::nn::functional::linear(x, w, b)); }, [&] { raw.run("linear_fwd"); });
           },
           true);
       add(
@@ -108,7 +110,7 @@ void register_elementwise() {
     const std::string suffix = std::string("/") + u.name + "/" + shape_name(shape) + "/t1";
     add("xgrad/unary_fwd" + suffix, {0, 8 * n}, [=](benchmark::State& state) {
       xg::Tensor x = random_tensor(shape, 1);
-      for (auto _ : state) benchmark::DoNotOptimize(u.op(x).data().data());
+      for (auto _ : state) keep(u.op(x));
     });
     add("xgrad/unary_fwd_bwd" + suffix, {0, 20 * n}, [=](benchmark::State& state) {
       xg::Tensor x = random_tensor(shape, 1);
@@ -136,7 +138,7 @@ void register_elementwise() {
     const std::string suffix = std::string("/") + op.name + "/" + shape_name(shape) + "/t1";
     add("xgrad/binary_fwd" + suffix, {0, op.forward_bytes * n}, [=](benchmark::State& state) {
       xg::Tensor a = random_tensor(shape, 1), b = random_tensor(op.shape_b, 2);
-      for (auto _ : state) benchmark::DoNotOptimize(op.op(a, b).data().data());
+      for (auto _ : state) keep(op.op(a, b));
     });
     add("xgrad/binary_fwd_bwd" + suffix, {0, (op.forward_bytes + op.backward_bytes) * n}, [=](benchmark::State& state) {
       xg::Tensor a = random_tensor(shape, 1), b = random_tensor(op.shape_b, 2);
@@ -232,7 +234,7 @@ void register_data_loading() {
 void register_op_overhead() {
   add("xgrad/op_overhead/linear_fwd/1x1/t1", {}, [](benchmark::State& state) {
     xg::Tensor x = random_tensor({1, 1}, 1), w = random_tensor({1, 1}, 2), b = random_tensor({1}, 4);
-    for (auto _ : state) benchmark::DoNotOptimize(xg::nn::functional::linear(x, w, b).data().data());
+    for (auto _ : state) keep(xg::nn::functional::linear(x, w, b));
   });
   add("xgrad/op_overhead/linear_fwd_bwd/1x1/t1", {}, [](benchmark::State& state) {
     xg::Tensor x = random_tensor({1, 1}, 1), w = random_tensor({1, 1}, 2), b = random_tensor({1}, 4);

@@ -1,6 +1,11 @@
 #include <xgrad/core/blas.hpp>
 
+#include <xgrad/core/error.hpp>
+
 #include <cblas.h>
+
+#include <algorithm>
+#include <climits>
 
 namespace xg::blas {
 
@@ -8,6 +13,23 @@ void sgemm(bool transpose_a, bool transpose_b, int m, int n, int k, float alpha,
            const float* b, int ldb, float beta, float* c, int ldc) {
   cblas_sgemm(CblasRowMajor, transpose_a ? CblasTrans : CblasNoTrans, transpose_b ? CblasTrans : CblasNoTrans, m, n, k,
               alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+void gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std::size_t k, const float* a,
+          const float* b, float beta, float* c) {
+  if (m == 0 || n == 0) return;
+  if (k == 0) {
+    if (beta == 0.0f) std::fill(c, c + m * n, 0.0f);
+    return;
+  }
+  if (m > INT_MAX || n > INT_MAX || k > INT_MAX) {
+    throw Error("gemm: matrix sizes " + std::to_string(m) + ", " + std::to_string(n) + ", " + std::to_string(k) +
+                " exceed what BLAS can index (" + std::to_string(INT_MAX) + ")");
+  }
+  const int lda = static_cast<int>(transpose_a ? m : k);
+  const int ldb = static_cast<int>(transpose_b ? k : n);
+  sgemm(transpose_a, transpose_b, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), 1.0f, a, lda, b, ldb,
+        beta, c, static_cast<int>(n));
 }
 
 void set_num_threads(int threads) {

@@ -2,6 +2,7 @@
 // The one door to BLAS. Raw cblas calls live in blas.cpp alone: <cblas.h> and xtensor-blas's
 // headers cannot share a translation unit (FLENS redeclares the CBLAS functions).
 
+#include <cstddef>
 #include <string>
 
 namespace xg::blas {
@@ -11,6 +12,12 @@ namespace xg::blas {
 // Transposes are BLAS flags: nothing is copied.
 void sgemm(bool transpose_a, bool transpose_b, int m, int n, int k, float alpha, const float* a, int lda,
            const float* b, int ldb, float beta, float* c, int ldc);
+
+// The same for dense matrices (each leading dimension is its row length as stored), in sizes as
+// tensors count them. An empty inner dimension (k = 0) gives C = beta * C without calling BLAS, which
+// rejects leading dimensions of 0. Throws xg::Error when a size exceeds what BLAS's int can index.
+void gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std::size_t k, const float* a,
+          const float* b, float beta, float* c);
 
 // Threads BLAS may use (OpenBLAS); a no-op with another BLAS.
 void set_num_threads(int threads);

@@ -7,32 +7,8 @@
 #include <xgrad/core/error.hpp>
 
 #include <algorithm>
-#include <climits>
 
 namespace xg::nn::functional {
-
-namespace {
-
-// C = op(A) op(B) + beta C for row-major matrices stored densely, op(A) m x k, op(B) k x n. An empty
-// inner dimension gives a zero product without calling BLAS, which rejects leading dimensions of 0.
-void gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std::size_t k, const float* a,
-          const float* b, float beta, float* c) {
-  if (m == 0 || n == 0) return;
-  if (k == 0) {
-    if (beta == 0.0f) std::fill(c, c + m * n, 0.0f);
-    return;
-  }
-  if (m > INT_MAX || n > INT_MAX || k > INT_MAX) {
-    throw Error("linear: matrix dimensions " + std::to_string(m) + ", " + std::to_string(n) + ", " + std::to_string(k) +
-                " exceed what BLAS can index");
-  }
-  const int lda = static_cast<int>(transpose_a ? m : k);
-  const int ldb = static_cast<int>(transpose_b ? k : n);
-  blas::sgemm(transpose_a, transpose_b, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), 1.0f, a, lda, b,
-              ldb, beta, c, static_cast<int>(n));
-}
-
-}  // namespace
 
 // y = x W^T + b, with x viewed as [rows, in] (all leading dimensions are rows).
 //   dL/dx = G W        [rows, out] x [out, in]
@@ -70,11 +46,10 @@ Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias) {
     const float* b = bias.data().data();
     for (std::size_t r = 0; r < rows; ++r) std::copy(b, b + out_features, y + r * out_features);
   }
-  gemm(false, true, rows, out_features, in_features, input.data().data(), weight.data().data(), has_bias ? 1.0f : 0.0f,
-       y);
+  blas::gemm(false, true, rows, out_features, in_features, input.data().data(), weight.data().data(),
+             has_bias ? 1.0f : 0.0f, y);
 
-  std::vector<Tensor> inputs{input, weight};
-  if (has_bias) inputs.push_back(bias);
+  std::vector<Tensor> inputs = has_bias ? std::vector<Tensor>{input, weight, bias} : std::vector<Tensor>{input, weight};
   // The backward reads the feature counts from the weight: a closure of at most 16 bytes stays inside
   // std::function's own storage instead of costing a heap allocation per call.
   return record("linear", std::move(output), std::move(inputs), [rows, has_bias](BackwardContext& ctx) {
@@ -86,12 +61,13 @@ Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias) {
     // zero_grad(), the usual case for parameters): see accumulate_in_place.
     if (ctx.needs_grad(0)) {  // dL/dx = G W
       ctx.accumulate_in_place(0, [&](float* dx, float beta) {
-        gemm(false, false, rows, in_features, out_features, g, w.data(), beta, dx);
+        blas::gemm(false, false, rows, in_features, out_features, g, w.data(), beta, dx);
       });
     }
     if (ctx.needs_grad(1)) {  // dL/dW = G^T x
-      ctx.accumulate_in_place(
-          1, [&](float* dw, float beta) { gemm(true, false, out_features, in_features, rows, g, x.data(), beta, dw); });
+      ctx.accumulate_in_place(1, [&](float* dw, float beta) {
+        blas::gemm(true, false, out_features, in_features, rows, g, x.data(), beta, dw);
+      });
     }
     if (has_bias && ctx.needs_grad(2)) {  // dL/db = column sums of G
       ctx.accumulate_in_place(2, [&](float* db, float beta) {

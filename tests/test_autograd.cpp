@@ -280,6 +280,28 @@ TEST(Matmul, ANonLeafReadTwiceGetsBothShares) {
   EXPECT_EQ(a.grad(), (xarray<float>{{8, 8}, {8, 8}}));
 }
 
+// Empty sizes never reach BLAS (it rejects leading dimensions of 0): an empty inner dimension gives
+// a zero product, and the gradients keep their inputs' shapes.
+TEST(Matmul, EmptyDimensionsGiveZeroProductsAndShapedGradients) {
+  xg::Tensor a = xg::zeros({2, 0}, true), b = xg::zeros({0, 3}, true);
+  const xg::Tensor c = xg::matmul(a, b);
+  EXPECT_EQ(c.data(), (xarray<float>{{0, 0, 0}, {0, 0, 0}}));
+  xg::sum(c).backward();
+  EXPECT_EQ(a.grad().shape(), (std::vector<std::size_t>{2, 0}));
+  EXPECT_EQ(b.grad().shape(), (std::vector<std::size_t>{0, 3}));
+
+  xg::Tensor none = xg::zeros({0, 4}, true), w = xg::ones({4, 3}, true);
+  w.set_grad(xarray<float>::from_shape({4, 3}));
+  w.mutable_grad().fill(5.0f);  // a gradient already there keeps its values: nothing is added to it
+  const xg::Tensor empty = xg::matmul(none, w);
+  EXPECT_EQ(empty.shape(), (xg::Shape{0, 3}));
+  xg::sum(empty).backward();
+  EXPECT_EQ(w.grad(), (xarray<float>{{5, 5, 5}, {5, 5, 5}, {5, 5, 5}, {5, 5, 5}}));
+  xg::Tensor fresh = xg::ones({4, 3}, true);
+  xg::sum(xg::matmul(none, fresh)).backward();
+  EXPECT_EQ(fresh.grad(), (xarray<float>{{0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}}));
+}
+
 TEST(Matmul, InnerDimensionMismatchMessage) {
   try {
     (void)xg::matmul(xg::zeros({32, 784}), xg::zeros({256, 10}));
