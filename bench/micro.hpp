@@ -47,10 +47,16 @@ class RawLayer {
   void run(const std::string& product);  // one of the six names above
   void linear_forward_backward(bool with_dx = true);
   void matmul_forward_backward();
+  // All of a Linear layer's work by hand, the reference for xgrad's Linear: the bias copied into every
+  // row of y, then y += x W^T (sgemm with beta = 1); the backward adds dx, dW and the bias gradient's
+  // column sums.
+  void linear_forward_with_bias();
+  void linear_forward_backward_with_bias();
 
  private:
   Layer layer_;
   std::vector<float> x_, w_, g_, y_, dx_, dw_;  // w_ doubles as the matmul's B [in, out]
+  std::vector<float> b_, db_;                   // the bias [out] and its gradient
 };
 
 // The streaming reference for an optimizer: a += s b in place over two float arrays of n elements

@@ -6,6 +6,7 @@
 
 #include <cblas.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <thread>
 
@@ -13,10 +14,11 @@ namespace bench {
 
 namespace {
 
-// C [m, n] = op(A) op(B), row-major and dense.
-void sgemm(bool transpose_a, bool transpose_b, int m, int n, int k, const float* a, const float* b, float* c) {
+// C [m, n] = op(A) op(B) + beta C, row-major and dense.
+void sgemm(bool transpose_a, bool transpose_b, int m, int n, int k, const float* a, const float* b, float* c,
+           float beta = 0.0f) {
   cblas_sgemm(CblasRowMajor, transpose_a ? CblasTrans : CblasNoTrans, transpose_b ? CblasTrans : CblasNoTrans, m, n, k,
-              1.0f, a, transpose_a ? m : k, b, transpose_b ? k : n, 0.0f, c, n);
+              1.0f, a, transpose_a ? m : k, b, transpose_b ? k : n, beta, c, n);
 }
 
 std::vector<float> filled(std::size_t n, float value) { return std::vector<float>(n, value); }
@@ -57,7 +59,9 @@ RawLayer::RawLayer(const Layer& layer)
       g_(filled(size(kBatch, layer.out), 0.25f)),
       y_(filled(size(kBatch, layer.out), 0.0f)),
       dx_(filled(size(kBatch, layer.in), 0.0f)),
-      dw_(filled(size(layer.out, layer.in), 0.0f)) {}
+      dw_(filled(size(layer.out, layer.in), 0.0f)),
+      b_(filled(size(1, layer.out), 0.1f)),
+      db_(filled(size(1, layer.out), 0.0f)) {}
 
 void RawLayer::run(const std::string& product) {
   const int in = layer_.in, out = layer_.out;
@@ -82,6 +86,24 @@ void RawLayer::linear_forward_backward(bool with_dx) {
   run("linear_fwd");
   if (with_dx) run("linear_dx");
   run("linear_dw");
+}
+
+void RawLayer::linear_forward_with_bias() {
+  const auto out = static_cast<std::size_t>(layer_.out);
+  for (std::size_t r = 0; r < static_cast<std::size_t>(kBatch); ++r)
+    std::copy(b_.begin(), b_.end(), y_.begin() + r * out);
+  sgemm(false, true, kBatch, layer_.out, layer_.in, x_.data(), w_.data(), y_.data(), 1.0f);
+}
+
+void RawLayer::linear_forward_backward_with_bias() {
+  linear_forward_with_bias();
+  run("linear_dx");
+  run("linear_dw");
+  const auto out = static_cast<std::size_t>(layer_.out);
+  std::fill(db_.begin(), db_.end(), 0.0f);
+  for (std::size_t r = 0; r < static_cast<std::size_t>(kBatch); ++r) {
+    for (std::size_t j = 0; j < out; ++j) db_[j] += g_[r * out + j];
+  }
 }
 
 void RawLayer::matmul_forward_backward() {

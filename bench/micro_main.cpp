@@ -206,9 +206,10 @@ class SummaryReporter : public benchmark::BenchmarkReporter {
   void print_matmul_vs_sgemm() const {
     std::printf(
         "\n## xgrad's matmul and Linear vs raw cblas_sgemm (target: within 10%%, ratio <= 1.10)\n\n"
-        "xgrad's op and the raw sgemm calls it makes, timed in alternation: median time per call, their\n"
-        "ratio, and the ratio of the fastest calls (medians over the runs).\n\n"
-        "| op | shape | threads | xgrad us | raw sgemm us | ratio | ratio of fastest |\n"
+        "xgrad's op and the raw sgemm calls it makes (for Linear also the bias copied into each row and its\n"
+        "gradient's column sums, as plain loops), timed in alternation: median time per call, their ratio,\n"
+        "and the ratio of the fastest calls (medians over the runs).\n\n"
+        "| op | shape | threads | xgrad us | raw us | ratio | ratio of fastest |\n"
         "| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
     for (const char* op : {"matmul_fwd", "matmul_fwd_bwd", "linear_fwd", "linear_fwd_bwd"}) {
       for (const Layer& layer : kLayers) {

@@ -67,7 +67,7 @@ void register_matmul_and_linear() {
             xg::Tensor x = random_tensor({batch, in}, 1), w = random_tensor({out, in}, 2), b = random_tensor({out}, 4);
             RawLayer raw(layer);
             run_paired(
-                state, [&] { keep(xg::nn::functional::linear(x, w, b)); }, [&] { raw.run("linear_fwd"); });
+                state, [&] { keep(xg::nn::functional::linear(x, w, b)); }, [&] { raw.linear_forward_with_bias(); });
           },
           true);
       add(
@@ -84,7 +84,7 @@ void register_matmul_and_linear() {
               w.zero_grad(true);
               b.zero_grad(true);
             };
-            run_paired(state, ours, [&] { raw.linear_forward_backward(); });
+            run_paired(state, ours, [&] { raw.linear_forward_backward_with_bias(); });
           },
           true);
     }
