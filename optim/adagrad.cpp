@@ -65,6 +65,7 @@ Adagrad::Adagrad(std::vector<OptimizerParamGroup> groups, AdagradOptions default
 
 void Adagrad::step() {
   check_step("Adagrad.step");
+  const FlushDenormalsGuard flush_denormals;  // see optimizer.hpp
   for (OptimizerParamGroup& group : param_groups()) {
     const auto& options = static_cast<const AdagradOptions&>(group.options());
     for (Tensor& p : group.params()) {

@@ -79,6 +79,7 @@ Adam::Adam(std::vector<OptimizerParamGroup> groups, AdamOptions defaults)
 
 void Adam::step() {
   check_step("Adam.step");
+  const FlushDenormalsGuard flush_denormals;  // see optimizer.hpp
   for (OptimizerParamGroup& group : param_groups()) {
     const auto& options = static_cast<const AdamOptions&>(group.options());
     const auto [beta1, beta2] = options.betas();

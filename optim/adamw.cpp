@@ -61,6 +61,7 @@ AdamW::AdamW(std::vector<OptimizerParamGroup> groups, AdamWOptions defaults)
 
 void AdamW::step() {
   check_step("AdamW.step");
+  const FlushDenormalsGuard flush_denormals;  // see optimizer.hpp
   for (OptimizerParamGroup& group : param_groups()) {
     const auto& options = static_cast<const AdamWOptions&>(group.options());
     const auto [beta1, beta2] = options.betas();

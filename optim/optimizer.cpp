@@ -8,6 +8,10 @@
 #include <typeinfo>
 #include <unordered_set>
 
+#if defined(__SSE__)
+#include <xmmintrin.h>  // _mm_getcsr, _mm_setcsr
+#endif
+
 namespace xg::optim {
 
 std::vector<std::pair<std::string, double>> OptimizerOptions::hyperparameters() const { return {{"lr", get_lr()}}; }
@@ -98,6 +102,18 @@ Array& Optimizer::state_buffer(OptimizerParamState& state, const std::string& na
   }
   return found->second;
 }
+
+#if defined(__SSE__)
+// MXCSR bit 15 flushes denormal results to zero (FTZ); bit 6 reads denormal inputs as zero (DAZ).
+constexpr unsigned int kFlushToZero = 0x8000, kDenormalsAreZero = 0x0040;
+FlushDenormalsGuard::FlushDenormalsGuard() : saved_(_mm_getcsr()) {
+  _mm_setcsr(saved_ | kFlushToZero | kDenormalsAreZero);
+}
+FlushDenormalsGuard::~FlushDenormalsGuard() { _mm_setcsr(saved_); }
+#else
+FlushDenormalsGuard::FlushDenormalsGuard() = default;
+FlushDenormalsGuard::~FlushDenormalsGuard() = default;
+#endif
 
 void Optimizer::check_step(const char* op) const {
   std::size_t index = 0;

@@ -86,6 +86,7 @@ RMSprop::RMSprop(std::vector<OptimizerParamGroup> groups, RMSpropOptions default
 
 void RMSprop::step() {
   check_step("RMSprop.step");
+  const FlushDenormalsGuard flush_denormals;  // see optimizer.hpp
   for (OptimizerParamGroup& group : param_groups()) {
     const auto& options = static_cast<const RMSpropOptions&>(group.options());
     const functional::RMSpropStepConstants c = functional::rmsprop_step_constants(

@@ -73,6 +73,7 @@ SGD::SGD(std::vector<OptimizerParamGroup> groups, SGDOptions defaults)
 
 void SGD::step() {
   check_step("SGD.step");
+  const FlushDenormalsGuard flush_denormals;  // see optimizer.hpp
   for (OptimizerParamGroup& group : param_groups()) {
     const auto& options = static_cast<const SGDOptions&>(group.options());
     const functional::SGDStepConstants c =

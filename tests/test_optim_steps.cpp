@@ -216,6 +216,29 @@ TEST(OptimSteps, GroupsKeepTheirOwnLearningRates) {
 
 // ---- the functional API is the formula the classes run -----------------------------------------------
 
+// Steps flush denormal floats (below 1.2e-38) to zero, and give the thread its own setting back.
+TEST(OptimSteps, StepsFlushDenormalsToZeroAndRestoreTheThreadsSetting) {
+  // SGD, lr 1: 2e-38 - 1.5e-38 = 5e-39 would be denormal.
+  xg::Tensor p = start_at(2e-38f);
+  SGD sgd({p}, SGDOptions(1.0));
+  p.mutable_grad()(0) = 1.5e-38f;
+  sgd.step();
+  EXPECT_EQ(value(p), 0.0f);
+
+  // Adam's exp_avg after one gradient of 1 and then only zeros: 0.1 * 0.9^k. After 853 steps that is
+  // about 1e-40, deep in the denormal range: flushed to 0.
+  xg::Tensor q = start_at(1.0f);
+  Adam adam({q}, AdamOptions(1e-3));
+  q.mutable_grad()(0) = 1.0f;
+  adam.step();
+  q.mutable_grad()(0) = 0.0f;
+  for (int step = 0; step < 853; ++step) adam.step();
+  EXPECT_EQ(buffer(adam, q, "exp_avg")(0), 0.0f);
+
+  volatile float tiny = 2e-38f;  // volatile: computed at run time, under the thread's own setting
+  EXPECT_GT(tiny * 0.25f, 0.0f);
+}
+
 TEST(OptimFunctional, SgdStepOnPlainFloats) {
   EXPECT_FLOAT_EQ(functional::sgd_step(3.0f, 6.0f, 0.1), 2.4f);
   EXPECT_EQ(functional::sgd_step(1.0f, 0.0f, 0.5), 1.0f);
