@@ -10,10 +10,11 @@ xgrad_choose_openblas_core() {
   if [[ -n "${OPENBLAS_CORETYPE:-}" || ! -x "$probe" || ! -r /proc/cpuinfo ]]; then return 0; fi
   # OPENBLAS_VERBOSE=2 makes OpenBLAS print the kernels it chose ("Core: Haswell") when it loads.
   local core
-  core="$(OPENBLAS_VERBOSE=2 "$probe" --help 2>&1 </dev/null | sed -n 's/^Core: //p' | head -n 1)"
+  # (|| true: a failed probe must not stop the calling script, which runs under set -e -o pipefail.)
+  core="$(OPENBLAS_VERBOSE=2 "$probe" --help 2>&1 </dev/null | sed -n 's/^Core: //p' | head -n 1 || true)"
   if [[ "$core" != "Prescott" ]]; then return 0; fi
   local flags choice=""
-  flags=" $(grep -m 1 '^flags' /proc/cpuinfo | cut -d: -f2) "
+  flags=" $(grep -m 1 '^flags' /proc/cpuinfo | cut -d: -f2 || true) "
   has() { for feature in "$@"; do [[ "$flags" == *" $feature "* ]] || return 1; done; }
   if has avx512f avx512cd avx512bw avx512dq avx512vl; then
     choice=SkylakeX
