@@ -69,6 +69,34 @@ void LRScheduler::check_param_groups() const {
   }
 }
 
+LRSchedulerState LRScheduler::state_dict() const { return {name(), last_epoch_, base_lrs_, last_lr_, {}}; }
+
+void LRScheduler::load_state_dict(const LRSchedulerState& state) {
+  check_state(state, 0);
+  restore(state);
+}
+
+void LRScheduler::check_state(const LRSchedulerState& state, std::size_t children) const {
+  const std::string where = std::string(name()) + "::load_state_dict: ";
+  if (state.scheduler != name()) throw Error(where + "the state was saved by a " + state.scheduler);
+  if (state.base_lrs.size() != num_groups() || state.last_lr.size() != num_groups()) {
+    throw Error(where + "the state holds lrs for " + std::to_string(state.base_lrs.size()) + " and " +
+                std::to_string(state.last_lr.size()) + " param groups, the scheduler has " +
+                std::to_string(num_groups()));
+  }
+  if (state.last_epoch < 0) throw Error(where + "last_epoch must be >= 0, got " + std::to_string(state.last_epoch));
+  if (state.children.size() != children) {
+    throw Error(where + "the state holds " + std::to_string(state.children.size()) +
+                " sub-scheduler states, expected " + std::to_string(children));
+  }
+}
+
+void LRScheduler::restore(const LRSchedulerState& state) {
+  last_epoch_ = state.last_epoch;
+  base_lrs_ = state.base_lrs;
+  last_lr_ = state.last_lr;
+}
+
 namespace detail {
 
 std::string format_double(double value) {

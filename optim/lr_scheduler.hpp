@@ -18,8 +18,8 @@
 //   CosineAnnealingLR after a few periods; bit-identical or a few ulps for the others).
 //
 // Differences from PyTorch, all deliberate:
-// - no `last_epoch` constructor argument and no state_dict (resuming a schedule is not supported yet),
-//   no `verbose`, and no deprecated step(epoch) in the public API;
+// - no `last_epoch` constructor argument (resume with state_dict() / load_state_dict() instead), no
+//   `verbose`, and no deprecated step(epoch) in the public API;
 // - PyTorch stores `initial_lr` in the param group, so a second scheduler on the same optimizer takes
 //   the first one's base lrs. Our param groups have no such slot: each scheduler records the lrs it
 //   finds. SequentialLR restores PyTorch's behaviour for its sub-schedulers (see sequential_lr.hpp).
@@ -36,6 +36,17 @@
 namespace xg::optim {
 
 class SequentialLR;
+
+// A scheduler's progress (PyTorch's scheduler.state_dict() without the hyperparameters, which the
+// scheduler it is loaded into got from its own constructor): enough to resume a schedule where it
+// stopped.
+struct LRSchedulerState {
+  std::string scheduler;  // name() of the scheduler that made it
+  std::int64_t last_epoch = 0;
+  std::vector<double> base_lrs;
+  std::vector<double> last_lr;
+  std::vector<LRSchedulerState> children;  // SequentialLR: its schedulers' states, in order
+};
 
 class LRScheduler {
  public:
@@ -64,6 +75,14 @@ class LRScheduler {
   std::vector<double> lrs_at(std::int64_t step) const;
   virtual bool has_closed_form() const { return false; }
 
+  // A copy of the progress. To resume (as in PyTorch): construct the optimizer and the same scheduler
+  // again, restore the optimizer (its lrs are part of its state: Optimizer::load_state_dict or load),
+  // then this scheduler with load_state_dict(). It does not touch the optimizer's lrs.
+  virtual LRSchedulerState state_dict() const;
+  // Throws xg::Error, changing nothing, unless `state` comes from a scheduler of the same kind over as
+  // many param groups (and, for SequentialLR, as many sub-schedulers of the same kinds).
+  virtual void load_state_dict(const LRSchedulerState& state);
+
  protected:
   // Records the base lrs. It cannot perform the initial step: a base constructor cannot call the
   // derived get_lr(). Every concrete scheduler checks its arguments, then calls initial_step() last.
@@ -83,6 +102,11 @@ class LRScheduler {
   void set_lrs(const std::vector<double>& lrs);
   // Throws unless the optimizer still has as many param groups as when the scheduler was made.
   void check_param_groups() const;
+  // Throws unless `state` fits this scheduler: its kind, one lr per group, last_epoch >= 0 and
+  // `children` sub-scheduler states.
+  void check_state(const LRSchedulerState& state, std::size_t children) const;
+  // Takes the progress from a checked state.
+  void restore(const LRSchedulerState& state);
 
  private:
   // SequentialLR rewinds its sub-schedulers, restarts them at milestones and shares base lrs.

@@ -61,6 +61,29 @@ ReduceLROnPlateau::ReduceLROnPlateau(Optimizer& optimizer, Mode mode, double fac
   for (const OptimizerParamGroup& group : optimizer.param_groups()) last_lr_.push_back(group.options().get_lr());
 }
 
+ReduceLROnPlateauState ReduceLROnPlateau::state_dict() const {
+  return {last_epoch_, best_, num_bad_epochs_, cooldown_counter_, last_lr_};
+}
+
+void ReduceLROnPlateau::load_state_dict(const ReduceLROnPlateauState& state) {
+  const std::string where = "ReduceLROnPlateau::load_state_dict: ";
+  const std::size_t groups = optimizer_.param_groups().size();
+  if (state.last_lr.size() != groups) {
+    throw Error(where + "the state holds lrs for " + std::to_string(state.last_lr.size()) +
+                " param groups, the optimizer has " + std::to_string(groups));
+  }
+  if (state.last_epoch < 0 || state.num_bad_epochs < 0 || state.cooldown_counter < 0) {
+    throw Error(where + "expected last_epoch, num_bad_epochs and cooldown_counter >= 0, got " +
+                std::to_string(state.last_epoch) + ", " + std::to_string(state.num_bad_epochs) + " and " +
+                std::to_string(state.cooldown_counter));
+  }
+  last_epoch_ = state.last_epoch;
+  best_ = state.best;
+  num_bad_epochs_ = state.num_bad_epochs;
+  cooldown_counter_ = state.cooldown_counter;
+  last_lr_ = state.last_lr;
+}
+
 void ReduceLROnPlateau::step(double metric) {
   const std::size_t groups = optimizer_.param_groups().size();
   if (groups != min_lrs_.size()) {

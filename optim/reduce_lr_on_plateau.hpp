@@ -23,6 +23,15 @@
 
 namespace xg::optim {
 
+// ReduceLROnPlateau's progress (PyTorch's state_dict() without the hyperparameters).
+struct ReduceLROnPlateauState {
+  std::int64_t last_epoch = 0;
+  double best = 0;
+  std::int64_t num_bad_epochs = 0;
+  std::int64_t cooldown_counter = 0;
+  std::vector<double> last_lr;
+};
+
 class ReduceLROnPlateau {
  public:
   enum class Mode { min, max };
@@ -53,6 +62,12 @@ class ReduceLROnPlateau {
   bool in_cooldown() const { return cooldown_counter_ > 0; }
   const std::vector<double>& min_lrs() const { return min_lrs_; }
   Optimizer& optimizer() const { return optimizer_; }
+
+  // A copy of the progress, and its restoration into a ReduceLROnPlateau constructed again (after the
+  // optimizer's own state, which holds the lrs; the optimizer is not touched). load_state_dict throws
+  // xg::Error, changing nothing, unless the state has one lr per param group and no negative count.
+  ReduceLROnPlateauState state_dict() const;
+  void load_state_dict(const ReduceLROnPlateauState& state);
 
  private:
   bool is_better(double metric) const;

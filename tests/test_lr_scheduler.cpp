@@ -56,10 +56,10 @@ class PlainSGD final : public optim::Optimizer {
 
 const Lrs kBaseLrs = {0.1, 0.03};  // the reference script's BASE_LRS
 
-// Two param groups of one parameter each, with lrs 0.1 and 0.03.
-PlainSGD two_groups() {
+// Two param groups of one parameter each, with lrs 0.1 and 0.03 (or `lrs`).
+PlainSGD two_groups(const Lrs& lrs = kBaseLrs) {
   std::vector<optim::OptimizerParamGroup> groups;
-  for (double lr : kBaseLrs) {
+  for (double lr : lrs) {
     groups.emplace_back(std::vector<xg::Tensor>{xg::zeros({2}, true)}, std::make_unique<PlainSGDOptions>(lr));
   }
   return PlainSGD(std::move(groups), kBaseLrs[0]);
@@ -393,6 +393,112 @@ TEST(ReduceLROnPlateau, CooldownIgnoresBadEpochsThenPatienceCountsAgain) {
   EXPECT_EQ(sched.num_bad_epochs(), 1);
   sched.step(1.0);  // bad 2: halve again
   EXPECT_EQ(group_lrs(opt), (Lrs{0.025, 0.0075}));
+}
+
+// ---- resuming: state_dict() / load_state_dict() ----
+
+// Every reference case, stopped halfway: a new optimizer and scheduler, as a restarted program makes
+// them (here with other lrs: the states must bring back the lrs and the base lrs), loaded from the
+// states, continue with exactly the lrs of the run that never stopped.
+TEST(LRScheduler, AScheduleResumedFromItsStateContinuesBitForBit) {
+  for (const char* kind :
+       {"StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "LinearLR", "SequentialLR", "WarmupCosineLR"}) {
+    for (const json& c : cases_of(kind)) {
+      SCOPED_TRACE(c["name"].get<std::string>());
+      const std::size_t epochs = c["lrs"].size(), stop = epochs / 2;
+      PlainSGD opt = two_groups();
+      std::unique_ptr<optim::LRScheduler> sched = build(opt, c);
+      for (std::size_t t = 1; t <= stop; ++t) {
+        opt.step();
+        sched->step();
+      }
+      PlainSGD resumed_opt = two_groups({1.0, 2.0});
+      std::unique_ptr<optim::LRScheduler> resumed = build(resumed_opt, c);
+      resumed_opt.load_state_dict(opt.state_dict());
+      resumed->load_state_dict(sched->state_dict());
+      ASSERT_EQ(resumed->last_epoch(), static_cast<std::int64_t>(stop));
+      ASSERT_EQ(resumed->get_last_lr(), sched->get_last_lr());
+      ASSERT_EQ(resumed->base_lrs(), kBaseLrs);
+      for (std::size_t t = stop + 1; t < epochs; ++t) {
+        opt.step();
+        sched->step();
+        resumed_opt.step();
+        resumed->step();
+        ASSERT_EQ(group_lrs(resumed_opt), group_lrs(opt)) << "epoch " << t;
+        ASSERT_EQ(resumed->get_last_lr(), sched->get_last_lr()) << "epoch " << t;
+      }
+    }
+  }
+}
+
+TEST(LRScheduler, AStateThatDoesNotFitIsRefusedAndChangesNothing) {
+  PlainSGD opt = two_groups();
+  optim::StepLR step_lr(opt, 2, 0.5);
+  step_lr.step();
+  const optim::LRSchedulerState good = step_lr.state_dict();
+  EXPECT_EQ(good.scheduler, "StepLR");
+  EXPECT_EQ(good.last_epoch, 1);
+  EXPECT_EQ(good.base_lrs, kBaseLrs);
+
+  PlainSGD other = two_groups();
+  optim::ExponentialLR exponential(other, 0.9);
+  expect_error([&] { exponential.load_state_dict(good); },
+               "ExponentialLR::load_state_dict: the state was saved by a StepLR");
+  optim::LRSchedulerState one_group = good;
+  one_group.base_lrs.pop_back();
+  expect_error([&] { step_lr.load_state_dict(one_group); },
+               "StepLR::load_state_dict: the state holds lrs for 1 and 2 param groups, the scheduler has 2");
+  optim::LRSchedulerState negative = good;
+  negative.last_epoch = -3;
+  expect_error([&] { step_lr.load_state_dict(negative); }, "StepLR::load_state_dict: last_epoch must be >= 0, got -3");
+  EXPECT_EQ(step_lr.last_epoch(), 1);
+
+  // A SequentialLR checks its sub-schedulers' states before it changes anything.
+  std::vector<std::unique_ptr<optim::LRScheduler>> parts;
+  parts.push_back(std::make_unique<optim::LinearLR>(opt, 0.5, 1.0, 2));
+  parts.push_back(std::make_unique<optim::ExponentialLR>(opt, 0.9));
+  optim::SequentialLR sequential(opt, std::move(parts), {2});
+  optim::LRSchedulerState wrong_child = sequential.state_dict();
+  wrong_child.last_epoch = 5;
+  wrong_child.children[1] = good;
+  expect_error([&] { sequential.load_state_dict(wrong_child); },
+               "ExponentialLR::load_state_dict: the state was saved by a StepLR");
+  EXPECT_EQ(sequential.last_epoch(), 0);
+  EXPECT_EQ(sequential.scheduler(0).last_epoch(), 0);
+}
+
+TEST(ReduceLROnPlateau, ResumedFromItsStateContinuesBitForBit) {
+  const std::vector<double> metrics = {1.0, 0.9, 0.95, 0.97, 0.99, 0.8, 0.85, 0.86, 0.9, 0.9, 0.9, 0.7, 0.75, 0.8};
+  auto make = [](optim::Optimizer& opt) {
+    return std::make_unique<optim::ReduceLROnPlateau>(opt, optim::ReduceLROnPlateau::Mode::min, 0.5, /*patience=*/1,
+                                                      1e-4, optim::ReduceLROnPlateau::ThresholdMode::rel,
+                                                      /*cooldown=*/1);
+  };
+  PlainSGD opt = two_groups();
+  auto sched = make(opt);
+  for (std::size_t t = 0; t < 6; ++t) sched->step(metrics[t]);
+  PlainSGD resumed_opt = two_groups();
+  auto resumed = make(resumed_opt);
+  resumed_opt.load_state_dict(opt.state_dict());
+  resumed->load_state_dict(sched->state_dict());
+  for (std::size_t t = 6; t < metrics.size(); ++t) {
+    sched->step(metrics[t]);
+    resumed->step(metrics[t]);
+    ASSERT_EQ(group_lrs(resumed_opt), group_lrs(opt)) << "step " << t;
+    ASSERT_EQ(resumed->best(), sched->best());
+    ASSERT_EQ(resumed->num_bad_epochs(), sched->num_bad_epochs());
+  }
+  EXPECT_LT(group_lrs(opt)[0], kBaseLrs[0] / 4);  // the sequence did reduce the lr, more than once
+
+  optim::ReduceLROnPlateauState bad = sched->state_dict();
+  bad.last_lr = {0.1};
+  expect_error([&] { resumed->load_state_dict(bad); },
+               "ReduceLROnPlateau::load_state_dict: the state holds lrs for 1 param groups, the optimizer has 2");
+  bad = sched->state_dict();
+  bad.cooldown_counter = -1;
+  expect_error([&] { resumed->load_state_dict(bad); },
+               "ReduceLROnPlateau::load_state_dict: expected last_epoch, num_bad_epochs and cooldown_counter >= 0, "
+               "got 14, 0 and -1");
 }
 
 // ---- bad arguments ----
