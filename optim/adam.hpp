@@ -6,9 +6,13 @@
 // with t the parameter's own step count. AMSGrad uses max(v over all steps) in place of v.
 // Per-element formula: functional::adam_update / adam_amsgrad_update.
 
+#include <xgrad/optim/functional.hpp>
 #include <xgrad/optim/optimizer.hpp>
 
+#include <string>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 namespace xg::optim {
 
@@ -46,5 +50,52 @@ class Adam : public Optimizer {
 // The checks Adam and AdamW share (torch.optim's own), naming `optimizer` in the message.
 void validate_adam_hyperparameters(const char* optimizer, double lr, const std::tuple<double, double>& betas,
                                    double eps, double weight_decay);
+
+namespace detail {
+
+// AdamOptions and AdamWOptions have the same fields (they differ in the default weight decay, and the
+// optimizers in how they apply it), so one listing and one setter by name serve both.
+template <class Options>
+std::vector<std::pair<std::string, double>> adam_hyperparameters(const Options& options) {
+  return {{"lr", options.lr()},
+          {"beta1", std::get<0>(options.betas())},
+          {"beta2", std::get<1>(options.betas())},
+          {"eps", options.eps()},
+          {"weight_decay", options.weight_decay()},
+          {"amsgrad", options.amsgrad() ? 1.0 : 0.0},
+          {"maximize", options.maximize() ? 1.0 : 0.0}};
+}
+
+template <class Options>
+void set_adam_hyperparameter(Options& options, const char* optimizer, const std::string& name, double value) {
+  auto betas = options.betas();
+  if (name == "lr") {
+    options.lr(value);
+  } else if (name == "beta1") {
+    std::get<0>(betas) = value;
+    options.betas(betas);
+  } else if (name == "beta2") {
+    std::get<1>(betas) = value;
+    options.betas(betas);
+  } else if (name == "eps") {
+    options.eps(value);
+  } else if (name == "weight_decay") {
+    options.weight_decay(value);
+  } else if (name == "amsgrad") {
+    options.amsgrad(hyperparameter_as_bool(optimizer, name, value));
+  } else if (name == "maximize") {
+    options.maximize(hyperparameter_as_bool(optimizer, name, value));
+  } else {
+    throw_unknown_hyperparameter(options, optimizer, name);
+  }
+}
+
+// The update loop of both over one parameter's n values (adam.cpp). AdamW's weight decay is the
+// factor c.param_decay the weights are multiplied by first; for Adam it is 1, which changes nothing.
+// max_exp_avg_sq is null without AMSGrad.
+void adam_loop(float* param, const float* grad, float* exp_avg, float* exp_avg_sq, float* max_exp_avg_sq, std::size_t n,
+               const functional::AdamStepConstants& constants);
+
+}  // namespace detail
 
 }  // namespace xg::optim
