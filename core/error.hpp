@@ -3,7 +3,6 @@
 // what it expected and what it was given, e.g.
 //   matmul: cannot multiply [32, 784] by [256, 10]: inner dimensions 784 and 256 differ
 
-#include <charconv>
 #include <stdexcept>
 #include <string>
 
@@ -14,12 +13,9 @@ class Error : public std::runtime_error {
   explicit Error(const std::string& message) : std::runtime_error(message) {}
 };
 
-// A number as error messages show it: the shortest text that reads back as the same double, as
-// Python's repr (0.001, 1e-08, 1.5), rather than std::to_string's fixed 0.001000.
-inline std::string format_number(double value) {
-  char text[32];
-  const auto result = std::to_chars(text, text + sizeof text, value);
-  return std::string(text, result.ptr);
-}
+// A number as error messages show it, laid out as Python's repr: the shortest digits that read back
+// as the same double, in fixed notation unless the decimal exponent is below -4 or at least 16
+// ("0.1", "-0.0001", "1e-05", "1e+16"; but "3", not "3.0"). std::to_string would give 0.100000.
+std::string format_number(double value);
 
 }  // namespace xg

@@ -14,7 +14,7 @@ CosineAnnealingLR::CosineAnnealingLR(Optimizer& optimizer, std::int64_t T_max, d
     : LRScheduler(optimizer), T_max_(T_max), eta_min_(eta_min) {
   if (T_max <= 0) throw Error("CosineAnnealingLR: T_max must be positive, got " + std::to_string(T_max));
   if (!(eta_min >= 0) || !std::isfinite(eta_min)) {
-    throw Error("CosineAnnealingLR: eta_min must be non-negative and finite, got " + detail::format_double(eta_min));
+    throw Error("CosineAnnealingLR: eta_min must be non-negative and finite, got " + format_number(eta_min));
   }
   initial_step();
 }

@@ -8,7 +8,7 @@ namespace xg::optim {
 
 ExponentialLR::ExponentialLR(Optimizer& optimizer, double gamma) : LRScheduler(optimizer), gamma_(gamma) {
   if (!(gamma > 0) || !std::isfinite(gamma)) {
-    throw Error("ExponentialLR: gamma must be positive and finite, got " + detail::format_double(gamma));
+    throw Error("ExponentialLR: gamma must be positive and finite, got " + format_number(gamma));
   }
   initial_step();
 }

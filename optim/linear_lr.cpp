@@ -9,10 +9,10 @@ namespace xg::optim {
 LinearLR::LinearLR(Optimizer& optimizer, double start_factor, double end_factor, std::int64_t total_iters)
     : LRScheduler(optimizer), start_factor_(start_factor), end_factor_(end_factor), total_iters_(total_iters) {
   if (!(start_factor > 0 && start_factor <= 1)) {
-    throw Error("LinearLR: start_factor must be in (0, 1], got " + detail::format_double(start_factor));
+    throw Error("LinearLR: start_factor must be in (0, 1], got " + format_number(start_factor));
   }
   if (!(end_factor >= 0 && end_factor <= 1)) {
-    throw Error("LinearLR: end_factor must be in [0, 1], got " + detail::format_double(end_factor));
+    throw Error("LinearLR: end_factor must be in [0, 1], got " + format_number(end_factor));
   }
   if (total_iters <= 0) throw Error("LinearLR: total_iters must be positive, got " + std::to_string(total_iters));
   initial_step();

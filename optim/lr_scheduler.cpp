@@ -3,7 +3,6 @@
 #include <xgrad/core/error.hpp>
 
 #include <atomic>
-#include <charconv>
 
 namespace xg::optim {
 
@@ -98,20 +97,6 @@ void LRScheduler::restore(const LRSchedulerState& state) {
 }
 
 namespace detail {
-
-std::string format_double(double value) {
-  // Python's repr: the shortest digits that read back as the same double, written in fixed notation
-  // unless the decimal exponent is below -4 or at least 16 (then "1e-05", "1e+16").
-  char text[64];
-  std::to_chars_result result = std::to_chars(text, text + sizeof(text), value, std::chars_format::scientific);
-  const std::string scientific(text, result.ptr);
-  const std::size_t e = scientific.find('e');
-  if (e == std::string::npos) return scientific;  // inf, nan
-  const int exponent = std::stoi(scientific.substr(e + 1));
-  if (exponent < -4 || exponent >= 16) return scientific;
-  result = std::to_chars(text, text + sizeof(text), value, std::chars_format::fixed);
-  return std::string(text, result.ptr);
-}
 
 std::string format_list(const std::vector<std::int64_t>& values) {
   std::string text = "[";

@@ -123,9 +123,6 @@ class LRScheduler {
 };
 
 namespace detail {
-// The shortest text that reads back as the same double, laid out as Python's repr ("0.1", "-0.0001",
-// "1e-08"; but "3", not "3.0"), so that an error message shows the value the user passed.
-std::string format_double(double value);
 // "[3, 8, 8]".
 std::string format_list(const std::vector<std::int64_t>& values);
 }  // namespace detail

@@ -18,7 +18,7 @@ MultiStepLR::MultiStepLR(Optimizer& optimizer, std::vector<std::int64_t> milesto
     }
   }
   if (!(gamma > 0) || !std::isfinite(gamma)) {
-    throw Error("MultiStepLR: gamma must be positive and finite, got " + detail::format_double(gamma));
+    throw Error("MultiStepLR: gamma must be positive and finite, got " + format_number(gamma));
   }
   initial_step();
 }

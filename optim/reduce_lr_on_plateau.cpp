@@ -15,7 +15,7 @@ namespace {
 void check_non_negative(const char* what, double value) {
   if (!(value >= 0) || !std::isfinite(value)) {
     throw Error(std::string("ReduceLROnPlateau: ") + what + " must be non-negative and finite, got " +
-                detail::format_double(value));
+                format_number(value));
   }
 }
 
@@ -46,7 +46,7 @@ ReduceLROnPlateau::ReduceLROnPlateau(Optimizer& optimizer, Mode mode, double fac
       eps_(eps),
       best_(mode == Mode::min ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity()) {
   if (!(factor > 0 && factor < 1)) {
-    throw Error("ReduceLROnPlateau: factor must be in (0, 1), got " + detail::format_double(factor));
+    throw Error("ReduceLROnPlateau: factor must be in (0, 1), got " + format_number(factor));
   }
   check_non_negative("patience", patience);
   check_non_negative("threshold", threshold);

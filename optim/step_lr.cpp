@@ -10,7 +10,7 @@ StepLR::StepLR(Optimizer& optimizer, std::int64_t step_size, double gamma)
     : LRScheduler(optimizer), step_size_(step_size), gamma_(gamma) {
   if (step_size <= 0) throw Error("StepLR: step_size must be positive, got " + std::to_string(step_size));
   if (!(gamma > 0) || !std::isfinite(gamma)) {
-    throw Error("StepLR: gamma must be positive and finite, got " + detail::format_double(gamma));
+    throw Error("StepLR: gamma must be positive and finite, got " + format_number(gamma));
   }
   initial_step();
 }

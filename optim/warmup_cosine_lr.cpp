@@ -23,7 +23,7 @@ WarmupCosineLR::WarmupCosineLR(Optimizer& optimizer, std::int64_t warmup_steps, 
                 std::to_string(total_steps) + ")");
   }
   if (!(min_lr >= 0) || !std::isfinite(min_lr)) {
-    throw Error("WarmupCosineLR: min_lr must be non-negative and finite, got " + detail::format_double(min_lr));
+    throw Error("WarmupCosineLR: min_lr must be non-negative and finite, got " + format_number(min_lr));
   }
   initial_step();
 }

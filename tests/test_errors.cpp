@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <functional>
 
 namespace {
@@ -212,6 +213,15 @@ TEST(Errors, AFailedOpRecordsNothingAndChangesNoInput) {
   EXPECT_EQ(b.data(), xt::ones<float>({4}));
   EXPECT_FALSE(a.has_grad());
   EXPECT_TRUE(a.is_leaf());
+}
+
+TEST(Errors, NumbersInMessagesArePrintedLikePythonRepr) {
+  EXPECT_EQ(xg::format_number(0.1 + 0.2), "0.30000000000000004");
+  EXPECT_EQ(xg::format_number(-0.0001), "-0.0001");
+  EXPECT_EQ(xg::format_number(0.00001), "1e-05");
+  EXPECT_EQ(xg::format_number(1e16), "1e+16");
+  EXPECT_EQ(xg::format_number(1234.5), "1234.5");
+  EXPECT_EQ(xg::format_number(-HUGE_VAL), "-inf");
 }
 
 }  // namespace

@@ -539,16 +539,6 @@ TEST(LRScheduler, BadArgumentsThrowNamingTheValueAndChangeNothing) {
   EXPECT_EQ(group_lrs(opt), kBaseLrs);
 }
 
-TEST(LRScheduler, NumbersInMessagesArePrintedLikePythonRepr) {
-  using optim::detail::format_double;
-  EXPECT_EQ(format_double(0.1 + 0.2), "0.30000000000000004");
-  EXPECT_EQ(format_double(-0.0001), "-0.0001");
-  EXPECT_EQ(format_double(0.00001), "1e-05");
-  EXPECT_EQ(format_double(1e16), "1e+16");
-  EXPECT_EQ(format_double(1234.5), "1234.5");
-  EXPECT_EQ(format_double(-HUGE_VAL), "-inf");
-}
-
 TEST(ReduceLROnPlateau, BadArgumentsThrowNamingTheValue) {
   using Plateau = optim::ReduceLROnPlateau;
   PlainSGD opt = two_groups();

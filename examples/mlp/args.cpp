@@ -1,5 +1,7 @@
 #include "args.hpp"
 
+#include <xgrad/core/error.hpp>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -14,13 +16,6 @@ namespace {
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
-
-// A number as a person writes it: 0, 0.99, 1000 (std::to_string gives 0.000000).
-std::string format_number(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g", value);
-  return text;
-}
 
 double parse_double(const std::string& flag, const std::string& text) {
   char* end = nullptr;
@@ -42,8 +37,9 @@ double parse_in_range(const std::string& flag, const std::string& text, double l
   const bool above_low = low_bound == Bound::kClosed ? value >= low : value > low;
   const bool below_high = high_bound == Bound::kClosed ? value <= high : value < high;
   if (!above_low || !below_high) {
-    throw UsageError(flag + " must be " + (low_bound == Bound::kClosed ? ">= " : "> ") + format_number(low) + " and " +
-                     (high_bound == Bound::kClosed ? "<= " : "< ") + format_number(high) + ", got " + text);
+    throw UsageError(flag + " must be " + (low_bound == Bound::kClosed ? ">= " : "> ") + xg::format_number(low) +
+                     " and " + (high_bound == Bound::kClosed ? "<= " : "< ") + xg::format_number(high) + ", got " +
+                     text);
   }
   return value;
 }
