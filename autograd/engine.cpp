@@ -13,6 +13,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <optional>
+#include <utility>
+#include <vector>
 
 namespace xg {
 
@@ -27,14 +30,35 @@ std::uint64_t new_pass_number() {
   return ++passes;
 }
 
-// Tensors reachable from `root` through grad_fn links, each after every tensor made from it. Sets
-// each node's `position` to its place in this order.
-std::vector<ImplPtr> topological_order(const ImplPtr& root, std::uint64_t pass) {
-  std::vector<ImplPtr> order;  // built inputs first, reversed at the end
-  // Each frame: a tensor's handle (the root's, or one in the inputs of the frame below) and how many
-  // of its node's inputs we have already descended into. Nothing changes the graph during the walk,
-  // so the pointers stay valid.
+// The vectors one backward pass works in. A pass borrows them from the previous pass on its thread and
+// gives them back emptied but with their capacity, so that after the first step of a training loop
+// backward() allocates nothing for its bookkeeping. (A pass run inside another on the same thread,
+// which xgrad never does, would find nothing to borrow and allocate its own.)
+struct PassBuffers {
+  std::vector<ImplPtr> order;  // the tensors in topological order
+  // The walk's stack. Each frame: a tensor's handle (the root's, or one in the inputs of the frame
+  // below) and how many of its node's inputs we have already descended into.
   std::vector<std::pair<const ImplPtr*, std::size_t>> stack;
+  std::vector<std::optional<Array>> gathered;  // gathered[k]: the gradient gathered for order[k]
+
+  void clear() {
+    order.clear();  // drops the pass's handles: the buffers must not keep tensors alive
+    stack.clear();
+    gathered.clear();
+  }
+};
+
+// Buffers of graphs up to this many tensors are kept for the next pass; a bigger graph's are freed
+// (a 100,000-op chain would otherwise hold on to 25 MB).
+constexpr std::size_t kMaxKeptPassSize = 4096;
+thread_local PassBuffers spare_pass_buffers;
+
+// Fills `buffers.order` with the tensors reachable from `root` through grad_fn links, each after every
+// tensor made from it, and sets each node's `position` to its place in that order.
+void topological_order(const ImplPtr& root, std::uint64_t pass, PassBuffers& buffers) {
+  std::vector<ImplPtr>& order = buffers.order;  // built inputs first, reversed at the end
+  // Nothing changes the graph during the walk, so the stack's pointers stay valid.
+  auto& stack = buffers.stack;
   stack.emplace_back(&root, 0);
   root->grad_fn->visited_in_pass = pass;
   while (!stack.empty()) {
@@ -56,7 +80,6 @@ std::vector<ImplPtr> topological_order(const ImplPtr& root, std::uint64_t pass) 
   }
   std::reverse(order.begin(), order.end());
   for (std::size_t position = 0; position < order.size(); ++position) order[position]->grad_fn->position = position;
-  return order;
 }
 
 void add_into(Array& total, const Array& more) {
@@ -68,44 +91,68 @@ void add_into(Array& total, const Array& more) {
 
 // Adds `grad` to a leaf's .grad, creating it on first use.
 void accumulate_into_leaf(TensorImpl& leaf, Array&& grad) {
-  if (leaf.has_grad) {
-    add_into(leaf.grad, grad);
+  if (leaf.grad) {
+    add_into(*leaf.grad, grad);
   } else {
     leaf.grad = std::move(grad);
-    leaf.has_grad = true;
   }
 }
 
 }  // namespace
 
 // One backward pass: the tensors in order, and the gradient gathered so far for each non-leaf among
-// them (gathered_[k] belongs to order_[k]; a node's `position` says which k is its tensor's).
+// them (a node's `position` says which slot is its tensor's). The root's gradient is the caller's
+// seed, read where the caller keeps it.
 class BackwardPass {
  public:
-  BackwardPass(const ImplPtr& root, Array seed) : order_(topological_order(root, new_pass_number())) {
-    gathered_.resize(order_.size());
-    gathered_[0] = {std::move(seed), true};  // the root comes first
+  explicit BackwardPass(const ImplPtr& root) : buffers_(std::move(spare_pass_buffers)) {
+    topological_order(root, new_pass_number(), buffers_);
+    buffers_.gathered.resize(buffers_.order.size());
   }
 
-  void run(bool retain_graph) {
+  ~BackwardPass() {
+    buffers_.clear();
+    if (buffers_.gathered.capacity() <= kMaxKeptPassSize) spare_pass_buffers = std::move(buffers_);
+  }
+
+  BackwardPass(const BackwardPass&) = delete;
+  BackwardPass& operator=(const BackwardPass&) = delete;
+
+  // Whether this pass writes to `array` (it is the .grad of a tensor in the graph), so that a seed
+  // that is one of them, as in y.backward(x.grad()), must be copied before the pass reads it.
+  bool writes_to(const Array& array) const {
+    const auto is_its_grad = [&array](const TensorImpl& impl) { return impl.grad && &*impl.grad == &array; };
+    for (const ImplPtr& impl : buffers_.order) {
+      if (is_its_grad(*impl)) return true;
+      for (const Tensor& input : impl->grad_fn->inputs) {
+        if (is_its_grad(*input.impl())) return true;
+      }
+    }
+    return false;
+  }
+
+  void run(const Array& seed, bool retain_graph) {
+    const std::vector<ImplPtr>& order = buffers_.order;
     // Refuse a freed graph before any gradient moves, so that a failed call changes nothing.
-    for (const ImplPtr& impl : order_) {
+    for (const ImplPtr& impl : order) {
       if (impl->grad_fn->released) {
         throw Error("backward: trying to go through the graph of '" + impl->grad_fn->op +
                     "' a second time, but its saved values were freed by the first backward; call "
                     "backward(retain_graph=true) the first time if you need to backward twice");
       }
     }
-    for (std::size_t k = 0; k < order_.size(); ++k) {
-      if (!gathered_[k].present) continue;  // no path carried a gradient here
-      const Array grad = std::move(gathered_[k].grad);
-      gathered_[k] = {};
-      TensorImpl& impl = *order_[k];
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      std::optional<Array>& slot = buffers_.gathered[k];
+      if (k > 0 && !slot) continue;               // no path carried a gradient here
+      const Array& grad = k == 0 ? seed : *slot;  // the root comes first
+      TensorImpl& impl = *order[k];
       Node& node = *impl.grad_fn;
       if (impl.retains_grad) accumulate_into_leaf(impl, Array(grad));
+      // The backward adds only to the slots of tensors later in the order: `grad` stays put.
       BackwardContext context(grad, impl.data, node.inputs, *this);
       node.backward(context);
       if (!retain_graph) node.release();
+      slot.reset();  // used up: free it now rather than at the end of the pass
     }
   }
 
@@ -118,29 +165,24 @@ class BackwardPass {
       accumulate_into_leaf(input, std::move(share));
       return;
     }
-    Gathered& slot = gathered_[input.grad_fn->position];
-    if (slot.present) {
-      add_into(slot.grad, share);
+    std::optional<Array>& slot = buffers_.gathered[input.grad_fn->position];
+    if (slot) {
+      add_into(*slot, share);
     } else {
-      slot = {std::move(share), true};
+      slot = std::move(share);
     }
   }
 
   // Where a share of dL/d(input) can be added in place, if `input` already holds a gradient.
   float* accumulation_buffer(TensorImpl& input) {
     if (!input.requires_grad) return nullptr;
-    if (!input.grad_fn) return input.has_grad && same_shape(input.grad, input.data) ? input.grad.data() : nullptr;
-    Gathered& slot = gathered_[input.grad_fn->position];
-    return slot.present ? slot.grad.data() : nullptr;
+    if (!input.grad_fn) return input.grad && same_shape(*input.grad, input.data) ? input.grad->data() : nullptr;
+    std::optional<Array>& slot = buffers_.gathered[input.grad_fn->position];
+    return slot ? slot->data() : nullptr;
   }
 
  private:
-  struct Gathered {
-    Array grad;
-    bool present = false;
-  };
-  std::vector<ImplPtr> order_;
-  std::vector<Gathered> gathered_;
+  PassBuffers buffers_;
 };
 
 void BackwardContext::accumulate(std::size_t i, Array&& grad) const {
@@ -153,12 +195,17 @@ float* BackwardContext::accumulation_buffer(std::size_t i) const {
 
 namespace {
 
-void run_backward(const ImplPtr& root, Array seed, bool retain_graph) {
+void run_backward(const ImplPtr& root, const Array& seed, bool retain_graph) {
   if (!root->grad_fn) {  // backward() on a leaf: its gradient is the seed itself
-    accumulate_into_leaf(*root, std::move(seed));
+    accumulate_into_leaf(*root, Array(seed));
     return;
   }
-  BackwardPass(root, std::move(seed)).run(retain_graph);
+  BackwardPass pass(root);
+  if (pass.writes_to(seed)) {
+    pass.run(Array(seed), retain_graph);
+  } else {
+    pass.run(seed, retain_graph);
+  }
 }
 
 }  // namespace
@@ -183,7 +230,7 @@ void Tensor::backward(const Array& grad, bool retain_graph) const {
     throw Error("backward: expected a gradient of shape " + to_string(shape_of(self.data)) + ", got " +
                 to_string(shape_of(grad)));
   }
-  run_backward(impl_, Array(grad), retain_graph);
+  run_backward(impl_, grad, retain_graph);
 }
 
 }  // namespace xg

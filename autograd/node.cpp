@@ -51,7 +51,7 @@ void Node::release() {
 bool GradMode::is_enabled() { return grad_mode_enabled; }
 void GradMode::set_enabled(bool enabled) { grad_mode_enabled = enabled; }
 
-bool should_record(const std::vector<Tensor>& inputs) {
+bool should_record(OpInputs inputs) {
   if (!GradMode::is_enabled()) return false;
   for (const Tensor& input : inputs) {
     if (input.requires_grad()) return true;
@@ -59,12 +59,12 @@ bool should_record(const std::vector<Tensor>& inputs) {
   return false;
 }
 
-Tensor record(const char* op, Array output, std::vector<Tensor> inputs, BackwardFn backward) {
+Tensor record(const char* op, Array&& output, OpInputs inputs, BackwardFn backward) {
   Tensor result(std::move(output));
   if (!should_record(inputs)) return result;
   auto node = std::make_shared<Node>();
   node->op = op;
-  node->inputs = std::move(inputs);
+  node->inputs.assign(inputs.begin(), inputs.end());
   node->backward = std::move(backward);
   result.impl()->requires_grad = true;
   result.impl()->grad_fn = std::move(node);

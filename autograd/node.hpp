@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -99,12 +100,17 @@ class NoGradGuard {
   bool previous_;
 };
 
+// The tensors an op read, in argument order: `{a, b}` at the call. They are passed by reference, so
+// that the only copies of the handles are the node's own (each copy is an atomic reference count
+// update; building a std::vector<Tensor> from `{a, b}` would copy every handle twice).
+using OpInputs = std::initializer_list<std::reference_wrapper<const Tensor>>;
+
 // True when an op over these inputs must record a node.
-bool should_record(const std::vector<Tensor>& inputs);
+bool should_record(OpInputs inputs);
 
 // Wraps an op's evaluated output in a Tensor and, when any input requires grad (and grad mode is on),
 // records the node that can differentiate it. Every op ends with this call.
-Tensor record(const char* op, Array output, std::vector<Tensor> inputs, BackwardFn backward);
+Tensor record(const char* op, Array&& output, OpInputs inputs, BackwardFn backward);
 
 // Sums a gradient of a broadcast shape back down to `shape` (the inverse of broadcasting).
 Array sum_to_shape(Array grad, const Shape& shape);

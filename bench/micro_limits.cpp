@@ -61,22 +61,33 @@ RawLayer::RawLayer(const Layer& layer)
       dx_(filled(size(kBatch, layer.in), 0.0f)),
       dw_(filled(size(layer.out, layer.in), 0.0f)),
       b_(filled(size(1, layer.out), 0.1f)),
-      db_(filled(size(1, layer.out), 0.0f)) {}
+      db_(filled(size(1, layer.out), 0.0f)),
+      x_in_(x_.data()),
+      w_in_(w_.data()),
+      g_in_(g_.data()),
+      b_in_(b_.data()) {}
+
+void RawLayer::read_operands_from(const float* x, const float* w, const float* g, const float* b) {
+  if (x != nullptr) x_in_ = x;
+  if (w != nullptr) w_in_ = w;
+  if (g != nullptr) g_in_ = g;
+  if (b != nullptr) b_in_ = b;
+}
 
 void RawLayer::run(const std::string& product) {
   const int in = layer_.in, out = layer_.out;
   if (product == "linear_fwd") {
-    sgemm(false, true, kBatch, out, in, x_.data(), w_.data(), y_.data());
+    sgemm(false, true, kBatch, out, in, x_in_, w_in_, y_.data());
   } else if (product == "linear_dx") {
-    sgemm(false, false, kBatch, in, out, g_.data(), w_.data(), dx_.data());
+    sgemm(false, false, kBatch, in, out, g_in_, w_in_, dx_.data());
   } else if (product == "linear_dw") {
-    sgemm(true, false, out, in, kBatch, g_.data(), x_.data(), dw_.data());
+    sgemm(true, false, out, in, kBatch, g_in_, x_in_, dw_.data());
   } else if (product == "matmul_fwd") {
-    sgemm(false, false, kBatch, out, in, x_.data(), w_.data(), y_.data());
+    sgemm(false, false, kBatch, out, in, x_in_, w_in_, y_.data());
   } else if (product == "matmul_da") {
-    sgemm(false, true, kBatch, in, out, g_.data(), w_.data(), dx_.data());
+    sgemm(false, true, kBatch, in, out, g_in_, w_in_, dx_.data());
   } else if (product == "matmul_db") {
-    sgemm(true, false, in, out, kBatch, x_.data(), g_.data(), dw_.data());
+    sgemm(true, false, in, out, kBatch, x_in_, g_in_, dw_.data());
   } else {
     throw std::invalid_argument("RawLayer: unknown product " + product);
   }
@@ -91,8 +102,8 @@ void RawLayer::linear_forward_backward(bool with_dx) {
 void RawLayer::linear_forward_with_bias() {
   const auto out = static_cast<std::size_t>(layer_.out);
   for (std::size_t r = 0; r < static_cast<std::size_t>(kBatch); ++r)
-    std::copy(b_.begin(), b_.end(), y_.begin() + r * out);
-  sgemm(false, true, kBatch, layer_.out, layer_.in, x_.data(), w_.data(), y_.data(), 1.0f);
+    std::copy(b_in_, b_in_ + out, y_.begin() + r * out);
+  sgemm(false, true, kBatch, layer_.out, layer_.in, x_in_, w_in_, y_.data(), 1.0f);
 }
 
 void RawLayer::linear_forward_backward_with_bias() {
@@ -102,7 +113,7 @@ void RawLayer::linear_forward_backward_with_bias() {
   const auto out = static_cast<std::size_t>(layer_.out);
   std::fill(db_.begin(), db_.end(), 0.0f);
   for (std::size_t r = 0; r < static_cast<std::size_t>(kBatch); ++r) {
-    for (std::size_t j = 0; j < out; ++j) db_[j] += g_[r * out + j];
+    for (std::size_t j = 0; j < out; ++j) db_[j] += g_in_[r * out + j];
   }
 }
 

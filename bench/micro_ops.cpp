@@ -26,7 +26,7 @@ std::string shape_name(const xg::Shape& shape) {
   return name;
 }
 
-// Each against the raw sgemm calls it makes (paired: see micro.hpp).
+// Each against the raw sgemm calls it makes, on the same input arrays (paired: see micro.hpp).
 void register_matmul_and_linear() {
   const auto batch = static_cast<std::size_t>(kBatch);
   for (const Layer& layer : kLayers) {
@@ -40,6 +40,7 @@ void register_matmul_and_linear() {
             set_blas_threads(threads);
             xg::Tensor a = random_tensor({batch, in}, 1), b = random_tensor({in, out}, 2);
             RawLayer raw(layer);
+            raw.read_operands_from(a.data().data(), b.data().data());
             run_paired(
                 state, [&] { keep(xg::matmul(a, b)); }, [&] { raw.run("matmul_fwd"); });
           },
@@ -51,6 +52,7 @@ void register_matmul_and_linear() {
             xg::Tensor a = random_tensor({batch, in}, 1), b = random_tensor({in, out}, 2);
             const xg::Array grad = random_tensor({batch, out}, 3, false).data();
             RawLayer raw(layer);
+            raw.read_operands_from(a.data().data(), b.data().data(), grad.data());
             auto ours = [&] {
               xg::matmul(a, b).backward(grad);
               benchmark::DoNotOptimize(b.grad().data());
@@ -66,6 +68,7 @@ void register_matmul_and_linear() {
             set_blas_threads(threads);
             xg::Tensor x = random_tensor({batch, in}, 1), w = random_tensor({out, in}, 2), b = random_tensor({out}, 4);
             RawLayer raw(layer);
+            raw.read_operands_from(x.data().data(), w.data().data(), nullptr, b.data().data());
             run_paired(
                 state, [&] { keep(xg::nn::functional::linear(x, w, b)); }, [&] { raw.linear_forward_with_bias(); });
           },
@@ -77,6 +80,7 @@ void register_matmul_and_linear() {
             xg::Tensor x = random_tensor({batch, in}, 1), w = random_tensor({out, in}, 2), b = random_tensor({out}, 4);
             const xg::Array grad = random_tensor({batch, out}, 3, false).data();
             RawLayer raw(layer);
+            raw.read_operands_from(x.data().data(), w.data().data(), grad.data(), b.data().data());
             auto ours = [&] {
               xg::nn::functional::linear(x, w, b).backward(grad);
               benchmark::DoNotOptimize(w.grad().data());

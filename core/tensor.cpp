@@ -15,8 +15,7 @@ bool same_shape(const Array& a, const Array& b) {
   return std::equal(a.shape().begin(), a.shape().end(), b.shape().begin(), b.shape().end());
 }
 
-Tensor::Tensor(Array values, bool requires_grad) : impl_(std::make_shared<TensorImpl>()) {
-  impl_->data = std::move(values);
+Tensor::Tensor(Array values, bool requires_grad) : impl_(std::make_shared<TensorImpl>(std::move(values))) {
   impl_->requires_grad = requires_grad;
 }
 
@@ -46,25 +45,22 @@ float Tensor::item() const {
   return *values.data();
 }
 
-bool Tensor::has_grad() const { return checked("has_grad").has_grad; }
+bool Tensor::has_grad() const { return checked("has_grad").grad.has_value(); }
 
 const Array& Tensor::grad() const {
   const TensorImpl& impl = checked("grad");
-  if (!impl.has_grad) {
+  if (!impl.grad) {
     throw Error("grad: the tensor " + (impl.name.empty() ? std::string() : "'" + impl.name + "' ") + "of shape " +
                 to_string(shape_of(impl.data)) + " has no gradient" +
                 (impl.requires_grad ? " yet (call backward() first)" : " (it does not require grad)"));
   }
-  return impl.grad;
+  return *impl.grad;
 }
 
 Array& Tensor::mutable_grad() {
   TensorImpl& impl = checked("mutable_grad");
-  if (!impl.has_grad) {
-    impl.grad = xt::zeros<float>(impl.data.shape());
-    impl.has_grad = true;
-  }
-  return impl.grad;
+  if (!impl.grad) impl.grad = xt::zeros<float>(impl.data.shape());
+  return *impl.grad;
 }
 
 void Tensor::set_grad(Array grad) {
@@ -74,16 +70,14 @@ void Tensor::set_grad(Array grad) {
                 to_string(shape_of(grad)));
   }
   impl.grad = std::move(grad);
-  impl.has_grad = true;
 }
 
 void Tensor::zero_grad(bool set_to_none) {
   TensorImpl& impl = checked("zero_grad");
   if (set_to_none) {
-    impl.grad = Array();
-    impl.has_grad = false;
-  } else if (impl.has_grad) {
-    std::fill(impl.grad.begin(), impl.grad.end(), 0.0f);
+    impl.grad.reset();
+  } else if (impl.grad) {
+    std::fill(impl.grad->begin(), impl.grad->end(), 0.0f);
   } else {
     mutable_grad();
   }

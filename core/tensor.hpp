@@ -13,7 +13,9 @@
 #include <cstdint>
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace xg {
@@ -24,9 +26,13 @@ struct Node;  // autograd/node.hpp
 
 // What every handle to one tensor shares.
 struct TensorImpl {
+  explicit TensorImpl(Array&& values) : data(std::move(values)) {}
+
   Array data;
-  Array grad;  // meaningful only when has_grad (PyTorch: grad is None until a backward)
-  bool has_grad = false;
+  // None until a backward pass reaches the tensor, as in PyTorch. (Optional rather than an empty
+  // array: a default-constructed xarray is a scalar that allocates its element, which every tensor
+  // an op makes would pay for.)
+  std::optional<Array> grad;
   bool requires_grad = false;
   bool retains_grad = false;      // keep the gradient of a non-leaf (see Tensor::retain_grad)
   std::string name;               // optional, shown by to_dot and in printing

@@ -49,10 +49,9 @@ Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias) {
   blas::gemm(false, true, rows, out_features, in_features, input.data().data(), weight.data().data(),
              has_bias ? 1.0f : 0.0f, y);
 
-  std::vector<Tensor> inputs = has_bias ? std::vector<Tensor>{input, weight, bias} : std::vector<Tensor>{input, weight};
   // The backward reads the feature counts from the weight: a closure of at most 16 bytes stays inside
   // std::function's own storage instead of costing a heap allocation per call.
-  return record("linear", std::move(output), std::move(inputs), [rows, has_bias](BackwardContext& ctx) {
+  BackwardFn backward = [rows, has_bias](BackwardContext& ctx) {
     const Array& x = ctx.input(0);
     const Array& w = ctx.input(1);
     const std::size_t out_features = w.shape()[0], in_features = w.shape()[1];
@@ -78,7 +77,9 @@ Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias) {
         }
       });
     }
-  });
+  };
+  if (has_bias) return record("linear", std::move(output), {input, weight, bias}, std::move(backward));
+  return record("linear", std::move(output), {input, weight}, std::move(backward));
 }
 
 // y = x * mask, where mask is 1 / (1 - p) with probability 1 - p and 0 otherwise; dL/dx = G * mask.

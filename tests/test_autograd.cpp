@@ -124,6 +124,36 @@ TEST(Autograd, ExplicitGradientForNonScalarOutput) {
   }
 }
 
+// backward(grad) reads the caller's array in place, unless the pass writes to it: a seed that is a
+// gradient of the same graph is copied first, so every product reads the values it was given.
+TEST(Autograd, ASeedThatIsAGradientOfTheGraphIsReadBeforeItChanges) {
+  xg::Tensor a = xg::tensor(xarray<float>{{1, 2}, {3, 4}}, true);
+  xg::Tensor b = xg::tensor(xarray<float>{{1, 1}, {0, 2}}, true);
+  a.set_grad(xarray<float>{{1, 0}, {0, 1}});
+  xg::matmul(a, b).backward(a.grad());  // G = the identity, then a.grad += G B^T in place
+  EXPECT_EQ(a.grad(), (xarray<float>{{2, 0}, {1, 3}}));
+  EXPECT_EQ(b.grad(), (xarray<float>{{1, 3}, {2, 4}}));  // A^T G, G still the identity
+
+  // The root's own retained gradient as the seed: it doubles, but the inputs get the old one.
+  xg::Tensor x = xg::tensor(xarray<float>{1, 2}, true);
+  xg::Tensor y = x * 3.0f;
+  y.retain_grad();
+  y.backward(xarray<float>{1, 10}, /*retain_graph=*/true);
+  y.backward(y.grad());
+  EXPECT_EQ(y.grad(), (xarray<float>{2, 20}));
+  EXPECT_EQ(x.grad(), (xarray<float>{6, 60}));
+}
+
+// The seed of a pass that does not write it is not copied, and stays as it was.
+TEST(Autograd, AnUnrelatedSeedIsLeftUnchanged) {
+  xg::Tensor a = xg::tensor(xarray<float>{{1, 2}, {3, 4}}, true);
+  xg::Tensor other = xg::tensor(xarray<float>{{1, 0}, {0, 1}}, true);
+  other.set_grad(xarray<float>{{1, 0}, {0, 1}});
+  xg::matmul(a, a).backward(other.grad());
+  EXPECT_EQ(other.grad(), (xarray<float>{{1, 0}, {0, 1}}));
+  EXPECT_EQ(a.grad(), (xarray<float>{{2, 6}, {4, 8}}));  // G A^T + A^T G = 2 A^T
+}
+
 TEST(Autograd, BackwardOnATensorWithoutGradThrows) {
   xg::Tensor x = xg::ones({1});
   EXPECT_THROW((x * 2.0f).backward(), xg::Error);
