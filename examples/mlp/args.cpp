@@ -126,7 +126,8 @@ Fashion-MNIST (Debian package dataset-fashion-mnist), AdamW, warmup + cosine sch
                         with: the seed picks the test part of spirals, moons and CSV data). With
                         --epochs 0 only evaluate it, writing nothing. When training, the optimizer state
                         PATH.optim is loaded too if it exists, so momentum and Adam's moments carry
-                        over (the schedule and the shuffling start afresh).
+                        over; the hyperparameters are this run's flags (the schedule starts afresh
+                        from --lr, and so does the shuffling).
   --out DIR             where the metrics CSV, the plot and the model go (default out/mlp)
   --quiet               no progress bar
   --help                this text

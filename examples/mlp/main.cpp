@@ -204,7 +204,16 @@ int run(const mlp::Args& args) {
   std::unique_ptr<xg::optim::Optimizer> optimizer = make_optimizer(args, net->parameters());
   const std::string optimizer_path = args.load_path + ".optim";
   const bool resume_optimizer = !args.load_path.empty() && fs::exists(optimizer_path);
-  if (resume_optimizer) optimizer->load(optimizer_path);
+  if (resume_optimizer) {
+    // The file holds the optimizer's memory (momentum buffers, Adam's moments and step counts) and also
+    // the last run's hyperparameters, among them the lr its schedule ended on: 0 after a cosine. This
+    // run's schedule starts afresh from its own flags, so their values go back in after the load.
+    const auto flags = optimizer->param_groups()[0].options().hyperparameters();
+    optimizer->load(optimizer_path);
+    for (xg::optim::OptimizerParamGroup& group : optimizer->param_groups()) {
+      for (const auto& [name, value] : flags) group.options().set_hyperparameter(name, value);
+    }
+  }
   if (!args.load_path.empty()) {
     std::printf("starting from %s%s\n", args.load_path.c_str(), resume_optimizer ? " and its optimizer state" : "");
   }
