@@ -7,6 +7,7 @@
 #include <xgrad/core/generator.hpp>
 #include <xgrad/core/shape.hpp>
 #include <xgrad/core/tensor.hpp>
+#include <xgrad/core/vector_math.hpp>
 
 #include <xgrad/autograd/dot.hpp>
 #include <xgrad/autograd/gradcheck.hpp>

@@ -15,14 +15,14 @@ namespace xg {
 
 // d exp(x) = exp(x): reuse the output.
 Tensor exp(const Tensor& x) {
-  return record("exp", map(x.data(), [](float v) { return std::exp(v); }), {x}, [](BackwardContext& ctx) {
+  return record("exp", map_vector(vector_math::exp, x.data()), {x}, [](BackwardContext& ctx) {
     ctx.accumulate(0, broadcast_apply("exp", ctx.grad, ctx.output, [](float g, float y) { return g * y; }));
   });
 }
 
 // d log(x) = 1/x
 Tensor log(const Tensor& x) {
-  return record("log", map(x.data(), [](float v) { return std::log(v); }), {x}, [](BackwardContext& ctx) {
+  return record("log", map_vector(vector_math::log, x.data()), {x}, [](BackwardContext& ctx) {
     ctx.accumulate(0, broadcast_apply("log", ctx.grad, ctx.input(0), [](float g, float v) { return g / v; }));
   });
 }
