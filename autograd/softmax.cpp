@@ -32,6 +32,15 @@ float slice_max(const float* x, std::size_t stride, std::size_t length) {
   return m;
 }
 
+// out = x minus the maximum of its slice, for every slice: the exponent of both softmaxes, which then
+// exponentiate the whole array at once (core/vector_math.hpp).
+void subtract_slice_max(const AxisSplit& s, const float* x, float* out) {
+  for_each_slice(s, [&](std::size_t offset, std::size_t stride, std::size_t length) {
+    const float m = slice_max(x + offset, stride, length);
+    for (std::size_t l = 0; l < length; ++l) out[offset + l * stride] = x[offset + l * stride] - m;
+  });
+}
+
 }  // namespace
 
 Tensor softmax(const Tensor& x, long axis) {
@@ -41,14 +50,11 @@ Tensor softmax(const Tensor& x, long axis) {
   const float* px = x.data().data();
   float* py = out.data();
   if (s.length > 0) {
+    subtract_slice_max(s, px, py);
+    vector_math::exp(py, py, out.size());
     for_each_slice(s, [&](std::size_t offset, std::size_t stride, std::size_t length) {
-      const float m = slice_max(px + offset, stride, length);
       float sum = 0.0f;
-      for (std::size_t l = 0; l < length; ++l) {
-        const std::size_t at = offset + l * stride;
-        py[at] = std::exp(px[at] - m);
-        sum += py[at];
-      }
+      for (std::size_t l = 0; l < length; ++l) sum += py[offset + l * stride];
       const float inverse = 1.0f / sum;  // PyTorch multiplies by the reciprocal too
       for (std::size_t l = 0; l < length; ++l) py[offset + l * stride] *= inverse;
     });
@@ -77,25 +83,26 @@ Tensor log_softmax(const Tensor& x, long axis) {
   const float* px = x.data().data();
   float* py = out.data();
   if (s.length > 0) {
+    subtract_slice_max(s, px, py);
+    const Array exps = map_vector(vector_math::exp, out);
+    const float* pe = exps.data();
     for_each_slice(s, [&](std::size_t offset, std::size_t stride, std::size_t length) {
-      const float m = slice_max(px + offset, stride, length);
       float sum = 0.0f;
-      for (std::size_t l = 0; l < length; ++l) sum += std::exp(px[offset + l * stride] - m);
+      for (std::size_t l = 0; l < length; ++l) sum += pe[offset + l * stride];
       const float log_sum = std::log(sum);
-      for (std::size_t l = 0; l < length; ++l) py[offset + l * stride] = px[offset + l * stride] - m - log_sum;
+      for (std::size_t l = 0; l < length; ++l) py[offset + l * stride] -= log_sum;
     });
   }
   return record("log_softmax", std::move(out), {x}, [s](BackwardContext& ctx) {
-    Array grad = Array::from_shape(ctx.grad.shape());
+    Array grad = map_vector(vector_math::exp, ctx.output);  // e^y, the softmax
     const float* g = ctx.grad.data();
-    const float* y = ctx.output.data();
     float* dx = grad.data();
     for_each_slice(s, [&](std::size_t offset, std::size_t stride, std::size_t length) {
       float total = 0.0f;
       for (std::size_t l = 0; l < length; ++l) total += g[offset + l * stride];
       for (std::size_t l = 0; l < length; ++l) {
         const std::size_t at = offset + l * stride;
-        dx[at] = g[at] - std::exp(y[at]) * total;
+        dx[at] = g[at] - dx[at] * total;
       }
     });
     ctx.accumulate(0, std::move(grad));

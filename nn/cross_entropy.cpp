@@ -7,6 +7,7 @@
 //   dloss/dx_c = p_c - q_c,  q = (1 - s) onehot(y) + s / C
 // Rows labelled ignore_index contribute 0 and do not count in the mean.
 
+#include <xgrad/autograd/elementwise.hpp>
 #include <xgrad/autograd/node.hpp>
 #include <xgrad/core/error.hpp>
 #include <xgrad/nn/functional.hpp>
@@ -28,26 +29,39 @@ Tensor cross_entropy(const Tensor& logits, const Labels& labels, const CrossEntr
   const std::size_t rows = logits.shape()[0], classes = logits.shape()[1];
   const std::int64_t ignore_index = options.ignore_index();
 
-  Array probs = xt::zeros<float>({rows, classes});  // softmax, kept for the backward; 0 in ignored rows
+  // Three passes over the [rows, classes] block, so that the exponentials run over whole arrays
+  // (core/vector_math.hpp): x - m, then log p = (x - m) - log(sum e^(x - m)), then p = e^(log p), the
+  // softmax kept for the backward (0 in ignored rows).
+  const float* x = logits.data().data();
+  Array probs = Array::from_shape({rows, classes});
+  float* p = probs.data();
+  for (std::size_t i = 0; i < rows; ++i) {
+    const float* row = x + i * classes;
+    const float m = *std::max_element(row, row + classes);
+    for (std::size_t c = 0; c < classes; ++c) p[i * classes + c] = row[c] - m;
+  }
+  const Array exps = map_vector(vector_math::exp, probs);
   Array losses = xt::zeros<float>({rows});
   std::size_t counted = 0;
   for (std::size_t i = 0; i < rows; ++i) {
+    float* shifted = p + i * classes;  // x - m, becoming log p
     if (labels[i] == ignore_index) continue;
     ++counted;
-    const float* x = logits.data().data() + i * classes;
-    float* p = probs.data() + i * classes;
-    const float m = *std::max_element(x, x + classes);
+    const float* e = exps.data() + i * classes;
     float sum = 0.0f;
-    for (std::size_t c = 0; c < classes; ++c) sum += std::exp(x[c] - m);
+    for (std::size_t c = 0; c < classes; ++c) sum += e[c];
     const float log_sum = std::log(sum);
+    const double nll = -static_cast<double>(shifted[labels[i]] - log_sum);
     double sum_log_p = 0.0;
     for (std::size_t c = 0; c < classes; ++c) {
-      const float log_p = (x[c] - m) - log_sum;
-      p[c] = std::exp(log_p);
-      sum_log_p += log_p;
+      shifted[c] -= log_sum;
+      sum_log_p += shifted[c];
     }
-    const double nll = -static_cast<double>((x[labels[i]] - m) - log_sum);
     losses(i) = static_cast<float>((1.0 - smoothing) * nll - smoothing / static_cast<double>(classes) * sum_log_p);
+  }
+  vector_math::exp(p, p, probs.size());
+  for (std::size_t i = 0; i < rows; ++i) {
+    if (labels[i] == ignore_index) std::fill(p + i * classes, p + (i + 1) * classes, 0.0f);
   }
 
   const Reduction reduction = options.reduction();
