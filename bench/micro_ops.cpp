@@ -109,7 +109,8 @@ void register_elementwise() {
   const Unary unary[] = {{"relu", [](const xg::Tensor& x) { return xg::relu(x); }},
                          {"sigmoid", [](const xg::Tensor& x) { return xg::sigmoid(x); }},
                          {"tanh", [](const xg::Tensor& x) { return xg::tanh(x); }},
-                         {"exp", [](const xg::Tensor& x) { return xg::exp(x); }}};
+                         {"exp", [](const xg::Tensor& x) { return xg::exp(x); }},
+                         {"gelu", [](const xg::Tensor& x) { return xg::gelu(x); }}};
   for (const Unary& u : unary) {
     const std::string suffix = std::string("/") + u.name + "/" + shape_name(shape) + "/t1";
     add("xgrad/unary_fwd" + suffix, {0, 8 * n}, [=](benchmark::State& state) {
