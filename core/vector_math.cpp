@@ -16,7 +16,14 @@ namespace {
 
 using ScalarFn = float (*)(float);
 
-void run_scalar(ScalarFn f, const float* x, float* out, std::size_t n) {
+float scalar_exp(float v) { return std::exp(v); }
+float scalar_log(float v) { return std::log(v); }
+float scalar_tanh(float v) { return std::tanh(v); }
+float scalar_erf(float v) { return std::erf(v); }
+
+// A template parameter rather than an argument, so that each element is a direct (inlined) call.
+template <ScalarFn f>
+void run_scalar(const float* x, float* out, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) out[i] = f(x[i]);
 }
 
@@ -83,7 +90,8 @@ Level level() {
   return chosen;
 }
 
-void run(Avx512Fn wide, Avx2Fn narrow, ScalarFn scalar, const float* x, float* out, std::size_t n) {
+template <ScalarFn scalar>
+void run(Avx512Fn wide, Avx2Fn narrow, const float* x, float* out, std::size_t n) {
   switch (level()) {
     case Level::kAvx512:
       run_avx512(wide, x, out, n);
@@ -92,24 +100,19 @@ void run(Avx512Fn wide, Avx2Fn narrow, ScalarFn scalar, const float* x, float* o
       run_avx2(narrow, x, out, n);
       return;
     case Level::kScalar:
-      run_scalar(scalar, x, out, n);
+      run_scalar<scalar>(x, out, n);
       return;
   }
 }
 
 // The three versions of libm's `name`: libmvec's AVX-512 and AVX2 ones, and the scalar one.
-#define XGRAD_VECTOR_FN(name, scalar) run(_ZGVeN16v_##name##f, _ZGVdN8v_##name##f, scalar, x, out, n)
+#define XGRAD_VECTOR_FN(name, scalar) run<scalar>(_ZGVeN16v_##name##f, _ZGVdN8v_##name##f, x, out, n)
 
 #else
 
-#define XGRAD_VECTOR_FN(name, scalar) run_scalar(scalar, x, out, n)
+#define XGRAD_VECTOR_FN(name, scalar) run_scalar<scalar>(x, out, n)
 
 #endif
-
-float scalar_exp(float v) { return std::exp(v); }
-float scalar_log(float v) { return std::log(v); }
-float scalar_tanh(float v) { return std::tanh(v); }
-float scalar_erf(float v) { return std::erf(v); }
 
 }  // namespace
 
