@@ -15,11 +15,25 @@ void Generator::manual_seed(std::uint64_t seed) {
 
 // SplitMix64 (Steele, Lea, Flood 2014): a tiny, fast generator whose every seed, 0 included,
 // gives a good stream. Plenty for initialisation and shuffling.
-std::uint64_t Generator::next_u64() {
-  std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
+namespace {
+
+constexpr std::uint64_t kGoldenGamma = 0x9E3779B97F4A7C15ULL;  // SplitMix64's step
+
+// SplitMix64's output function: scrambles one state into one draw.
+std::uint64_t mix(std::uint64_t z) {
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
   return z ^ (z >> 31);
+}
+
+}  // namespace
+
+std::uint64_t Generator::next_u64() { return mix(state_ += kGoldenGamma); }
+
+void Generator::fill_u64(std::uint64_t* out, std::size_t n) {
+  const std::uint64_t start = state_;
+  for (std::size_t i = 0; i < n; ++i) out[i] = mix(start + (i + 1) * kGoldenGamma);
+  state_ = start + n * kGoldenGamma;
 }
 
 float Generator::uniform(float low, float high) {
@@ -35,7 +49,7 @@ float Generator::normal(float mean, float std) {
   }
   // Box-Muller in double: u1 in (0, 1] so the log is finite.
   const double u1 = (static_cast<double>(next_u64() >> 11) + 1.0) * (1.0 / 9007199254740992.0);
-  const double u2 = static_cast<double>(next_u64() >> 11) * (1.0 / 9007199254740992.0);
+  const double u2 = unit(next_u64());
   const double radius = std::sqrt(-2.0 * std::log(u1));
   const double angle = 6.283185307179586 * u2;
   spare_normal_ = radius * std::sin(angle);
@@ -54,7 +68,7 @@ std::size_t Generator::randint(std::size_t n) {
   return static_cast<std::size_t>(x % n);
 }
 
-bool Generator::bernoulli(double p) { return static_cast<double>(next_u64() >> 11) * (1.0 / 9007199254740992.0) < p; }
+bool Generator::bernoulli(double p) { return unit(next_u64()) < p; }
 
 Generator& default_generator() {
   static Generator generator(0);

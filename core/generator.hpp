@@ -18,6 +18,12 @@ class Generator {
   std::uint64_t initial_seed() const { return seed_; }
 
   std::uint64_t next_u64();
+  // The next n draws of next_u64() at once, the same numbers in the same order. (SplitMix64's k-th
+  // number depends only on the seed and k, so the loop carries nothing from one draw to the next and
+  // the CPU overlaps them.)
+  void fill_u64(std::uint64_t* out, std::size_t n);
+  // The double in [0, 1) that a draw stands for (its top 53 bits): bernoulli(p) is unit(next_u64()) < p.
+  static double unit(std::uint64_t draw) { return static_cast<double>(draw >> 11) * (1.0 / 9007199254740992.0); }
   // Uniform on [low, high). The float has 24 random bits, so it is exactly representable.
   float uniform(float low = 0.0f, float high = 1.0f);
   // Normal with the given mean and standard deviation (Box-Muller on two uniforms).

@@ -24,7 +24,7 @@ Tensor cross_entropy(const Tensor& logits, const Labels& labels, const CrossEntr
   check_labels(op, labels, logits.shape(), options.ignore_index());
   const double smoothing = options.label_smoothing();
   if (!(smoothing >= 0.0 && smoothing <= 1.0)) {
-    throw Error(std::string(op) + ": expected label_smoothing in [0, 1], got " + std::to_string(smoothing));
+    throw Error(std::string(op) + ": expected label_smoothing in [0, 1], got " + format_number(smoothing));
   }
   const std::size_t rows = logits.shape()[0], classes = logits.shape()[1];
   const std::int64_t ignore_index = options.ignore_index();

@@ -84,15 +84,27 @@ Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias) {
 
 // y = x * mask, where mask is 1 / (1 - p) with probability 1 - p and 0 otherwise; dL/dx = G * mask.
 Tensor dropout(const Tensor& input, double p, bool training, Generator& generator) {
-  if (!(p >= 0.0 && p <= 1.0)) throw Error("dropout: expected a probability p in [0, 1], got " + std::to_string(p));
+  if (!(p >= 0.0 && p <= 1.0)) throw Error("dropout: expected a probability p in [0, 1], got " + format_number(p));
   if (!training || p == 0.0) return input;
   // p = 1 drops everything; the scale would be 1/0.
   const float scale = p == 1.0 ? 0.0f : 1.0f / static_cast<float>(1.0 - p);
+  // Each element is kept with probability 1 - p: bernoulli(1 - p) on the generator's stream, drawn a
+  // block at a time (Generator::fill_u64 gives the same numbers as one next_u64() per element).
   Array mask = Array::from_shape(input.data().shape());
-  for (float& m : mask) m = generator.bernoulli(1.0 - p) ? scale : 0.0f;
+  float* pm = mask.data();
+  const double keep = 1.0 - p;
+  const float dropped_or_kept[2] = {0.0f, scale};
+  constexpr std::size_t kBlock = 512;
+  std::uint64_t draws[kBlock];
+  for (std::size_t start = 0, n = mask.size(); start < n; start += kBlock) {
+    const std::size_t count = std::min(kBlock, n - start);
+    generator.fill_u64(draws, count);
+    // Picked from a table by the coin flip rather than with a branch, which the CPU would mispredict
+    // half the time (~8 ns each).
+    for (std::size_t j = 0; j < count; ++j) pm[start + j] = dropped_or_kept[Generator::unit(draws[j]) < keep];
+  }
   Array output = Array::from_shape(input.data().shape());
   const float* x = input.data().data();
-  const float* pm = mask.data();
   float* y = output.data();
   for (std::size_t i = 0, n = output.size(); i < n; ++i) y[i] = x[i] * pm[i];
   return record("dropout", std::move(output), {input}, [mask = std::move(mask)](BackwardContext& ctx) {

@@ -222,9 +222,20 @@ TEST(NNDropout, ZeroAndOneAreTheEdgesAndOthersAreRejected) {
   EXPECT_EQ(nn::Dropout(0.0)(x).data(), x.data());
   const xg::Tensor all_dropped = nn::Dropout(1.0)(x);
   for (float v : all_dropped.data()) EXPECT_EQ(v, 0.0f);
-  EXPECT_EQ(error_message([] { nn::Dropout(1.5); }), "Dropout: expected a probability p in [0, 1], got 1.500000");
+  EXPECT_EQ(error_message([] { nn::Dropout(1.5); }), "Dropout: expected a probability p in [0, 1], got 1.5");
   EXPECT_EQ(error_message([] { nn::functional::dropout(xg::ones({1}), -0.1); }),
-            "dropout: expected a probability p in [0, 1], got -0.100000");
+            "dropout: expected a probability p in [0, 1], got -0.1");
+}
+
+// The mask is bernoulli(1 - p) per element, in order, on the generator's stream (drawn in blocks: 1300
+// elements cross two block boundaries), and the generator goes on after it.
+TEST(NNDropout, TheMaskIsBernoulliOnTheGeneratorsStream) {
+  xg::Generator drawn(44), expected(44);
+  const xg::Tensor y = nn::functional::dropout(xg::ones({13, 100}), 0.25, true, drawn);
+  const float scale = 1.0f / 0.75f;
+  const float* values = y.data().data();
+  for (std::size_t i = 0; i < 1300; ++i) ASSERT_EQ(values[i], expected.bernoulli(0.75) ? scale : 0.0f) << i;
+  EXPECT_EQ(drawn.next_u64(), expected.next_u64());
 }
 
 TEST(NNDropout, SameSeedSameMask) {

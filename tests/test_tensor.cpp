@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <sstream>
+#include <vector>
 
 namespace {
 
@@ -82,6 +84,20 @@ TEST(Generator, KnownStreamForSeedZero) {
   // SplitMix64's published first output for seed 0.
   xg::Generator g(0);
   EXPECT_EQ(g.next_u64(), 0xE220A8397B1DCDAFULL);
+}
+
+// fill_u64 is n calls of next_u64 at once: the same numbers, and the stream goes on from the same place.
+TEST(Generator, FillGivesTheNextDrawsOfTheStream) {
+  for (std::size_t n : {0u, 1u, 7u, 1000u}) {
+    xg::Generator one_by_one(5), at_once(5);
+    one_by_one.next_u64();  // both already some way into the stream
+    at_once.next_u64();
+    std::vector<std::uint64_t> filled(n + 1, 0);
+    at_once.fill_u64(filled.data(), n);
+    for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(filled[i], one_by_one.next_u64()) << "n=" << n << " i=" << i;
+    EXPECT_EQ(filled[n], 0u);  // nothing past n
+    EXPECT_EQ(at_once.next_u64(), one_by_one.next_u64()) << "n=" << n;
+  }
 }
 
 TEST(Generator, UniformAndNormalStatistics) {
