@@ -75,6 +75,7 @@ enum class Level { kScalar, kAvx2, kAvx512 };
 // narrower one (the tests run every version this way); it never asks for more than the CPU has.
 Level level() {
   static const Level chosen = [] {
+    __builtin_cpu_init();  // in case the first call comes from a static constructor, before libgcc's own
     Level widest = Level::kScalar;
     if (__builtin_cpu_supports("avx512f")) {
       widest = Level::kAvx512;
