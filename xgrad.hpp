@@ -11,8 +11,8 @@
 
 #include <xgrad/autograd/dot.hpp>
 #include <xgrad/autograd/gradcheck.hpp>
-#include <xgrad/autograd/node.hpp>
 #include <xgrad/autograd/ops.hpp>
+#include <xgrad/core/node.hpp>
 
 #include <xgrad/data/data.hpp>
 #include <xgrad/nn/nn.hpp>
