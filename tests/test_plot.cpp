@@ -140,8 +140,8 @@ TEST(Plot, ContourBandsColourCellsByLevel) {
   // one rect per run of a colour.
   const std::string svg = svg_of(ramp());
   EXPECT_EQ(count(svg, "shape-rendering='crispEdges'"), 10u);
-  EXPECT_NE(svg.find("<rect x='70' y='282' width='76' height='58' fill='#fcfae8'"), std::string::npos) << svg;
-  EXPECT_NE(svg.find("<rect x='146' y='282' width='304' height='58' fill='#709bc0'"), std::string::npos) << svg;
+  EXPECT_NE(svg.find("<rect x='70' y='282' width='76' height='58' fill='#fdfbee'"), std::string::npos) << svg;
+  EXPECT_NE(svg.find("<rect x='146' y='282' width='304' height='58' fill='#afc9da'"), std::string::npos) << svg;
 }
 
 TEST(Plot, ContourTrajectoriesAreClippedPolylinesWithALegend) {

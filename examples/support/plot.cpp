@@ -152,14 +152,26 @@ void draw_axes(std::ostringstream& svg, const Axis* x, const Axis& y, const std:
   draw_text(svg, 18, middle, y_label, "middle", 12, " transform='rotate(-90 18 " + px(middle) + ")'");
 }
 
-// In the right-hand corner of the plot area the curves leave free (the bottom one when they end high),
+// The pixels a chart has drawn on (points along its curves, inside its bars): the legend avoids them.
+using Pixels = std::vector<std::array<double, 2>>;
+
+// In the corner of the plot area that covers the fewest drawn pixels (top right first when several tie),
 // on a white card so that it stays readable over anything.
-void draw_legend(std::ostringstream& svg, const std::vector<Series>& series, bool at_bottom = false) {
+void draw_legend(std::ostringstream& svg, const std::vector<Series>& series, const Pixels& drawn) {
   std::size_t longest = 0;
   for (const Series& s : series) longest = std::max(longest, s.name.size());
-  const double width = 34 + 6.5 * static_cast<double>(longest), left = kPlotRight - width - 8;
-  const double height = 16.0 * static_cast<double>(series.size()) + 6;
-  const double top = at_bottom ? kPlotBottom - 8 - height : kPlotTop + 8;
+  const double width = 34 + 6.5 * static_cast<double>(longest), height = 16.0 * static_cast<double>(series.size()) + 6;
+  double left = 0, top = 0;
+  std::size_t least = std::numeric_limits<std::size_t>::max();
+  for (const double corner_top : {kPlotTop + 8, kPlotBottom - 8 - height}) {
+    for (const double corner_left : {kPlotRight - width - 8, kPlotLeft + 8}) {
+      const auto covered = static_cast<std::size_t>(std::count_if(drawn.begin(), drawn.end(), [&](const auto& p) {
+        return p[0] > corner_left - 8 && p[0] < corner_left + width + 8 && p[1] > corner_top - 8 &&
+               p[1] < corner_top + height + 8;
+      }));
+      if (covered < least) least = covered, left = corner_left, top = corner_top;
+    }
+  }
   svg << "<rect x='" << px(left) << "' y='" << px(top) << "' width='" << px(width) << "' height='" << px(height)
       << "' fill='white' fill-opacity='0.85' stroke='#ccc'/>\n";
   for (std::size_t i = 0; i < series.size(); ++i) {
@@ -182,13 +194,19 @@ void check_series(const char* kind, const std::string& title, const Series& s, b
 }
 
 // A polyline through the finite points, and a dot on each when there are few enough to tell apart.
-void draw_curve(std::ostringstream& svg, const Series& s, std::size_t index, const Axis& x, const Axis& y,
-                const std::string& extra = "") {
+void draw_curve(std::ostringstream& svg, Pixels& drawn, const Series& s, std::size_t index, const Axis& x,
+                const Axis& y, const std::string& extra = "") {
   const std::string color = color_of(s.color, index);
   std::ostringstream points, dots;
   for (std::size_t i = 0; i < s.y.size(); ++i) {
     if (!std::isfinite(x_at(s, i)) || !std::isfinite(s.y[i])) continue;
-    const std::string cx = px(x.pixel(x_at(s, i))), cy = px(y.pixel(s.y[i]));
+    const std::array<double, 2> here = {x.pixel(x_at(s, i)), y.pixel(s.y[i])};
+    for (double t = 0.25; !drawn.empty() && points.tellp() > 0 && t < 1; t += 0.25) {  // along the segment too
+      const std::array<double, 2> last = drawn.back();
+      drawn.push_back({last[0] + t * (here[0] - last[0]), last[1] + t * (here[1] - last[1])});
+    }
+    drawn.push_back(here);
+    const std::string cx = px(here[0]), cy = px(here[1]);
     points << (points.tellp() > 0 ? " " : "") << cx << ',' << cy;
     dots << "<circle cx='" << cx << "' cy='" << cy << "' r='2.5' fill='" << color << "'" << extra << "/>\n";
   }
@@ -220,22 +238,17 @@ void draw(std::ostringstream& svg, const LineChart& chart, std::size_t) {
   const Axis x = linear_axis(xs, kPlotLeft, kPlotRight, true, whole_x);
   const Axis y = chart.log_y ? log_axis(ys, kPlotBottom, kPlotTop) : linear_axis(ys, kPlotBottom, kPlotTop, true);
   draw_axes(svg, &x, y, chart.title, chart.x_label, chart.y_label, true);
-  double end_pixels = 0;  // where the curves end, on average
-  for (std::size_t i = 0; i < chart.series.size(); ++i) {
-    draw_curve(svg, chart.series[i], i, x, y);
-    const std::vector<double>& v = chart.series[i].y;
-    const auto last = std::find_if(v.rbegin(), v.rend(), [](double value) { return std::isfinite(value); });
-    end_pixels += last == v.rend() ? kPlotBottom : y.pixel(*last);
-  }
-  draw_legend(svg, chart.series, end_pixels / static_cast<double>(chart.series.size()) < kPlotTop + kPlotHeight / 2);
+  Pixels drawn;
+  for (std::size_t i = 0; i < chart.series.size(); ++i) draw_curve(svg, drawn, chart.series[i], i, x, y);
+  draw_legend(svg, chart.series, drawn);
 }
 
 // Pale at the lowest band (where trajectories end, so they stay visible), blue-grey at the highest.
 std::string band_color(std::size_t band, std::size_t bands) {
   const double t = bands > 1 ? static_cast<double>(band) / static_cast<double>(bands - 1) : 0.0;
   char text[16];
-  std::snprintf(text, sizeof text, "#%02x%02x%02x", static_cast<int>(252 - t * 140), static_cast<int>(250 - t * 95),
-                static_cast<int>(232 - t * 40));
+  std::snprintf(text, sizeof text, "#%02x%02x%02x", static_cast<int>(253 - t * 78), static_cast<int>(251 - t * 50),
+                static_cast<int>(238 - t * 20));
   return text;
 }
 
@@ -356,10 +369,11 @@ void draw(std::ostringstream& svg, const ContourPlot& plot, std::size_t index) {
   const std::string clip = "clip" + std::to_string(index);
   svg << "<clipPath id='" << clip << "'><rect x='" << px(kPlotLeft) << "' y='" << px(kPlotTop) << "' width='"
       << px(kPlotWidth) << "' height='" << px(kPlotHeight) << "'/></clipPath>\n";
+  Pixels drawn;
   for (std::size_t i = 0; i < plot.trajectories.size(); ++i) {
-    draw_curve(svg, plot.trajectories[i], i, x, y, " clip-path='url(#" + clip + ")'");
+    draw_curve(svg, drawn, plot.trajectories[i], i, x, y, " clip-path='url(#" + clip + ")'");
   }
-  if (!plot.trajectories.empty()) draw_legend(svg, plot.trajectories);
+  if (!plot.trajectories.empty()) draw_legend(svg, plot.trajectories, drawn);
 }
 
 void draw(std::ostringstream& svg, const BarChart& chart, std::size_t) {
@@ -381,14 +395,16 @@ void draw(std::ostringstream& svg, const BarChart& chart, std::size_t) {
   draw_axes(svg, nullptr, y, chart.title, chart.x_label, chart.y_label, true);
   const double slot = kPlotWidth / static_cast<double>(chart.categories.size());
   const double bar = 0.8 * slot / static_cast<double>(chart.series.size());
+  Pixels drawn;
   for (std::size_t s = 0; s < chart.series.size(); ++s) {
     for (std::size_t c = 0; c < chart.categories.size(); ++c) {
       const double v = chart.series[s].y[c];
       if (!std::isfinite(v)) continue;
       const double top = y.pixel(std::max(v, 0.0)), bottom = y.pixel(std::min(v, 0.0));
-      svg << "<rect x='" << px(kPlotLeft + slot * static_cast<double>(c) + 0.1 * slot + bar * static_cast<double>(s))
-          << "' y='" << px(top) << "' width='" << px(bar) << "' height='" << px(bottom - top) << "' fill='"
-          << color_of(chart.series[s].color, s) << "'/>\n";
+      const double left = kPlotLeft + slot * static_cast<double>(c) + 0.1 * slot + bar * static_cast<double>(s);
+      for (double at = top; at <= bottom; at += 8) drawn.push_back({left + bar / 2, at});
+      svg << "<rect x='" << px(left) << "' y='" << px(top) << "' width='" << px(bar) << "' height='" << px(bottom - top)
+          << "' fill='" << color_of(chart.series[s].color, s) << "'/>\n";
     }
   }
   // Labels that would overlap are thinned out: every k-th one.
@@ -398,7 +414,7 @@ void draw(std::ostringstream& svg, const BarChart& chart, std::size_t) {
   for (std::size_t c = 0; c < chart.categories.size(); c += std::max<std::size_t>(1, every)) {
     draw_text(svg, kPlotLeft + slot * (static_cast<double>(c) + 0.5), kPlotBottom + 16, chart.categories[c]);
   }
-  draw_legend(svg, chart.series);
+  draw_legend(svg, chart.series, drawn);
 }
 
 }  // namespace
