@@ -135,6 +135,20 @@ TEST(Plot, ContourIsoLineLiesWhereTheFunctionEqualsTheLevel) {
   EXPECT_EQ(count(svg, "<path"), 1u);
 }
 
+TEST(Plot, ContourSaddleIsSplitByTheValueAtTheCellCentre) {
+  // A checkerboard of +1 and -1 on the corners of 2 x 2 cells over [0, 2]^2: every cell is a saddle
+  // whose centre (mean 0) is below the level 0.5, so the iso-line cuts off the two +1 corners.
+  ContourPlot plot;
+  plot.title = "saddle";
+  plot.f = [](double x, double y) { return (static_cast<int>(x) + static_cast<int>(y)) % 2 == 0 ? 1.0 : -1.0; };
+  plot.x_max = plot.y_max = 2;
+  plot.cells = 2;
+  plot.levels = {0.5};
+  const std::string svg = svg_of(plot);
+  // In the bottom-left cell: around (0, 0) from (0, 0.25) to (0.25, 0), around (1, 1) from (1, 0.75) to (0.75, 1).
+  EXPECT_NE(svg.find("d='M70 303.75L117.5 340M260 231.25L212.5 195M"), std::string::npos) << svg;
+}
+
 TEST(Plot, ContourBandsColourCellsByLevel) {
   // Per row: the first column (mean 0.1) below the level, the other four (means 0.3 and up) above it,
   // one rect per run of a colour.
