@@ -30,23 +30,19 @@ std::string px(double value) {
 
 std::string tick_text(double value) {
   char text[32];
-  std::snprintf(text, sizeof text, "%.4g", std::abs(value) < 1e-12 ? 0.0 : value);
+  std::snprintf(text, sizeof text, "%.4g", value == 0 ? 0.0 : value);  // not "-0"
   return text;
 }
 
 std::string escaped(const std::string& text) {
   std::string result;
   for (char c : text) {
-    if (c == '&')
-      result += "&amp;";
-    else if (c == '<')
-      result += "&lt;";
-    else if (c == '>')
-      result += "&gt;";
-    else if (c == '\'')
-      result += "&apos;";
-    else
+    const char* entity = c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '\'' ? "&apos;" : nullptr;
+    if (entity) {
+      result += entity;
+    } else {
       result += c;
+    }
   }
   return result;
 }
