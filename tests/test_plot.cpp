@@ -224,7 +224,7 @@ TEST(Plot, HistogramCountsEachSampleInSharedBins) {
   support::Sample adamw("AdamW", {4, 4, 0.5});
   adamw.color = "#ff7f0e";
   const BarChart chart = support::histogram("weights", "|w|", {adam, adamw}, 2);  // bins [0, 2) and [2, 4]
-  EXPECT_EQ(chart.categories, (std::vector<std::string>{"0", "2"}));
+  EXPECT_EQ(chart.categories, (std::vector<std::string>{"1", "3"}));              // the centres
   ASSERT_EQ(chart.series.size(), 2u);
   EXPECT_EQ(chart.series[0].y, (std::vector<double>{2, 3}));
   EXPECT_EQ(chart.series[1].y, (std::vector<double>{1, 2}));

@@ -429,8 +429,11 @@ BarChart histogram(const std::string& title, const std::string& x_label, const s
   }
   const double width = range.high > range.low ? (range.high - range.low) / static_cast<double>(bins) : 1.0;
   BarChart chart(title, x_label, "count", {}, {});
-  for (std::size_t b = 0; b < bins; ++b)
-    chart.categories.push_back(tick_text(range.low + width * static_cast<double>(b)));
+  for (std::size_t b = 0; b < bins; ++b) {
+    char centre[32];  // two digits are enough to read an axis by
+    std::snprintf(centre, sizeof centre, "%.2g", range.low + width * (static_cast<double>(b) + 0.5));
+    chart.categories.push_back(centre);
+  }
   for (const Sample& sample : samples) {
     Series counts(sample.name, std::vector<double>(bins, 0.0));
     counts.color = sample.color;

@@ -83,7 +83,7 @@ struct BarChart {
 };
 
 // A histogram as a BarChart: `bins` equal bins over the range of all the values, each sample's count
-// per bin as one series (so two models' weights sit side by side); categories are the bins' lower edges.
+// per bin as one series (so two models' weights sit side by side); categories are the bins' centres.
 struct Sample {
   Sample(std::string name, std::vector<double> values) : name(std::move(name)), values(std::move(values)) {}
   std::string name;
