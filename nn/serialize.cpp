@@ -53,9 +53,8 @@ Record read_record(ByteReader& in, std::string_view bytes, std::size_t index) {
   const std::uint32_t dim = in.u32(label + " (dimensions)");
   if (dim > kMaxDim) in.corrupted(label + " claims " + std::to_string(dim) + " dimensions");
   record.shape = in.shape(dim, label, kMaxArrayDimension, sizeof(float));
-  const std::size_t values_start = in.offset();
   const std::size_t count = numel_of(record.shape);
-  in.raw(4 * count, label + " (values)");  // there: shape() checked them against the bytes left
+  const std::string_view values = in.raw(4 * count, label + " (values)");  // shape() checked they are there
   const std::uint32_t computed = crc32_of(bytes.substr(start, in.offset() - start));
   const std::uint32_t stored = in.u32(label + " (checksum)");
   if (stored != computed) {
@@ -64,9 +63,8 @@ Record read_record(ByteReader& in, std::string_view bytes, std::size_t index) {
             << computed << ")";
     in.corrupted(message.str());
   }
-  ByteReader values(bytes.substr(values_start, 4 * count), ByteOrder::little_endian, in.where());
   record.values = Array::from_shape(record.shape);
-  values.f32s(record.values.data(), count, label);
+  ByteReader(values, ByteOrder::little_endian, in.where()).f32s(record.values.data(), count, label);
   return record;
 }
 
