@@ -60,6 +60,8 @@ class ByteReader {
  public:
   // `where` names the operation and the file for messages, e.g. "load: 'model.xgp'".
   ByteReader(std::string_view bytes, ByteOrder order, std::string where);
+  // The reader keeps a view of the bytes: a temporary string would be gone before the first read.
+  ByteReader(std::string&& bytes, ByteOrder order, std::string where) = delete;
 
   std::uint32_t u32(const std::string& field);
   std::uint64_t u64(const std::string& field);

@@ -90,7 +90,8 @@ TEST(BinaryIo, ReadersReadWhatTheWriterWroteInEitherOrder) {
   EXPECT_TRUE(in.at_end());
 
   // IDX headers are big-endian: 0x00000803 is an images file.
-  ByteReader big(std::string("\x00\x00\x08\x03\x00\x00\xea\x60", 8), ByteOrder::big_endian, "test: 'idx'");
+  const std::string header("\x00\x00\x08\x03\x00\x00\xea\x60", 8);
+  ByteReader big(header, ByteOrder::big_endian, "test: 'idx'");
   EXPECT_EQ(big.u32("the magic"), 0x803u);
   EXPECT_EQ(big.u32("the count"), 60000u);
 }
@@ -105,11 +106,13 @@ TEST(BinaryIo, EveryReadChecksTheBytesLeftAndNamesFileFieldAndOffset) {
   EXPECT_EQ(error_message([&] { in.u64("the size"); }),
             "load: 'm.xgp' is truncated: the size needs 8 bytes at offset 4, but the file ends at 6");
   // A string's size is checked against the bytes left before anything is allocated for it.
-  ByteReader huge(std::string("\xff\xff\xff\xff", 4), ByteOrder::little_endian, "load: 'm.xgp'");
+  const std::string huge_size("\xff\xff\xff\xff", 4);
+  ByteReader huge(huge_size, ByteOrder::little_endian, "load: 'm.xgp'");
   EXPECT_EQ(error_message([&] { huge.string("the name"); }),
             "load: 'm.xgp' is truncated: the name needs 4294967295 bytes at offset 4, but the file ends at 4");
   std::vector<float> out(2);
-  ByteReader floats(std::string(7, '\0'), ByteOrder::little_endian, "load: 'm.xgp'");
+  const std::string seven_bytes(7, '\0');
+  ByteReader floats(seven_bytes, ByteOrder::little_endian, "load: 'm.xgp'");
   EXPECT_EQ(error_message([&] { floats.f32s(out.data(), 2, "the values"); }),
             "load: 'm.xgp' is truncated: the values needs 8 bytes at offset 0, but the file ends at 7");
 }
