@@ -1,6 +1,7 @@
 #pragma once
 // The umbrella header: #include <xgrad/xgrad.hpp> brings in all of xgrad.
 
+#include <xgrad/core/binary_io.hpp>
 #include <xgrad/core/blas.hpp>
 #include <xgrad/core/error.hpp>
 #include <xgrad/core/factories.hpp>
