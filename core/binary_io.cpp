@@ -152,9 +152,7 @@ ByteReader ByteReader::part(std::size_t size, const std::string& part) {
 namespace {
 
 std::string dims_text(const std::vector<std::uint64_t>& dims) {
-  std::string text = "[";
-  for (std::size_t i = 0; i < dims.size(); ++i) text += (i ? ", " : "") + std::to_string(dims[i]);
-  return text + "]";
+  return "[" + join_with(dims, [](std::uint64_t size) { return std::to_string(size); }) + "]";
 }
 
 }  // namespace

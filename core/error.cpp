@@ -16,4 +16,9 @@ std::string format_number(double value) {
   return std::string(text, result.ptr);
 }
 
+std::string join(const std::vector<std::string>& items, const std::string& separator) {
+  return join_with(
+      items, [](const std::string& item) { return item; }, separator);
+}
+
 }  // namespace xg

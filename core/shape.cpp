@@ -7,12 +7,7 @@
 namespace xg {
 
 std::string to_string(const Shape& shape) {
-  std::string text = "[";
-  for (std::size_t i = 0; i < shape.size(); ++i) {
-    if (i > 0) text += ", ";
-    text += std::to_string(shape[i]);
-  }
-  return text + "]";
+  return "[" + join_with(shape, [](std::size_t size) { return std::to_string(size); }) + "]";
 }
 
 std::size_t numel_of(const Shape& shape) {

@@ -23,6 +23,11 @@ namespace xg {
 
 using Array = xt::xarray<float>;
 
+// Class labels, one class index per sample: what the data package produces and the losses and
+// metrics take. std::int64_t (libtorch's kLong, what CrossEntropyLoss takes) in a plain vector, not a
+// Tensor: our tensors hold only float32, and a class index must not be a float.
+using Labels = std::vector<std::int64_t>;
+
 struct Node;  // core/node.hpp
 
 // What every handle to one tensor shares.

@@ -1,9 +1,8 @@
 #pragma once
 // Datasets: numbered examples, each an input array and an integer class label.
 //
-// Labels are std::int64_t (libtorch's kLong, what CrossEntropyLoss takes as class indices) and a
-// batch's labels are a plain std::vector<std::int64_t>: our Tensor holds only float32, and a class
-// index must not be a float. Pass batch.labels straight to the loss.
+// Labels are xg::Labels (core/tensor.hpp), one std::int64_t class index per example; pass a batch's
+// labels straight to the loss.
 
 #include <xgrad/core/tensor.hpp>
 
@@ -13,7 +12,7 @@
 
 namespace xg::data {
 
-using Labels = std::vector<std::int64_t>;
+using xg::Labels;  // the one labels type (core/tensor.hpp), also spelled xg::data::Labels
 
 // One example: its input (e.g. [784] or [28, 28]) and its class label.
 struct Example {

@@ -9,8 +9,7 @@
 
 namespace xg::nn {
 
-// One class index per sample: what the losses and metrics take (and the data package produces).
-using Labels = std::vector<std::int64_t>;
+using xg::Labels;  // the one labels type (core/tensor.hpp), also spelled xg::nn::Labels
 
 // Converts a tensor of class indices stored as floats ([N] or [N, 1]) to Labels; throws xg::Error
 // naming `op`, the value and its position when one is not a whole number.

@@ -7,7 +7,7 @@
 //   xg::nn::MSELoss sum_of_squares(xg::nn::Reduction::Sum);
 //   xg::Tensor loss = loss_fn(logits, labels);                         // logits [N, C], labels [N]
 //
-// Class labels are xg::nn::Labels (std::vector<std::int64_t>), or a float tensor of whole class
+// Class labels are xg::Labels (std::vector<std::int64_t>), or a float tensor of whole class
 // indices. Wrong counts and out-of-range labels throw xg::Error naming the label and its position.
 
 #include <xgrad/nn/functional.hpp>

@@ -92,12 +92,6 @@ std::map<std::string, Record> decode(std::string_view bytes, const std::string& 
   return records;
 }
 
-std::string join(const std::vector<std::string>& items) {
-  std::string text;
-  for (const std::string& item : items) text += (text.empty() ? "" : ", ") + item;
-  return text;
-}
-
 // Throws unless the file's tensors are exactly the module's parameters, with the same shapes.
 void check_fits(const nn::Module& module, const std::map<std::string, Record>& records, const std::string& where) {
   std::vector<std::string> missing, unexpected, reshaped;

@@ -99,9 +99,7 @@ void LRScheduler::restore(const LRSchedulerState& state) {
 namespace detail {
 
 std::string format_list(const std::vector<std::int64_t>& values) {
-  std::string text = "[";
-  for (std::size_t i = 0; i < values.size(); ++i) text += (i ? ", " : "") + std::to_string(values[i]);
-  return text + "]";
+  return "[" + join_with(values, [](std::int64_t value) { return std::to_string(value); }) + "]";
 }
 
 }  // namespace detail
