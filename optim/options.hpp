@@ -118,6 +118,7 @@ class OptimizerOptionsOf : public detail::DeclaredOptions {
   XG_HYPERPARAMETER(double, lr, 0);
 
  protected:
+  // `optimizer` names it in messages ("SGD"); a string literal, as it is kept as a pointer.
   OptimizerOptionsOf(const char* optimizer, double lr) : DeclaredOptions(optimizer) { this->lr(lr); }
   Derived& self() { return static_cast<Derived&>(*this); }
 };
