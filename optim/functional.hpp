@@ -21,7 +21,7 @@
 //    fuses, and nowhere else. (Build with -ffp-contract=off, as xgrad does, or the compiler may fuse
 //    more than PyTorch does.)
 
-#include <xgrad/optim/detail/kernel.hpp>  // XG_OPTIM_INLINE (always inline), internal
+#include <xgrad/optim/kernel_attributes.hpp>  // XG_OPTIM_INLINE (always inline), internal
 
 #include <cmath>
 #include <cstdint>

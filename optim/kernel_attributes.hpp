@@ -1,6 +1,7 @@
 #pragma once
 // Internal: build attributes for the optimizers' per-element functions and loops. Not part of the
-// API; optim/functional.hpp and the optimizer .cpp files use these, nothing else should.
+// API (installed only because the public optim/functional.hpp includes it); functional.hpp and the
+// optimizer .cpp files use these, nothing else should.
 
 // The per-element functions are always inlined into the loops that call them, so that those loops can
 // be compiled with FMA instructions (next macro) where std::fma is one instruction and not a call.
