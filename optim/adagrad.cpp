@@ -2,43 +2,17 @@
 
 #include <xgrad/core/error.hpp>
 #include <xgrad/optim/functional.hpp>
+#include <xgrad/optim/kernel_attributes.hpp>
 
 namespace xg::optim {
 
-std::vector<std::pair<std::string, double>> AdagradOptions::hyperparameters() const {
-  return {{"lr", lr_},
-          {"lr_decay", lr_decay_},
-          {"weight_decay", weight_decay_},
-          {"initial_accumulator_value", initial_accumulator_value_},
-          {"eps", eps_},
-          {"maximize", maximize_ ? 1.0 : 0.0}};
-}
-
-void AdagradOptions::set_hyperparameter(const std::string& name, double value) {
-  if (name == "lr") {
-    lr_ = value;
-  } else if (name == "lr_decay") {
-    lr_decay_ = value;
-  } else if (name == "weight_decay") {
-    weight_decay_ = value;
-  } else if (name == "initial_accumulator_value") {
-    initial_accumulator_value_ = value;
-  } else if (name == "eps") {
-    eps_ = value;
-  } else if (name == "maximize") {
-    maximize_ = hyperparameter_as_bool("Adagrad", name, value);
-  } else {
-    throw_unknown_hyperparameter(*this, "Adagrad", name);
-  }
-}
-
 void AdagradOptions::validate() const {
   // In torch's order; !(0 <= x) refuses NaN too.
-  const std::pair<const char*, double> checks[] = {{"lr", lr_},
-                                                   {"lr_decay", lr_decay_},
-                                                   {"weight_decay", weight_decay_},
-                                                   {"initial_accumulator_value", initial_accumulator_value_},
-                                                   {"eps", eps_}};
+  const std::pair<const char*, double> checks[] = {{"lr", lr()},
+                                                   {"lr_decay", lr_decay()},
+                                                   {"weight_decay", weight_decay()},
+                                                   {"initial_accumulator_value", initial_accumulator_value()},
+                                                   {"eps", eps()}};
   for (const auto& [name, value] : checks) {
     if (!(0 <= value)) {
       throw Error(std::string("Adagrad: invalid ") + (name == std::string("lr") ? "learning rate" : name) + " " +

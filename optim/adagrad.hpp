@@ -11,24 +11,18 @@
 
 namespace xg::optim {
 
-class AdagradOptions : public OptimizerOptions {
+class AdagradOptions : public OptimizerOptionsOf<AdagradOptions> {
  public:
-  AdagradOptions(double lr = 1e-2) : lr_(lr) {}  // NOLINT(google-explicit-constructor): as libtorch
-
-  std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<AdagradOptions>(*this); }
-  double get_lr() const override { return lr_; }
-  void set_lr(double lr) override { lr_ = lr; }
-  std::vector<std::pair<std::string, double>> hyperparameters() const override;
-  void set_hyperparameter(const std::string& name, double value) override;
+  // NOLINTNEXTLINE(google-explicit-constructor): as libtorch
+  AdagradOptions(double lr = 1e-2) : OptimizerOptionsOf("Adagrad", lr) {}
   // lr, lr_decay, weight_decay, initial_accumulator_value, eps all >= 0.
   void validate() const override;
 
-  XG_ARG(double, lr);
-  XG_ARG(double, lr_decay) = 0;
-  XG_ARG(double, weight_decay) = 0;
-  XG_ARG(double, initial_accumulator_value) = 0;
-  XG_ARG(double, eps) = 1e-10;
-  XG_ARG(bool, maximize) = false;
+  XG_HYPERPARAMETER(double, lr_decay, 0);
+  XG_HYPERPARAMETER(double, weight_decay, 0);
+  XG_HYPERPARAMETER(double, initial_accumulator_value, 0);
+  XG_HYPERPARAMETER(double, eps, 1e-10);
+  XG_HYPERPARAMETER(bool, maximize, false);
 };
 
 class Adagrad : public Optimizer {

@@ -1,17 +1,11 @@
 #include <xgrad/optim/adam.hpp>
 
 #include <xgrad/core/error.hpp>
+#include <xgrad/optim/adamw.hpp>
 #include <xgrad/optim/functional.hpp>
+#include <xgrad/optim/kernel_attributes.hpp>
 
 namespace xg::optim {
-
-std::vector<std::pair<std::string, double>> AdamOptions::hyperparameters() const {
-  return detail::adam_hyperparameters(*this);
-}
-
-void AdamOptions::set_hyperparameter(const std::string& name, double value) {
-  detail::set_adam_hyperparameter(*this, "Adam", name, value);
-}
 
 void validate_adam_hyperparameters(const char* optimizer, double lr, const std::tuple<double, double>& betas,
                                    double eps, double weight_decay) {
@@ -31,47 +25,69 @@ void validate_adam_hyperparameters(const char* optimizer, double lr, const std::
   }
 }
 
-void AdamOptions::validate() const { validate_adam_hyperparameters("Adam", lr_, betas_, eps_, weight_decay_); }
+namespace {
 
-namespace detail {
-
+// One parameter's n values. max_exp_avg_sq is null without AMSGrad. Four loops, so that no loop's body
+// branches on the options.
 XG_OPTIM_KERNEL void adam_loop(float* param, const float* grad, float* exp_avg, float* exp_avg_sq,
-                               float* max_exp_avg_sq, std::size_t n, const functional::AdamStepConstants& constants) {
+                               float* max_exp_avg_sq, bool decoupled_weight_decay, std::size_t n,
+                               const functional::AdamStepConstants& constants) {
   const functional::AdamStepConstants c = constants;  // a local copy: the stores below cannot alias it
-  if (max_exp_avg_sq == nullptr) {
-    for (std::size_t i = 0; i < n; ++i) functional::adamw_update(param[i], grad[i], exp_avg[i], exp_avg_sq[i], c);
+  using functional::adam_amsgrad_update, functional::adam_update;
+  using functional::adamw_amsgrad_update, functional::adamw_update;
+  if (!decoupled_weight_decay && max_exp_avg_sq == nullptr) {
+    for (std::size_t i = 0; i < n; ++i) adam_update(param[i], grad[i], exp_avg[i], exp_avg_sq[i], c);
+  } else if (!decoupled_weight_decay) {
+    for (std::size_t i = 0; i < n; ++i) {
+      adam_amsgrad_update(param[i], grad[i], exp_avg[i], exp_avg_sq[i], max_exp_avg_sq[i], c);
+    }
+  } else if (max_exp_avg_sq == nullptr) {
+    for (std::size_t i = 0; i < n; ++i) adamw_update(param[i], grad[i], exp_avg[i], exp_avg_sq[i], c);
   } else {
     for (std::size_t i = 0; i < n; ++i) {
-      functional::adamw_amsgrad_update(param[i], grad[i], exp_avg[i], exp_avg_sq[i], max_exp_avg_sq[i], c);
+      adamw_amsgrad_update(param[i], grad[i], exp_avg[i], exp_avg_sq[i], max_exp_avg_sq[i], c);
     }
   }
 }
 
-}  // namespace detail
+}  // namespace
 
 Adam::Adam(std::vector<Tensor> params, AdamOptions defaults)
     : Adam(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, std::move(defaults)) {}
 
 Adam::Adam(std::vector<OptimizerParamGroup> groups, AdamOptions defaults)
-    : Optimizer(std::move(groups), std::make_unique<AdamOptions>(std::move(defaults))) {}
+    : Adam(std::move(groups), std::make_unique<AdamOptions>(std::move(defaults)), /*decoupled_weight_decay=*/false) {}
+
+Adam::Adam(std::vector<OptimizerParamGroup> groups, std::unique_ptr<OptimizerOptions> defaults,
+           bool decoupled_weight_decay)
+    : Optimizer(std::move(groups), std::move(defaults)), decoupled_weight_decay_(decoupled_weight_decay) {}
+
+template <class Options>
+void Adam::step_group(OptimizerParamGroup& group) {
+  const auto& options = static_cast<const Options&>(group.options());
+  for (Tensor& p : group.params()) {
+    if (!p.has_grad()) continue;
+    OptimizerParamState& state = state_of(p);
+    state.step += 1;
+    const functional::AdamStepConstants c = functional::adam_step_constants(
+        options.lr(), options.beta1(), options.beta2(), options.eps(), options.weight_decay(), decoupled_weight_decay_,
+        options.maximize(), state.step);
+    float* exp_avg = state_buffer(state, "exp_avg", p).data();
+    float* exp_avg_sq = state_buffer(state, "exp_avg_sq", p).data();
+    float* max_exp_avg_sq = options.amsgrad() ? state_buffer(state, "max_exp_avg_sq", p).data() : nullptr;
+    adam_loop(p.data().data(), p.grad().data(), exp_avg, exp_avg_sq, max_exp_avg_sq, decoupled_weight_decay_, p.numel(),
+              c);
+  }
+}
 
 void Adam::step() {
-  check_step("Adam.step");
+  check_step((name() + ".step").c_str());
   const FlushDenormalsGuard flush_denormals;  // see optimizer.hpp
   for (OptimizerParamGroup& group : param_groups()) {
-    const auto& options = static_cast<const AdamOptions&>(group.options());
-    const auto [beta1, beta2] = options.betas();
-    for (Tensor& p : group.params()) {
-      if (!p.has_grad()) continue;
-      OptimizerParamState& state = state_of(p);
-      state.step += 1;
-      const functional::AdamStepConstants c =
-          functional::adam_step_constants(options.lr(), beta1, beta2, options.eps(), options.weight_decay(),
-                                          /*decoupled=*/false, options.maximize(), state.step);
-      float* exp_avg = state_buffer(state, "exp_avg", p).data();
-      float* exp_avg_sq = state_buffer(state, "exp_avg_sq", p).data();
-      float* max_exp_avg_sq = options.amsgrad() ? state_buffer(state, "max_exp_avg_sq", p).data() : nullptr;
-      detail::adam_loop(p.data().data(), p.grad().data(), exp_avg, exp_avg_sq, max_exp_avg_sq, p.numel(), c);
+    if (decoupled_weight_decay_) {
+      step_group<AdamWOptions>(group);
+    } else {
+      step_group<AdamOptions>(group);
     }
   }
 }

@@ -1,7 +1,16 @@
 #pragma once
 // Every optimizer's update of ONE element, as a small inline function: the one place each formula is
 // written. The optimizer classes call these in their fused loops, and you can call them on plain
-// floats to see (or teach) what a step does.
+// floats to see (or teach) what a step does. With g the gradient (negated when maximizing, plus
+// weight_decay * w for the L2 term) and t the parameter's own step count:
+//   SGD      buf = momentum * buf + (1 - dampening) * g          (buf = g on the first step)
+//            w = w - lr * (nesterov ? g + momentum * buf : buf)  (w = w - lr * g without momentum)
+//   Adam     m = beta1 * m + (1 - beta1) * g,  v = beta2 * v + (1 - beta2) * g^2
+//            w = w - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+//   AdamW    w = w * (1 - lr * weight_decay), then Adam without the L2 term
+//   RMSprop  s = alpha * s + (1 - alpha) * g^2,  w = w - lr * g / (sqrt(s) + eps)
+//   Adagrad  sum = sum + g^2,  w = w - lr / (1 + (t - 1) * lr_decay) * g / (sqrt(sum) + eps)
+// (Variants: AMSGrad, centered RMSprop and momentum, beside their functions below.)
 //
 // Exactness. These reproduce torch.optim 1.13 (its default single-tensor code on CPU) bit for bit:
 //  - Scalars: PyTorch computes hyperparameter arithmetic (1 - beta1, lr / (1 - beta1^t), ...) in double
@@ -12,26 +21,10 @@
 //    fuses, and nowhere else. (Build with -ffp-contract=off, as xgrad does, or the compiler may fuse
 //    more than PyTorch does.)
 
+#include <xgrad/optim/kernel_attributes.hpp>  // XG_OPTIM_INLINE (always inline), internal
+
 #include <cmath>
 #include <cstdint>
-
-// The per-element functions are always inlined into the loops that call them, so that those loops can
-// be compiled with FMA instructions (next macro) where std::fma is one instruction and not a call.
-#if defined(__GNUC__) || defined(__clang__)
-#define XG_OPTIM_INLINE inline __attribute__((always_inline))
-#else
-#define XG_OPTIM_INLINE inline
-#endif
-
-// Marks an optimizer's loop to be compiled twice on x86-64, with and without FMA instructions, the CPU
-// picking one when the program loads. Without FMA in the instruction set, std::fma is a library call per
-// element (7x slower here); with it, the loop vectorizes. Both give the same, correctly rounded results.
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && defined(__linux__) && \
-    !defined(XGRAD_NO_TARGET_CLONES)
-#define XG_OPTIM_KERNEL __attribute__((target_clones("fma", "default")))
-#else
-#define XG_OPTIM_KERNEL
-#endif
 
 namespace xg::optim::functional {
 

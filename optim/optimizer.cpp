@@ -13,27 +13,6 @@
 
 namespace xg::optim {
 
-std::vector<std::pair<std::string, double>> OptimizerOptions::hyperparameters() const { return {{"lr", get_lr()}}; }
-
-void OptimizerOptions::set_hyperparameter(const std::string& name, double value) {
-  if (name != "lr") throw Error("set_hyperparameter: unknown hyperparameter '" + name + "' (expected lr)");
-  set_lr(value);
-}
-
-bool hyperparameter_as_bool(const std::string& optimizer, const std::string& name, double value) {
-  if (value != 0.0 && value != 1.0) {
-    throw Error(optimizer + ": invalid " + name + " " + format_number(value) + " (expected 0 or 1 for a flag)");
-  }
-  return value == 1.0;
-}
-
-void throw_unknown_hyperparameter(const OptimizerOptions& options, const std::string& optimizer,
-                                  const std::string& name) {
-  std::string known;
-  for (const auto& entry : options.hyperparameters()) known += (known.empty() ? "" : ", ") + entry.first;
-  throw Error(optimizer + ": unknown hyperparameter '" + name + "' (expected one of " + known + ")");
-}
-
 OptimizerParamGroup::OptimizerParamGroup(const OptimizerParamGroup& other)
     : params_(other.params_), options_(other.options_ ? other.options_->clone() : nullptr) {}
 

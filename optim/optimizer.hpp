@@ -4,13 +4,15 @@
 // step. A concrete optimizer (one short file each) implements step() as one fused loop per parameter,
 // over the per-element formulas in optim/functional.hpp.
 //
-// Schedulers change a group's learning rate through options().get_lr() / set_lr().
+// A group's options are an OptimizerOptions (optim/options.hpp); schedulers change its learning rate
+// through options().get_lr() / set_lr().
 //
 // State is keyed by the parameter (its TensorImpl), each with its own step count; state_dict() /
 // load_state_dict() and save() / load() snapshot and restore it (format: optim/state_dict.hpp), so a
 // resumed run continues bit for bit.
 
 #include <xgrad/core/tensor.hpp>
+#include <xgrad/optim/options.hpp>
 #include <xgrad/optim/state_dict.hpp>
 
 #include <iosfwd>
@@ -22,51 +24,13 @@
 
 namespace xg::optim {
 
-// Declares one hyperparameter of an Options class, as libtorch's TORCH_ARG: `name(value)` sets it and
-// returns the options (so calls chain: SGDOptions(0.1).momentum(0.9)), `name()` reads it. Write
-// `XG_ARG(double, momentum) = 0;` to give a default.
-#define XG_ARG(T, name)                        \
- public:                                       \
-  auto name(const T& value)->decltype(*this) { \
-    this->name##_ = value;                     \
-    return *this;                              \
-  }                                            \
-  const T& name() const { return name##_; }    \
-                                               \
- private:                                      \
-  T name##_
-
-// The hyperparameters of one param group. Each optimizer's Options class derives from this.
-class OptimizerOptions {
- public:
-  virtual ~OptimizerOptions() = default;
-  virtual std::unique_ptr<OptimizerOptions> clone() const = 0;
-  virtual double get_lr() const = 0;
-  virtual void set_lr(double lr) = 0;
-
-  // Every hyperparameter by name as a double (booleans 0 or 1), in a fixed order: what state_dict()
-  // saves and load_state_dict() restores. The default knows only "lr".
-  virtual std::vector<std::pair<std::string, double>> hyperparameters() const;
-  // Sets one hyperparameter named as in hyperparameters(); throws xg::Error for an unknown name.
-  virtual void set_hyperparameter(const std::string& name, double value);
-  // Throws xg::Error naming a bad value (as torch.optim's constructors do); called whenever a group
-  // gets options: construction, add_param_group, load_state_dict.
-  virtual void validate() const {}
-};
-
-// A boolean hyperparameter stored as a double (state files): 0 or 1, anything else throws xg::Error.
-bool hyperparameter_as_bool(const std::string& optimizer, const std::string& name, double value);
-// The error for a name that set_hyperparameter does not know.
-[[noreturn]] void throw_unknown_hyperparameter(const OptimizerOptions& options, const std::string& optimizer,
-                                               const std::string& name);
-
 // While alive, the calling thread flushes denormal floats to zero: results below FLT_MIN (1.2e-38)
 // become 0 and such inputs read as 0 (SSE's FTZ and DAZ bits; nothing happens on other CPUs). Every
 // optimizer's step() runs under one. A state buffer that decays geometrically, like Adam's exp_avg
 // once a parameter's gradient is exactly 0 (a dead ReLU unit), passes through the denormal range,
-// where each multiply costs a microcode assist of ~100 cycles: measured on the MLP example, that halved
-// training speed from the second epoch on. PyTorch keeps denormals (unless torch.set_flush_denormal),
-// so steps agree with it to the bit except where a value would have been denormal.
+// where each multiply takes a slow microcode assist: on the MLP example that slowed training badly
+// from the second epoch on (the README's benchmarks). PyTorch keeps denormals (unless
+// torch.set_flush_denormal), so steps agree with it to the bit except where a value would have been denormal.
 class FlushDenormalsGuard {
  public:
   FlushDenormalsGuard();

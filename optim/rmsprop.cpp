@@ -2,46 +2,17 @@
 
 #include <xgrad/core/error.hpp>
 #include <xgrad/optim/functional.hpp>
+#include <xgrad/optim/kernel_attributes.hpp>
 
 namespace xg::optim {
 
-std::vector<std::pair<std::string, double>> RMSpropOptions::hyperparameters() const {
-  return {{"lr", lr_},
-          {"alpha", alpha_},
-          {"eps", eps_},
-          {"weight_decay", weight_decay_},
-          {"momentum", momentum_},
-          {"centered", centered_ ? 1.0 : 0.0},
-          {"maximize", maximize_ ? 1.0 : 0.0}};
-}
-
-void RMSpropOptions::set_hyperparameter(const std::string& name, double value) {
-  if (name == "lr") {
-    lr_ = value;
-  } else if (name == "alpha") {
-    alpha_ = value;
-  } else if (name == "eps") {
-    eps_ = value;
-  } else if (name == "weight_decay") {
-    weight_decay_ = value;
-  } else if (name == "momentum") {
-    momentum_ = value;
-  } else if (name == "centered") {
-    centered_ = hyperparameter_as_bool("RMSprop", name, value);
-  } else if (name == "maximize") {
-    maximize_ = hyperparameter_as_bool("RMSprop", name, value);
-  } else {
-    throw_unknown_hyperparameter(*this, "RMSprop", name);
-  }
-}
-
 void RMSpropOptions::validate() const {
   // In torch's order; !(0 <= x) refuses NaN too.
-  const std::pair<const char*, double> checks[] = {{"learning rate", lr_},
-                                                   {"eps", eps_},
-                                                   {"momentum", momentum_},
-                                                   {"weight_decay", weight_decay_},
-                                                   {"alpha", alpha_}};
+  const std::pair<const char*, double> checks[] = {{"learning rate", lr()},
+                                                   {"eps", eps()},
+                                                   {"momentum", momentum()},
+                                                   {"weight_decay", weight_decay()},
+                                                   {"alpha", alpha()}};
   for (const auto& [what, value] : checks) {
     if (!(0 <= value)) {
       const std::string name = what == std::string("learning rate") ? "lr" : what;

@@ -11,25 +11,19 @@
 
 namespace xg::optim {
 
-class RMSpropOptions : public OptimizerOptions {
+class RMSpropOptions : public OptimizerOptionsOf<RMSpropOptions> {
  public:
-  RMSpropOptions(double lr = 1e-2) : lr_(lr) {}  // NOLINT(google-explicit-constructor): as libtorch
-
-  std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<RMSpropOptions>(*this); }
-  double get_lr() const override { return lr_; }
-  void set_lr(double lr) override { lr_ = lr; }
-  std::vector<std::pair<std::string, double>> hyperparameters() const override;
-  void set_hyperparameter(const std::string& name, double value) override;
+  // NOLINTNEXTLINE(google-explicit-constructor): as libtorch
+  RMSpropOptions(double lr = 1e-2) : OptimizerOptionsOf("RMSprop", lr) {}
   // lr, eps, momentum, weight_decay, alpha all >= 0 (torch checks no more than that).
   void validate() const override;
 
-  XG_ARG(double, lr);
-  XG_ARG(double, alpha) = 0.99;
-  XG_ARG(double, eps) = 1e-8;
-  XG_ARG(double, weight_decay) = 0;
-  XG_ARG(double, momentum) = 0;
-  XG_ARG(bool, centered) = false;
-  XG_ARG(bool, maximize) = false;
+  XG_HYPERPARAMETER(double, alpha, 0.99);
+  XG_HYPERPARAMETER(double, eps, 1e-8);
+  XG_HYPERPARAMETER(double, weight_decay, 0);
+  XG_HYPERPARAMETER(double, momentum, 0);
+  XG_HYPERPARAMETER(bool, centered, false);
+  XG_HYPERPARAMETER(bool, maximize, false);
 };
 
 class RMSprop : public Optimizer {

@@ -2,48 +2,22 @@
 
 #include <xgrad/core/error.hpp>
 #include <xgrad/optim/functional.hpp>
+#include <xgrad/optim/kernel_attributes.hpp>
 
 namespace xg::optim {
 
-std::vector<std::pair<std::string, double>> SGDOptions::hyperparameters() const {
-  return {{"lr", lr_},
-          {"momentum", momentum_},
-          {"dampening", dampening_},
-          {"weight_decay", weight_decay_},
-          {"nesterov", nesterov_ ? 1.0 : 0.0},
-          {"maximize", maximize_ ? 1.0 : 0.0}};
-}
-
-void SGDOptions::set_hyperparameter(const std::string& name, double value) {
-  if (name == "lr") {
-    lr_ = value;
-  } else if (name == "momentum") {
-    momentum_ = value;
-  } else if (name == "dampening") {
-    dampening_ = value;
-  } else if (name == "weight_decay") {
-    weight_decay_ = value;
-  } else if (name == "nesterov") {
-    nesterov_ = hyperparameter_as_bool("SGD", name, value);
-  } else if (name == "maximize") {
-    maximize_ = hyperparameter_as_bool("SGD", name, value);
-  } else {
-    throw_unknown_hyperparameter(*this, "SGD", name);
-  }
-}
-
 void SGDOptions::validate() const {
   // Written as !(x >= 0) so that NaN is refused too.
-  if (!(lr_ >= 0)) throw Error("SGD: invalid learning rate " + format_number(lr_) + " (expected lr >= 0)");
-  if (!(momentum_ >= 0)) {
-    throw Error("SGD: invalid momentum " + format_number(momentum_) + " (expected momentum >= 0)");
+  if (!(lr() >= 0)) throw Error("SGD: invalid learning rate " + format_number(lr()) + " (expected lr >= 0)");
+  if (!(momentum() >= 0)) {
+    throw Error("SGD: invalid momentum " + format_number(momentum()) + " (expected momentum >= 0)");
   }
-  if (!(weight_decay_ >= 0)) {
-    throw Error("SGD: invalid weight_decay " + format_number(weight_decay_) + " (expected weight_decay >= 0)");
+  if (!(weight_decay() >= 0)) {
+    throw Error("SGD: invalid weight_decay " + format_number(weight_decay()) + " (expected weight_decay >= 0)");
   }
-  if (nesterov_ && (momentum_ <= 0 || dampening_ != 0)) {
+  if (nesterov() && (momentum() <= 0 || dampening() != 0)) {
     throw Error("SGD: nesterov momentum requires momentum > 0 and dampening 0, got momentum " +
-                format_number(momentum_) + " and dampening " + format_number(dampening_));
+                format_number(momentum()) + " and dampening " + format_number(dampening()));
   }
 }
 

@@ -11,24 +11,18 @@
 
 namespace xg::optim {
 
-class SGDOptions : public OptimizerOptions {
+class SGDOptions : public OptimizerOptionsOf<SGDOptions> {
  public:
-  SGDOptions(double lr) : lr_(lr) {}  // NOLINT(google-explicit-constructor): SGD(params, 0.1) as libtorch
-
-  std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<SGDOptions>(*this); }
-  double get_lr() const override { return lr_; }
-  void set_lr(double lr) override { lr_ = lr; }
-  std::vector<std::pair<std::string, double>> hyperparameters() const override;
-  void set_hyperparameter(const std::string& name, double value) override;
+  // NOLINTNEXTLINE(google-explicit-constructor): SGD(params, 0.1) as libtorch
+  SGDOptions(double lr) : OptimizerOptionsOf("SGD", lr) {}
   // lr >= 0, momentum >= 0, weight_decay >= 0; nesterov needs momentum > 0 and dampening 0.
   void validate() const override;
 
-  XG_ARG(double, lr);
-  XG_ARG(double, momentum) = 0;
-  XG_ARG(double, dampening) = 0;
-  XG_ARG(double, weight_decay) = 0;
-  XG_ARG(bool, nesterov) = false;
-  XG_ARG(bool, maximize) = false;
+  XG_HYPERPARAMETER(double, momentum, 0);
+  XG_HYPERPARAMETER(double, dampening, 0);
+  XG_HYPERPARAMETER(double, weight_decay, 0);
+  XG_HYPERPARAMETER(bool, nesterov, false);
+  XG_HYPERPARAMETER(bool, maximize, false);
 };
 
 class SGD : public Optimizer {
