@@ -169,9 +169,7 @@ void Optimizer::load_state_dict(const OptimizerStateDict& dict) {
     }
     if (!same_names) {
       auto names = [](const std::vector<std::pair<std::string, double>>& list) {
-        std::string text;
-        for (const auto& entry : list) text += (text.empty() ? "" : ", ") + entry.first;
-        return "[" + text + "]";
+        return "[" + join_with(list, [](const auto& entry) { return entry.first; }) + "]";
       };
       throw Error(op + ": param group " + std::to_string(g) + " has hyperparameters " + names(saved.options) +
                   ", expected " + names(expected));

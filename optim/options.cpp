@@ -20,8 +20,7 @@ bool hyperparameter_as_bool(const std::string& optimizer, const std::string& nam
 
 void throw_unknown_hyperparameter(const OptimizerOptions& options, const std::string& optimizer,
                                   const std::string& name) {
-  std::string known;
-  for (const auto& entry : options.hyperparameters()) known += (known.empty() ? "" : ", ") + entry.first;
+  const std::string known = join_with(options.hyperparameters(), [](const auto& entry) { return entry.first; });
   throw Error(optimizer + ": unknown hyperparameter '" + name + "' (expected one of " + known + ")");
 }
 
