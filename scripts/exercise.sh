@@ -227,7 +227,7 @@ show_checks() {  # show_checks NAME VARIANT
     printf '  %s  %s\n' "$([[ "$result" == CRASH ]] && echo CRASH || echo FAIL)" "$test"
     local task hint
     task="$(readme_field "$name" TASK "$test")"
-    [[ -n "$task" ]] && printf '        task: %s\n' "$task" | fold -s -w 100 | sed '2,$s/^/              /'
+    [[ -n "$task" ]] && printf '        task: %s\n' "$task" | fold -s -w 88 | sed '2,$s/^/              /'
     awk -F '\t' -v test="$test" '
       $1 == "MESSAGE" && $2 == test {
         line = substr($0, length($1) + length($2) + 3)
@@ -241,7 +241,7 @@ show_checks() {  # show_checks NAME VARIANT
     ' "$WORK/$name.results"
     [[ "$result" == CRASH ]] && echo "        the check stopped here: the program crashed (a bad index? a null pointer?)"
     hint="$(readme_field "$name" HINT "$test")"
-    [[ -n "$hint" ]] && printf '        Hint: %s\n' "$hint" | fold -s -w 100 | sed '2,$s/^/              /'
+    [[ -n "$hint" ]] && printf '        Hint: %s\n' "$hint" | fold -s -w 88 | sed '2,$s/^/              /'
     echo
   done < <(grep '^RESULT' "$WORK/$name.results")
   read -r passed total all crashed < <(count_results "$name")
