@@ -99,6 +99,7 @@ exercise_setting() {
 # The README's tasks: a checklist line "- [ ] `Suite.Test`: what it checks", continued on indented
 # lines, then "  Hint: ..." on one line. Prints "TASK<TAB>Suite.Test<TAB>text" and "HINT<TAB>...".
 readme_tasks() {
+  [[ -f "$EXERCISES_DIR/$1/README.md" ]] || return 0
   awk '
     /^- \[[ xX]\] `[A-Za-z0-9_]+\.[A-Za-z0-9_]+`/ {
       if (name != "") print "TASK\t" name "\t" text

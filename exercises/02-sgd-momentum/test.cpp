@@ -103,25 +103,16 @@ TEST(SGDMomentum, OneBufferPerParameterOfItsShape) {
 }
 
 TEST(SGDMomentum, HundredStepsEqualXgradsSGDBitForBit) {
-  const course_check::SmallProblem problem;
-  struct Case {
-    std::string name;
-    SGDOptions options;
-  };
-  const std::vector<Case> cases = {
-      {"momentum 0.9", SGDOptions(0.05).momentum(0.9)},
-      {"momentum 0.9, dampening 0.1", SGDOptions(0.05).momentum(0.9).dampening(0.1)},
-      {"Nesterov, momentum 0.9", SGDOptions(0.05).momentum(0.9).nesterov(true)},
-      {"momentum 0.9, weight decay 0.01", SGDOptions(0.05).momentum(0.9).weight_decay(0.01)},
-      {"Nesterov, momentum 0.5, weight decay 0.1", SGDOptions(0.05).momentum(0.5).nesterov(true).weight_decay(0.1)},
-      {"no momentum, weight decay 0.01", SGDOptions(0.05).weight_decay(0.01)},
-  };
-  for (const Case& c : cases) {
-    course_check::expect_same_trajectory(
-        problem, [&](std::vector<xg::Tensor> p) { return std::make_unique<course::MomentumSGD>(p, c.options); },
-        [&](std::vector<xg::Tensor> p) { return std::make_unique<xg::optim::SGD>(p, c.options); }, 100,
-        "SGD with " + c.name);
-  }
+  course_check::expect_same_trajectories<course::MomentumSGD, xg::optim::SGD, SGDOptions>(
+      {
+          {"momentum 0.9", SGDOptions(0.05).momentum(0.9)},
+          {"momentum 0.9, dampening 0.1", SGDOptions(0.05).momentum(0.9).dampening(0.1)},
+          {"Nesterov, momentum 0.9", SGDOptions(0.05).momentum(0.9).nesterov(true)},
+          {"momentum 0.9, weight decay 0.01", SGDOptions(0.05).momentum(0.9).weight_decay(0.01)},
+          {"Nesterov, momentum 0.5, weight decay 0.1", SGDOptions(0.05).momentum(0.5).nesterov(true).weight_decay(0.1)},
+          {"no momentum, weight decay 0.01", SGDOptions(0.05).weight_decay(0.01)},
+      },
+      100, "SGD");
 }
 
 }  // namespace

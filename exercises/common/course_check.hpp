@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace course_check {
@@ -118,6 +119,20 @@ inline void expect_same_trajectory(const SmallProblem& problem, const MakeOptimi
         return;
       }
     }
+  }
+}
+
+// expect_same_trajectory for each (name, options) case, the student's optimizer Mine against xgrad's
+// Xgrad, both constructed from (parameters, options).
+template <class Mine, class Xgrad, class Options>
+void expect_same_trajectories(const std::vector<std::pair<std::string, Options>>& cases, int steps,
+                              const std::string& what) {
+  const SmallProblem problem;
+  for (const auto& [name, options] : cases) {
+    expect_same_trajectory(
+        problem, [&](std::vector<xg::Tensor> p) { return std::make_unique<Mine>(std::move(p), options); },
+        [&](std::vector<xg::Tensor> p) { return std::make_unique<Xgrad>(std::move(p), options); }, steps,
+        what + " with " + name);
   }
 }
 
