@@ -145,6 +145,10 @@ configure() {
 # Builds one exercise's checks (and program) in one variant; on failure prints the compiler's errors.
 build_exercise() {  # build_exercise NAME VARIANT [quiet]
   local number="${1:0:2}" targets
+  if [[ "$2" == _solution && ! -d "$EXERCISES_DIR/solutions/$1" ]]; then
+    [[ "${3:-}" == quiet ]] || echo "exercise $1 has no reference solution here ($EXERCISES_DIR/solutions/$1 is missing)"
+    return 1
+  fi
   targets=("exercise_${number}$2")
   [[ -n "$(exercise_setting "$1" EXERCISE_PROGRAM)" ]] && targets+=("exercise_${number}$2_program")
   $build || return 0
@@ -152,7 +156,8 @@ build_exercise() {  # build_exercise NAME VARIANT [quiet]
     if [[ "${3:-}" != quiet ]]; then
       echo "exercise $1 does not compile:"
       # The compiler's own lines about errors, with paths shortened to the repository.
-      grep -E 'error|Error|undefined reference' "$WORK/build-$1.log" | grep -v '^make' | sed "s|$ROOT/||g" | head -30
+      grep -E -A2 ': error:|: fatal error:|undefined reference|CMake Error' "$WORK/build-$1.log" |
+        grep -v -E '^g?make|^--$' | sed -e "s|$EXERCISES_DIR/|exercises/|g" -e "s|$ROOT/||g" | head -30
     fi
     return 1
   fi
@@ -275,6 +280,8 @@ status_all() {  # prints "NAME<TAB>state" for every exercise, building each as n
     if build_exercise "$name" "$variant" quiet; then
       run_checks "$name" "$variant"
       printf '%s\t%s\n' "$name" "$(state_of "$name")"
+    elif [[ "$variant" == _solution && ! -d "$EXERCISES_DIR/solutions/$name" ]]; then
+      printf '%s\t%s\n' "$name" "no reference solution here"
     else
       printf '%s\t%s\n' "$name" "does not compile (scripts/exercise.sh ${name:0:2} shows the errors)"
     fi

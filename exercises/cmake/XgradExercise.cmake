@@ -37,11 +37,18 @@ function(xgrad_add_exercise dir)
   endif()
   set(binary_dir ${CMAKE_CURRENT_BINARY_DIR}/${name})
 
-  # "" builds the student's version from DIR, "_solution" the reference from solutions/NN-name/.
-  foreach(variant "" "_solution")
-    if(variant STREQUAL "")
+  # The student's version from DIR, and the reference ("_solution" targets) from solutions/NN-name/ (a
+  # copy handed out without solutions/ builds the student's version only).
+  set(kinds student)
+  if(IS_DIRECTORY ${solution_dir})
+    list(APPEND kinds solution)
+  endif()
+  foreach(kind IN LISTS kinds)
+    if(kind STREQUAL "student")
+      set(variant "")
       set(source_dir ${dir})
     else()
+      set(variant "_solution")
       set(source_dir ${solution_dir})
     endif()
     set(sources)
@@ -81,6 +88,9 @@ function(xgrad_add_exercise dir)
     endif()
   endforeach()
 
+  if(NOT TARGET exercise_${number}_solution)
+    return()
+  endif()
   gtest_discover_tests(exercise_${number}_solution
     TEST_PREFIX "exercise${number}."
     PROPERTIES ENVIRONMENT "OPENBLAS_NUM_THREADS=1"
