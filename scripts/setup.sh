@@ -2,7 +2,10 @@
 # Installs what xgrad needs from Debian's packages, configures a Release build in build/ and builds it
 # with every core. Safe to run again: installed packages are not touched, an up-to-date build does
 # nothing. Used by scripts/run.sh and scripts/test.sh; set XGRAD_BUILD_DIR to build elsewhere.
+# --configure-only stops before the build (scripts/exercise.sh then builds only what an exercise needs).
 set -euo pipefail
+configure_only=false
+if [[ "${1:-}" == "--configure-only" ]]; then configure_only=true; fi
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${XGRAD_BUILD_DIR:-$ROOT/build}"
@@ -39,4 +42,4 @@ if [[ ! -f "$BUILD_DIR/CMakeCache.txt" || -n "${XGRAD_CMAKE_ARGS:-}" ]]; then
   # shellcheck disable=SC2086  # the extra arguments are meant to split into words
   cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release ${XGRAD_CMAKE_ARGS:-} >/dev/null
 fi
-cmake --build "$BUILD_DIR" --parallel "$jobs"
+if ! $configure_only; then cmake --build "$BUILD_DIR" --parallel "$jobs"; fi
