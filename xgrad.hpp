@@ -1,6 +1,7 @@
 #pragma once
 // The umbrella header: #include <xgrad/xgrad.hpp> brings in all of xgrad.
 
+#include <xgrad/core/binary_io.hpp>
 #include <xgrad/core/blas.hpp>
 #include <xgrad/core/error.hpp>
 #include <xgrad/core/factories.hpp>
@@ -11,8 +12,8 @@
 
 #include <xgrad/autograd/dot.hpp>
 #include <xgrad/autograd/gradcheck.hpp>
-#include <xgrad/autograd/node.hpp>
 #include <xgrad/autograd/ops.hpp>
+#include <xgrad/core/node.hpp>
 
 #include <xgrad/data/data.hpp>
 #include <xgrad/nn/nn.hpp>

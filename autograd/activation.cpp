@@ -1,6 +1,6 @@
 // Activation functions, each forward beside its backward.
 
-#include <xgrad/autograd/elementwise.hpp>
+#include <xgrad/autograd/detail/elementwise.hpp>
 #include <xgrad/autograd/ops.hpp>
 
 #include <cmath>

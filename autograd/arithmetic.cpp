@@ -1,11 +1,11 @@
 // + - * / and negation, each forward beside its backward.
 //
-// Tensor-tensor forms broadcast like NumPy. The forward loops directly over memory when the shapes
-// are equal (the common case, and much faster than xtensor's broadcasting machinery); otherwise it
-// lets xtensor broadcast. The backward computes the gradient at the broadcast shape and
-// BackwardContext::accumulate sums it back down to each input's shape.
+// Tensor-tensor forms broadcast like NumPy. The forward is always a plain loop over memory
+// (detail/elementwise.hpp's broadcast_apply: xtensor's broadcasting machinery is far slower); the
+// backward computes the gradient at the broadcast shape and BackwardContext::accumulate sums it back
+// down to each input's shape.
 
-#include <xgrad/autograd/elementwise.hpp>
+#include <xgrad/autograd/detail/elementwise.hpp>
 #include <xgrad/autograd/ops.hpp>
 
 namespace xg {

@@ -1,7 +1,7 @@
 #include <xgrad/autograd/dot.hpp>
 
-#include <xgrad/autograd/node.hpp>
 #include <xgrad/core/error.hpp>
+#include <xgrad/core/node.hpp>
 
 #include <unordered_map>
 

@@ -1,8 +1,8 @@
 #include <xgrad/autograd/gradcheck.hpp>
 
-#include <xgrad/autograd/node.hpp>
 #include <xgrad/core/error.hpp>
 #include <xgrad/core/generator.hpp>
+#include <xgrad/core/node.hpp>
 
 #include <cmath>
 #include <sstream>

@@ -2,7 +2,7 @@
 // gradient, in PyTorch's order of operations. Poles give IEEE infinities as in PyTorch: log(0) = -inf
 // with gradient inf, sqrt'(0) = inf.
 
-#include <xgrad/autograd/elementwise.hpp>
+#include <xgrad/autograd/detail/elementwise.hpp>
 #include <xgrad/autograd/ops.hpp>
 
 #include <xgrad/core/error.hpp>

@@ -2,10 +2,10 @@
 //   dL/dA = G B^T      dL/dB = A^T G
 // The transposes are BLAS flags; no transposed copy is ever made.
 
-#include <xgrad/autograd/node.hpp>
 #include <xgrad/autograd/ops.hpp>
 #include <xgrad/core/blas.hpp>
 #include <xgrad/core/error.hpp>
+#include <xgrad/core/node.hpp>
 
 namespace xg {
 

@@ -2,7 +2,7 @@
 // Differentiable ops. Each is defined in one .cpp file of this folder with its backward right beside
 // its forward. Binary arithmetic broadcasts like NumPy; a scalar may stand on either side.
 
-#include <xgrad/autograd/node.hpp>
+#include <xgrad/core/node.hpp>
 #include <xgrad/core/tensor.hpp>
 
 namespace xg {

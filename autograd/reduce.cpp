@@ -1,7 +1,7 @@
 // Reductions: sum, mean and max, over the whole tensor or along one axis. Their backward spreads the
 // incoming gradient back over every element that was reduced (divided by the count for mean).
 
-#include <xgrad/autograd/elementwise.hpp>
+#include <xgrad/autograd/detail/elementwise.hpp>
 #include <xgrad/autograd/ops.hpp>
 #include <xgrad/core/error.hpp>
 

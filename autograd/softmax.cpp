@@ -6,7 +6,7 @@
 //   softmax:      dx = y * (g - sum(g * y))
 //   log_softmax:  dx = g - e^y * sum(g)
 
-#include <xgrad/autograd/elementwise.hpp>
+#include <xgrad/autograd/detail/elementwise.hpp>
 #include <xgrad/autograd/ops.hpp>
 
 #include <algorithm>

@@ -6,11 +6,12 @@ include(CMakePackageConfigHelpers)
 foreach(package IN LISTS XGRAD_PACKAGES)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/${package}/
           DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/xgrad/${package}
-          FILES_MATCHING PATTERN "*.hpp")
+          FILES_MATCHING PATTERN "*.hpp"
+          PATTERN detail EXCLUDE)
 endforeach()
 install(FILES ${PROJECT_SOURCE_DIR}/xgrad.hpp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/xgrad)
 
-install(TARGETS xgrad EXPORT xgradTargets
+install(TARGETS xgrad xgrad_core xgrad_autograd xgrad_nn xgrad_optim xgrad_data EXPORT xgradTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(EXPORT xgradTargets NAMESPACE xgrad:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/xgrad)

@@ -52,4 +52,10 @@ std::size_t normalize_axis(const char* op, long axis, std::size_t dim) {
   return static_cast<std::size_t>(axis < 0 ? axis + d : axis);
 }
 
+bool repeats_along_leading_dims(const Shape& small, const Shape& big) {
+  const auto core = std::find_if(small.begin(), small.end(), [](std::size_t size) { return size != 1; });
+  const auto core_size = static_cast<std::size_t>(small.end() - core);
+  return core_size <= big.size() && std::equal(core, small.end(), big.end() - static_cast<long>(core_size));
+}
+
 }  // namespace xg

@@ -1,9 +1,9 @@
 #pragma once
 // exp, log, tanh and erf over contiguous float arrays: out[i] = f(x[i]) for i < n (out may be x).
 //
-// The scalar libm functions take 3-20 ns per float here (glibc's tanhf ~19 ns: a tanh layer of
-// 128x256 took longer than the matmul before it). glibc's vector math library (libmvec, glibc >= 2.35
-// for tanh and erf) computes 16 floats at a time with AVX-512 or 8 with AVX2, 10-50x faster and as
+// The scalar libm functions are slow enough that a tanh layer took longer than the matmul before it
+// (README, Benchmarks). glibc's vector math library (libmvec, glibc >= 2.35 for tanh and erf)
+// computes 16 floats at a time with AVX-512 or 8 with AVX2, an order of magnitude faster and as
 // accurate (within 1-4 ulp of the exact value; libm's are within 1-2). Where libmvec or those
 // instructions are missing, the scalar std:: function runs instead. So the last bits of a result can
 // depend on the machine, as in PyTorch (SLEEF's vector functions on its vectorized CPU paths); they

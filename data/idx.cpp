@@ -1,5 +1,6 @@
 #include <xgrad/data/idx.hpp>
 
+#include <xgrad/core/binary_io.hpp>
 #include <xgrad/core/error.hpp>
 
 #include <zlib.h>
@@ -10,7 +11,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <limits>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -23,12 +23,6 @@ std::string hex(std::uint32_t value, int digits) {
   char text[16];
   std::snprintf(text, sizeof text, "0x%0*X", digits, static_cast<unsigned>(value));
   return text;
-}
-
-std::string dims_text(const std::vector<std::uint32_t>& dims) {
-  std::string text = "[";
-  for (std::size_t i = 0; i < dims.size(); ++i) text += (i ? ", " : "") + std::to_string(dims[i]);
-  return text + "]";
 }
 
 // A file read through zlib: gzread decompresses gzip data and passes any other file through as is.
@@ -47,6 +41,7 @@ class ZFile {
   ZFile& operator=(const ZFile&) = delete;
 
   [[noreturn]] void fail(const std::string& what) const { throw Error(op_ + ": " + path_ + ": " + what); }
+  const std::string& op() const { return op_; }
 
   bool compressed() const { return compressed_; }
   // Offsets in a .gz file count decompressed bytes; say so in messages.
@@ -91,13 +86,8 @@ class ZFile {
   std::uint64_t total_read_ = 0;
 };
 
-std::uint32_t big_endian_u32(const unsigned char* bytes) {
-  return (std::uint32_t{bytes[0]} << 24) | (std::uint32_t{bytes[1]} << 16) | (std::uint32_t{bytes[2]} << 8) |
-         std::uint32_t{bytes[3]};
-}
-
 struct IdxContents {
-  std::vector<std::uint32_t> dims;
+  Shape dims;
   std::vector<std::uint8_t> bytes;  // product(dims) unsigned bytes, row-major
   std::size_t header_size = 0;
 };
@@ -115,7 +105,8 @@ IdxContents read_idx(ZFile& file, std::uint8_t expected_dims, const char* dims_m
     file.fail("truncated at " + file.offset_text(magic_got) + ": expected the 4-byte magic number " +
               expected_magic_text + ", found only " + std::to_string(magic_got) + " bytes");
   }
-  const std::uint32_t magic_value = big_endian_u32(magic);
+  const std::uint32_t magic_value =
+      ByteReader(std::string_view(reinterpret_cast<const char*>(magic), 4), ByteOrder::big_endian, path).u32("magic");
   if (magic[0] != 0 || magic[1] != 0) {
     file.fail("bad magic number " + hex(magic_value, 8) + " at " + file.offset_text(0) + ": expected " +
               expected_magic_text);
@@ -139,41 +130,31 @@ IdxContents read_idx(ZFile& file, std::uint8_t expected_dims, const char* dims_m
               " big-endian uint32 sizes (" + dims_meaning + ") in bytes 4.." +
               std::to_string(contents.header_size - 1) + ", found only " + std::to_string(dims_got) + " bytes");
   }
-  std::uint64_t data_size = 1;
-  for (std::size_t i = 0; i < expected_dims; ++i) {
-    const std::uint32_t dim = big_endian_u32(&dims_bytes[4 * i]);
-    contents.dims.push_back(dim);
-    if (dim != 0 && data_size > std::numeric_limits<std::uint64_t>::max() / 4 / dim) data_size = UINT64_MAX;
-    if (data_size != UINT64_MAX) data_size *= dim;
-  }
-  const std::string promise = " bytes of data after the " + std::to_string(contents.header_size) +
-                              "-byte header (dimensions " + dims_text(contents.dims) + ")";
-  if (data_size == UINT64_MAX) {
-    file.fail("dimensions " + dims_text(contents.dims) + " at " + file.offset_text(4) +
-              " describe more data than any file holds");
-  }
+  ByteReader header(std::string_view(reinterpret_cast<const char*>(dims_bytes.data()), dims_bytes.size()),
+                    ByteOrder::big_endian, path);
+  std::vector<std::uint64_t> dims;
+  for (std::size_t i = 0; i < expected_dims; ++i) dims.push_back(header.u32("a size"));
+  contents.dims.assign(dims.begin(), dims.end());
 
-  // A plain file's size is known: check it before allocating anything.
-  bool size_checked = false;
-  if (!file.compressed()) {
-    std::error_code error;
-    const std::uint64_t file_size = std::filesystem::file_size(path, error);
-    size_checked = !error;
-    if (!error && file_size - contents.header_size != data_size) {
-      const std::uint64_t found = file_size - contents.header_size;
-      if (found < data_size) {
-        file.fail("truncated at " + file.offset_text(file_size) + ": expected " + std::to_string(data_size) + promise +
-                  ", found " + std::to_string(found));
-      }
-      file.fail("unexpected data at " + file.offset_text(contents.header_size + data_size) +
-                ": expected the file to end after " + std::to_string(data_size) + promise + ", found " +
-                std::to_string(found - data_size) + " more bytes");
-    }
+  // A plain file's size is known: the shape is checked against it before anything is allocated. A
+  // gzip file's is not until it is decompressed: the chunked read below stops where its data does.
+  std::error_code error;
+  const std::uint64_t file_size = file.compressed() ? 0 : std::filesystem::file_size(path, error);
+  const bool size_known = !file.compressed() && !error && file_size >= contents.header_size;
+  const std::uint64_t data_size = check_shape(ArrayClaim{
+      file.op() + ": " + path, std::string("the data (") + dims_meaning + ")", dims, UINT32_MAX, 1,
+      contents.header_size, size_known ? static_cast<std::size_t>(file_size - contents.header_size) : SIZE_MAX});
+  const std::string promise = " bytes of data after the " + std::to_string(contents.header_size) +
+                              "-byte header (dimensions " + to_string(contents.dims) + ")";
+  if (size_known && file_size - contents.header_size > data_size) {
+    file.fail("unexpected data at " + file.offset_text(contents.header_size + data_size) +
+              ": expected the file to end after " + std::to_string(data_size) + promise + ", found " +
+              std::to_string(file_size - contents.header_size - data_size) + " more bytes");
   }
 
   // Read in chunks, so a gzip file whose header lies costs memory only for the data it really holds.
   constexpr std::size_t kChunk = std::size_t{1} << 22;
-  const std::uint64_t trusted = size_checked ? data_size : std::min<std::uint64_t>(data_size, 4 * kChunk);
+  const std::uint64_t trusted = size_known ? data_size : std::min<std::uint64_t>(data_size, 4 * kChunk);
   contents.bytes.reserve(static_cast<std::size_t>(trusted));
   while (contents.bytes.size() < data_size) {
     const std::size_t have = contents.bytes.size();

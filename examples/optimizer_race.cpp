@@ -6,7 +6,9 @@
 // Then Adam with L2 weight decay against AdamW on the quadratic: the same decay, different places.
 //
 //   optimizer_race [--out DIR]     (default ./out/optimizer_race)
-// Every trajectory goes to DIR/<problem>_<optimizer>.csv (step, x, y, loss, distance to the minimum).
+// Every trajectory goes to DIR/<problem>_<optimizer>.csv (step, x, y, loss, distance to the minimum),
+// and all of them to DIR/trajectories.svg, drawn over each function's contours.
+#include <support/plot.hpp>
 #include <xgrad/xgrad.hpp>
 
 #include <cmath>
@@ -26,6 +28,7 @@ using namespace xg::optim;
 struct Problem {
   std::string name;
   float start_x, start_y, best_x, best_y;
+  double box[4];  // x_min, x_max, y_min, y_max: what the picture shows
   std::function<float(float, float)> loss;
   std::function<void(float, float, float&, float&)> gradient;  // written by hand: two numbers, no graph
 };
@@ -36,6 +39,7 @@ Problem rosenbrock() {
           1.0f,
           1.0f,
           1.0f,
+          {-2.0, 2.0, -1.0, 3.0},
           [](float x, float y) { return (1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x); },
           [](float x, float y, float& gx, float& gy) {
             gx = -2 * (1 - x) - 400 * x * (y - x * x);
@@ -49,6 +53,7 @@ Problem quadratic_kappa_100() {
           -1.0f,
           1.0f,
           1.0f,
+          {-1.5, 1.5, -1.5, 3.0},
           [](float x, float y) { return 0.5f * (x - 1) * (x - 1) + 50 * (y - 1) * (y - 1); },
           [](float x, float y, float& gx, float& gy) {
             gx = x - 1;
@@ -103,6 +108,7 @@ std::vector<Racer> racers() {
 struct Result {
   long steps_to_goal = -1;  // -1: not within the limit
   float final_distance = 0;
+  std::vector<double> xs, ys;  // the points written to the CSV, for the picture
 };
 
 constexpr long kMaxSteps = 50000;
@@ -121,6 +127,8 @@ Result race(const Problem& problem, const Factory& make, const std::string& csv_
     // Every step at first, then every 10th: the CSVs stay small and still show the path.
     if (step <= 1000 || step % 10 == 0 || distance < kGoal || step == kMaxSteps) {
       csv << step << ',' << x << ',' << y << ',' << problem.loss(x, y) << ',' << distance << '\n';
+      result.xs.push_back(x);
+      result.ys.push_back(y);
     }
     if (distance < kGoal || step == kMaxSteps || !std::isfinite(distance)) {
       result.steps_to_goal = distance < kGoal ? step : -1;
@@ -169,6 +177,24 @@ void l2_versus_decoupled(const std::string& out_dir) {
   std::printf("  AdamW     ends at (%.4f, %.4f): the decay shrinks both coordinates alike\n", b.data()(0), b.data()(1));
 }
 
+// Each problem's contours with every optimizer's path over them. Levels a constant factor apart: both
+// functions rise steeply away from their valley, and even levels would crowd there.
+void write_picture(const std::string& path, const Problem (&problems)[2],
+                   const std::vector<std::vector<support::Series>>& paths) {
+  support::Figure figure{"Optimizer race: the paths, and the steps to within 0.01 of the minimum", {}};
+  for (std::size_t p = 0; p < 2; ++p) {
+    const Problem& problem = problems[p];
+    support::ContourPlot plot;
+    plot.title = problem.name == "rosenbrock" ? "Rosenbrock" : "quadratic, condition number 100";
+    plot.f = [&problem](double x, double y) { return problem.loss(static_cast<float>(x), static_cast<float>(y)); };
+    plot.x_min = problem.box[0], plot.x_max = problem.box[1], plot.y_min = problem.box[2], plot.y_max = problem.box[3];
+    plot.levels = support::geometric_levels(0.01, problem.name == "rosenbrock" ? 1000 : 200, 12);
+    plot.trajectories = paths[p];
+    figure.charts.push_back(plot);
+  }
+  support::save_svg(path, figure);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -177,7 +203,7 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
       out_dir = argv[++i];
     } else if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
-      std::printf("usage: %s [--out DIR]   (trajectories as CSV; default ./out/optimizer_race)\n", argv[0]);
+      std::printf("usage: %s [--out DIR]   (trajectories as CSV and SVG; default ./out/optimizer_race)\n", argv[0]);
       return 0;
     } else {
       std::fprintf(stderr, "optimizer_race: unknown argument '%s' (expected --out DIR or --help)\n", argv[i]);
@@ -193,14 +219,18 @@ int main(int argc, char** argv) {
   }
 
   const Problem problems[] = {rosenbrock(), quadratic_kappa_100()};
+  std::vector<std::vector<support::Series>> paths(2);
   std::printf("Steps to within %.2f of the minimum (at most %ld):\n\n", kGoal, kMaxSteps);
   std::printf("  %-16s %22s %22s\n", "optimizer", "Rosenbrock", "quadratic, kappa 100");
   for (const Racer& racer : racers()) {
     std::printf("  %-16s", racer.name.c_str());
-    for (const Problem& problem : problems) {
+    for (std::size_t p = 0; p < 2; ++p) {
+      const Problem& problem = problems[p];
       std::string file = problem.name + "_" + racer.name.substr(0, racer.name.find(' ')) + ".csv";
       const Factory& make = problem.name == "rosenbrock" ? racer.rosenbrock : racer.quadratic;
       const Result result = race(problem, make, out_dir + "/" + file);
+      const std::string steps = result.steps_to_goal >= 0 ? std::to_string(result.steps_to_goal) : "not there";
+      paths[p].emplace_back(racer.name + ": " + steps, result.xs, result.ys);
       if (result.steps_to_goal >= 0) {
         std::printf(" %22ld", result.steps_to_goal);
       } else {
@@ -212,6 +242,8 @@ int main(int argc, char** argv) {
     std::printf("\n");
   }
   l2_versus_decoupled(out_dir);
-  std::printf("\nTrajectories: %s/*.csv\n", out_dir.c_str());
+  write_picture(out_dir + "/trajectories.svg", problems, paths);
+  std::printf("\nTrajectories: %s/*.csv, and over the contours in %s/trajectories.svg\n", out_dir.c_str(),
+              out_dir.c_str());
   return 0;
 }

@@ -7,11 +7,11 @@
 //   dloss/dx_c = p_c - q_c,  q = (1 - s) onehot(y) + s / C
 // Rows labelled ignore_index contribute 0 and do not count in the mean.
 
-#include <xgrad/autograd/elementwise.hpp>
-#include <xgrad/autograd/node.hpp>
+#include <xgrad/autograd/detail/elementwise.hpp>
 #include <xgrad/core/error.hpp>
+#include <xgrad/core/node.hpp>
+#include <xgrad/nn/detail/loss_reduction.hpp>
 #include <xgrad/nn/functional.hpp>
-#include <xgrad/nn/loss_reduction.hpp>
 
 #include <algorithm>
 #include <cmath>

@@ -1,10 +1,10 @@
 // Elementwise losses between an input and a target of the same shape, each forward beside its
 // backward. Both the input and the target may require grad, as in PyTorch.
 
-#include <xgrad/autograd/node.hpp>
 #include <xgrad/core/error.hpp>
+#include <xgrad/core/node.hpp>
+#include <xgrad/nn/detail/loss_reduction.hpp>
 #include <xgrad/nn/functional.hpp>
-#include <xgrad/nn/loss_reduction.hpp>
 
 #include <cmath>
 

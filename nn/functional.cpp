@@ -2,9 +2,9 @@
 
 #include <xgrad/nn/functional.hpp>
 
-#include <xgrad/autograd/node.hpp>
 #include <xgrad/core/blas.hpp>
 #include <xgrad/core/error.hpp>
+#include <xgrad/core/node.hpp>
 
 #include <algorithm>
 

@@ -2,12 +2,9 @@
 
 #include <xgrad/nn/serialize.hpp>
 
-#include <zlib.h>
+#include <xgrad/core/binary_io.hpp>
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <fstream>
+#include <cstdint>
 #include <iterator>
 #include <map>
 #include <set>
@@ -21,43 +18,23 @@ constexpr char kMagic[8] = {'X', 'G', 'R', 'A', 'D', 'P', 'R', 'M'};
 constexpr std::uint32_t kVersion = 1;
 constexpr std::uint32_t kMaxDim = 64;  // more is surely a corrupted file, not a tensor
 
-std::uint32_t crc32_of(const char* bytes, std::size_t size) {
-  return static_cast<std::uint32_t>(crc32_z(0L, reinterpret_cast<const Bytef*>(bytes), size));
-}
-
-// ---- writing: integers byte by byte, so the file is little-endian on any machine ----
-
-void put_u32(std::string& out, std::uint32_t value) {
-  for (int byte = 0; byte < 4; ++byte) out.push_back(static_cast<char>((value >> (8 * byte)) & 0xFF));
-}
-
-void put_u64(std::string& out, std::uint64_t value) {
-  for (int byte = 0; byte < 8; ++byte) out.push_back(static_cast<char>((value >> (8 * byte)) & 0xFF));
-}
-
 std::string encode(const nn::Module& module) {
   const auto parameters = module.named_parameters();
-  std::string out(kMagic, sizeof kMagic);
-  put_u32(out, kVersion);
-  put_u64(out, parameters.size());
+  LittleEndianWriter out;
+  out.raw(std::string_view(kMagic, sizeof kMagic));
+  out.u32(kVersion);
+  out.u64(parameters.size());
   for (const auto& [name, tensor] : parameters) {
     const std::size_t record_start = out.size();
-    put_u32(out, static_cast<std::uint32_t>(name.size()));
-    out += name;
+    out.string(name);
     const Shape shape = tensor.shape();
-    put_u32(out, static_cast<std::uint32_t>(shape.size()));
-    for (std::size_t size : shape) put_u64(out, size);
-    for (float value : tensor.data()) {
-      std::uint32_t bits;
-      std::memcpy(&bits, &value, sizeof bits);
-      put_u32(out, bits);
-    }
-    put_u32(out, crc32_of(out.data() + record_start, out.size() - record_start));
+    out.u32(static_cast<std::uint32_t>(shape.size()));
+    for (std::size_t size : shape) out.u64(size);
+    out.f32s(tensor.data().data(), tensor.data().size());
+    out.u32(crc32_of(std::string_view(out.bytes()).substr(record_start)));
   }
-  return out;
+  return out.bytes();
 }
-
-// ---- reading: every read is bounds-checked against the file's size ----
 
 struct Record {
   std::string name;
@@ -65,103 +42,52 @@ struct Record {
   Array values;
 };
 
-class Reader {
- public:
-  Reader(const std::string& bytes, const std::string& where) : bytes_(bytes), where_(where) {}
-
-  std::size_t offset() const { return offset_; }
-  bool at_end() const { return offset_ == bytes_.size(); }
-  const char* at(std::size_t offset) const { return bytes_.data() + offset; }
-
-  // Throws "truncated" unless `size` more bytes exist; `what` says what was being read.
-  void need(std::size_t size, const std::string& what) const {
-    if (size > bytes_.size() - offset_) {
-      throw Error("load: " + where_ + " is truncated: " + what + " needs " + std::to_string(size) +
-                  " bytes at offset " + std::to_string(offset_) + ", but the file ends at " +
-                  std::to_string(bytes_.size()));
-    }
-  }
-  std::uint64_t uint(int bytes, const std::string& what) {
-    need(static_cast<std::size_t>(bytes), what);
-    std::uint64_t value = 0;
-    for (int byte = 0; byte < bytes; ++byte) {
-      value |= static_cast<std::uint64_t>(static_cast<unsigned char>(bytes_[offset_ + byte])) << (8 * byte);
-    }
-    offset_ += static_cast<std::size_t>(bytes);
-    return value;
-  }
-  std::string text(std::size_t size, const std::string& what) {
-    need(size, what);
-    std::string value = bytes_.substr(offset_, size);
-    offset_ += size;
-    return value;
-  }
-
- private:
-  const std::string& bytes_;
-  const std::string& where_;  // "'path'" or "the stream", for messages
-  std::size_t offset_ = 0;
-};
-
-Record read_record(Reader& in, std::size_t index, const std::string& where) {
+// The record's header is read and its shape checked first; then its checksum, over bytes that are now
+// known to be there; only then are the values decoded into an array.
+Record read_record(ByteReader& in, std::string_view bytes, std::size_t index) {
   const std::size_t start = in.offset();
   const std::string which = "record " + std::to_string(index);
   Record record;
-  const auto name_size = static_cast<std::size_t>(in.uint(4, which + " (name size)"));
-  record.name = in.text(name_size, which + " (name)");
+  record.name = in.string(which + " (name)");
   const std::string label = which + " ('" + record.name + "')";
-  const auto dim = static_cast<std::uint32_t>(in.uint(4, label + " (dimensions)"));
-  if (dim > kMaxDim) {
-    throw Error("load: " + where + " is corrupted: " + label + " claims " + std::to_string(dim) + " dimensions");
-  }
-  std::size_t count = 1;
-  for (std::uint32_t d = 0; d < dim; ++d) {
-    const std::uint64_t size = in.uint(8, label + " (shape)");
-    record.shape.push_back(static_cast<std::size_t>(size));
-    // A product beyond the file's size is a corrupted (or truncated) size, caught by need() below.
-    count = (size != 0 && count > SIZE_MAX / 8 / size) ? SIZE_MAX / 8 : count * static_cast<std::size_t>(size);
-  }
-  in.need(count * 4, label + " (values of shape " + to_string(record.shape) + ")");
-  record.values = Array::from_shape(record.shape);
-  float* values = record.values.data();
-  for (std::size_t i = 0; i < count; ++i) {
-    const auto bits = static_cast<std::uint32_t>(in.uint(4, label));
-    std::memcpy(&values[i], &bits, sizeof bits);
-  }
-  const std::uint32_t computed = crc32_of(in.at(start), in.offset() - start);
-  const auto stored = static_cast<std::uint32_t>(in.uint(4, label + " (checksum)"));
+  const std::uint32_t dim = in.u32(label + " (dimensions)");
+  if (dim > kMaxDim) in.corrupted(label + " claims " + std::to_string(dim) + " dimensions");
+  record.shape = in.shape(dim, label, kMaxArrayDimension, sizeof(float));
+  const std::size_t count = numel_of(record.shape);
+  const std::string_view values = in.raw(4 * count, label + " (values)");  // shape() checked they are there
+  const std::uint32_t computed = crc32_of(bytes.substr(start, in.offset() - start));
+  const std::uint32_t stored = in.u32(label + " (checksum)");
   if (stored != computed) {
     std::ostringstream message;
-    message << "load: " << where << " is corrupted: the checksum of " << label << " does not match (stored 0x"
-            << std::hex << stored << ", computed 0x" << computed << ")";
-    throw Error(message.str());
+    message << "the checksum of " << label << " does not match (stored 0x" << std::hex << stored << ", computed 0x"
+            << computed << ")";
+    in.corrupted(message.str());
   }
+  record.values = Array::from_shape(record.shape);
+  ByteReader(values, ByteOrder::little_endian, in.where()).f32s(record.values.data(), count, label);
   return record;
 }
 
-std::map<std::string, Record> decode(const std::string& bytes, const std::string& where) {
-  Reader in(bytes, where);
-  const std::string magic = in.text(sizeof kMagic, "the magic number");
-  if (magic != std::string(kMagic, sizeof kMagic)) {
+std::map<std::string, Record> decode(std::string_view bytes, const std::string& where) {
+  ByteReader in(bytes, ByteOrder::little_endian, "load: " + where);
+  if (in.raw(sizeof kMagic, "the magic number") != std::string_view(kMagic, sizeof kMagic)) {
     throw Error("load: " + where + " is not an xgrad parameter file (its first bytes are not \"XGRADPRM\")");
   }
-  const auto version = static_cast<std::uint32_t>(in.uint(4, "the version"));
+  const std::uint32_t version = in.u32("the version");
   if (version != kVersion) {
     throw Error("load: " + where + " has format version " + std::to_string(version) +
                 ", but this xgrad reads version " + std::to_string(kVersion));
   }
-  const std::uint64_t count = in.uint(8, "the tensor count");
+  const std::uint64_t count = in.u64("the tensor count");
   std::map<std::string, Record> records;
   for (std::uint64_t i = 0; i < count; ++i) {
-    Record record = read_record(in, static_cast<std::size_t>(i), where);
+    Record record = read_record(in, bytes, static_cast<std::size_t>(i));
     const std::string name = record.name;
-    if (!records.emplace(name, std::move(record)).second) {
-      throw Error("load: " + where + " is corrupted: it holds '" + name + "' twice");
-    }
+    if (!records.emplace(name, std::move(record)).second) in.corrupted("it holds '" + name + "' twice");
   }
   if (!in.at_end()) {
-    throw Error("load: " + where + " is corrupted: " + std::to_string(bytes.size() - in.offset()) +
-                " unexpected bytes follow the last of its " + std::to_string(count) + " tensors");
+    in.corrupted(std::to_string(in.remaining()) + " unexpected bytes follow the last of its " + std::to_string(count) +
+                 " tensors");
   }
   return records;
 }
@@ -199,7 +125,7 @@ void check_fits(const nn::Module& module, const std::map<std::string, Record>& r
 }
 
 // Everything that can fail happens before the first parameter is written.
-void load_bytes(nn::Module& module, const std::string& bytes, const std::string& where) {
+void load_bytes(nn::Module& module, std::string_view bytes, const std::string& where) {
   const std::map<std::string, Record> records = decode(bytes, where);
   check_fits(module, records, where);
   for (auto& [name, tensor] : module.named_parameters()) {
@@ -210,33 +136,10 @@ void load_bytes(nn::Module& module, const std::string& bytes, const std::string&
 
 }  // namespace
 
-void save(const nn::Module& module, const std::string& path) {
-  const std::string bytes = encode(module);
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
-    if (!file) throw Error("save: cannot open '" + temporary + "' for writing: " + std::strerror(errno));
-    file.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    file.close();
-    if (!file) {
-      const int error = errno;
-      std::remove(temporary.c_str());
-      throw Error("save: cannot write '" + temporary + "': " + std::strerror(error));
-    }
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    const int error = errno;
-    std::remove(temporary.c_str());
-    throw Error("save: cannot rename '" + temporary + "' to '" + path + "': " + std::strerror(error));
-  }
-}
+void save(const nn::Module& module, const std::string& path) { save_atomically(path, encode(module), "save"); }
 
 void load(nn::Module& module, const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw Error("load: cannot open '" + path + "' for reading: " + std::strerror(errno));
-  std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  if (file.bad()) throw Error("load: error while reading '" + path + "': " + std::strerror(errno));
-  load_bytes(module, bytes, "'" + path + "'");
+  load_bytes(module, read_file(path, "load"), "'" + path + "'");
 }
 
 void save(const nn::Module& module, std::ostream& out) {

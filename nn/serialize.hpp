@@ -4,12 +4,12 @@
 //   xg::save(net, "mlp.xgp");
 //   xg::load(net, "mlp.xgp");   // net must have the same architecture
 //
-// save writes `path + ".tmp"` and renames it over `path`, so a crash never leaves a half-written
-// file under the real name. load reads and checks the whole file before it changes anything: a file
-// for another architecture (missing or extra names, other shapes), a truncated or corrupted file, or
-// a wrong magic or version throws xg::Error saying what differs, and the module stays exactly as it
-// was. Parameters are matched by name, like PyTorch's load_state_dict(strict=True); gradients are
-// left alone.
+// save writes `path + ".tmp"`, flushes it to disk and renames it over `path` (xg::save_atomically),
+// so neither a crash nor a failed save (full disk, file size limit, no permission) ever leaves a
+// half-written file under the real name: the previous file stays as it was. load reads and checks the whole file before
+// it changes anything: a file for another architecture (missing or extra names, other shapes), a truncated or corrupted
+// file, or a wrong magic or version throws xg::Error saying what differs, and the module stays exactly as it was.
+// Parameters are matched by name, like PyTorch's load_state_dict(strict=True); gradients are left alone.
 //
 // File format, version 1. All integers are unsigned little-endian; floats are IEEE-754 binary32,
 // little-endian.
@@ -26,6 +26,7 @@
 //     crc32     u32       CRC-32 (zlib's, the one of gzip and PNG) of the record's bytes from
 //                         name_size through values
 //   nothing after the last record.
+// load checks each record's shape (xg::check_shape) and then its checksum before it decodes a value.
 
 #include <xgrad/nn/module.hpp>
 

@@ -1,10 +1,9 @@
 #include <xgrad/optim/optimizer.hpp>
 
+#include <xgrad/core/binary_io.hpp>
 #include <xgrad/core/error.hpp>
 
 #include <algorithm>
-#include <cstdio>
-#include <fstream>
 #include <typeinfo>
 #include <unordered_set>
 
@@ -239,30 +238,15 @@ void Optimizer::load_state_dict(const OptimizerStateDict& dict) {
 void Optimizer::save(std::ostream& out) const { write_state_dict(state_dict(), out); }
 
 void Optimizer::save(const std::string& path) const {
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(name() + ".save: cannot open '" + temporary + "' for writing");
-    try {
-      save(out);
-    } catch (const Error& e) {
-      std::remove(temporary.c_str());
-      throw Error(name() + ".save: writing '" + temporary + "' failed: " + e.what());
-    }
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    std::remove(temporary.c_str());
-    throw Error(name() + ".save: cannot rename '" + temporary + "' to '" + path + "'");
-  }
+  save_atomically(path, encode_state_dict(state_dict()), name() + ".save");
 }
 
 void Optimizer::load(std::istream& in) { load_state_dict(read_state_dict(in)); }
 
 void Optimizer::load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(name() + ".load: cannot open '" + path + "'");
+  const std::string bytes = read_file(path, name() + ".load");
   try {
-    load(in);
+    load_state_dict(decode_state_dict(bytes));
   } catch (const Error& e) {
     throw Error(name() + ".load('" + path + "'): " + e.what());
   }

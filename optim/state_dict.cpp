@@ -1,14 +1,11 @@
 #include <xgrad/optim/state_dict.hpp>
 
+#include <xgrad/core/binary_io.hpp>
 #include <xgrad/core/error.hpp>
 
-#include <zlib.h>
-
 #include <algorithm>
-#include <cstring>
 #include <istream>
 #include <iterator>
-#include <limits>
 #include <ostream>
 
 namespace xg::optim {
@@ -19,112 +16,8 @@ constexpr std::uint32_t kVersion = 1;
 constexpr std::size_t kHeaderSize = 8 + 4 + 8;  // magic, version, payload size
 constexpr std::size_t kTrailerSize = 4;         // CRC-32
 
-// Appends numbers byte by byte, least significant first, so files read the same on any host.
-class ByteWriter {
- public:
-  void u32(std::uint32_t value) { unsigned_bytes(value, 4); }
-  void u64(std::uint64_t value) { unsigned_bytes(value, 8); }
-  void i64(std::int64_t value) { u64(static_cast<std::uint64_t>(value)); }
-  void f32(float value) {
-    std::uint32_t bits;
-    std::memcpy(&bits, &value, sizeof bits);
-    u32(bits);
-  }
-  void f64(double value) {
-    std::uint64_t bits;
-    std::memcpy(&bits, &value, sizeof bits);
-    u64(bits);
-  }
-  void string(const std::string& text) {
-    u32(static_cast<std::uint32_t>(text.size()));
-    bytes_.insert(bytes_.end(), text.begin(), text.end());
-  }
-  void raw(const char* data, std::size_t size) { bytes_.insert(bytes_.end(), data, data + size); }
-  const std::string& bytes() const { return bytes_; }
-
- private:
-  void unsigned_bytes(std::uint64_t value, int count) {
-    for (int i = 0; i < count; ++i) bytes_.push_back(static_cast<char>((value >> (8 * i)) & 0xFFu));
-  }
-  std::string bytes_;
-};
-
-// Reads what ByteWriter wrote; every read checks that the bytes are there.
-class ByteReader {
- public:
-  ByteReader(const char* data, std::size_t size) : data_(data), size_(size) {}
-  std::uint32_t u32() { return static_cast<std::uint32_t>(unsigned_bytes(4)); }
-  std::uint64_t u64() { return unsigned_bytes(8); }
-  std::int64_t i64() { return static_cast<std::int64_t>(u64()); }
-  float f32() {
-    const std::uint32_t bits = u32();
-    float value;
-    std::memcpy(&value, &bits, sizeof value);
-    return value;
-  }
-  double f64() {
-    const std::uint64_t bits = u64();
-    double value;
-    std::memcpy(&value, &bits, sizeof value);
-    return value;
-  }
-  std::string string() {
-    const std::uint32_t size = u32();
-    need(size, "a string");
-    std::string text(data_ + position_, size);
-    position_ += size;
-    return text;
-  }
-  // A count of items of at least `item_bytes` each: checked against what is left before anyone
-  // allocates for it, so a damaged count cannot ask for gigabytes.
-  std::uint64_t count(std::size_t item_bytes, const char* what) {
-    const std::uint64_t n = u64();
-    if (item_bytes > 0 && n > remaining() / item_bytes) malformed(std::string("too many ") + what);
-    return n;
-  }
-  std::uint32_t count32(std::size_t item_bytes, const char* what) {
-    const std::uint32_t n = u32();
-    if (item_bytes > 0 && n > remaining() / item_bytes) malformed(std::string("too many ") + what);
-    return n;
-  }
-  std::size_t remaining() const { return size_ - position_; }
-
-  [[noreturn]] static void malformed(const std::string& what) {
-    throw Error("read_state_dict: malformed optimizer state payload: " + what);
-  }
-
- private:
-  void need(std::size_t bytes, const char* what) const {
-    if (bytes > remaining()) malformed(std::string("it ends inside ") + what);
-  }
-  std::uint64_t unsigned_bytes(int count) {
-    need(static_cast<std::size_t>(count), "a number");
-    std::uint64_t value = 0;
-    for (int i = 0; i < count; ++i) {
-      value |= static_cast<std::uint64_t>(static_cast<unsigned char>(data_[position_ + i])) << (8 * i);
-    }
-    position_ += static_cast<std::size_t>(count);
-    return value;
-  }
-  const char* data_;
-  std::size_t size_;
-  std::size_t position_ = 0;
-};
-
-std::uint32_t crc32_of(const char* data, std::size_t size) {
-  uLong crc = crc32(0L, Z_NULL, 0);
-  // zlib takes at most uInt bytes per call.
-  while (size > 0) {
-    const uInt chunk = static_cast<uInt>(std::min<std::size_t>(size, std::numeric_limits<uInt>::max()));
-    crc = crc32(crc, reinterpret_cast<const Bytef*>(data), chunk);
-    data += chunk;
-    size -= chunk;
-  }
-  return static_cast<std::uint32_t>(crc);
-}
-
 std::string encode_payload(const OptimizerStateDict& dict) {
-  ByteWriter w;
+  LittleEndianWriter w;
   w.string(dict.optimizer);
   w.u32(static_cast<std::uint32_t>(dict.param_groups.size()));
   for (const OptimizerStateDict::ParamGroup& group : dict.param_groups) {
@@ -147,93 +40,115 @@ std::string encode_payload(const OptimizerStateDict& dict) {
     for (const auto& [name, buffer] : state.buffers) {
       w.string(name);
       w.u64(buffer.size());
-      for (float value : buffer) w.f32(value);
+      w.f32s(buffer.data(), buffer.size());
     }
   }
   return w.bytes();
 }
 
-OptimizerStateDict decode_payload(const char* data, std::size_t size) {
-  ByteReader r(data, size);
+// A count of items of at least `item_bytes` each, checked against the bytes left before anyone
+// allocates for it: a damaged count cannot ask for gigabytes.
+std::uint32_t read_count(ByteReader& r, std::size_t item_bytes, const std::string& what) {
+  const std::uint32_t n = r.u32(what + " (count)");
+  if (n > r.remaining() / item_bytes) {
+    r.corrupted(std::to_string(n) + " " + what + " at offset " + std::to_string(r.offset() - 4) +
+                " cannot fit in the " + std::to_string(r.remaining()) + " bytes left");
+  }
+  return n;
+}
+
+OptimizerStateDict decode_payload(ByteReader& r) {
   OptimizerStateDict dict;
-  dict.optimizer = r.string();
-  const std::uint32_t group_count = r.count32(8, "param groups");
+  dict.optimizer = r.string("the optimizer name");
+  const std::uint32_t group_count = read_count(r, 8, "param groups");
   for (std::uint32_t g = 0; g < group_count; ++g) {
+    const std::string group_label = "param group " + std::to_string(g);
     OptimizerStateDict::ParamGroup group;
-    const std::uint32_t option_count = r.count32(12, "hyperparameters");
+    const std::uint32_t option_count = read_count(r, 12, group_label + " hyperparameters");
     for (std::uint32_t i = 0; i < option_count; ++i) {
-      std::string name = r.string();
-      group.options.emplace_back(std::move(name), r.f64());
+      std::string name = r.string(group_label + " hyperparameter " + std::to_string(i));
+      group.options.emplace_back(name, r.f64(group_label + " hyperparameter '" + name + "'"));
     }
-    const std::uint32_t param_count = r.count32(4, "parameters");
+    const std::uint32_t param_count = read_count(r, 4, group_label + " parameters");
     for (std::uint32_t i = 0; i < param_count; ++i) {
-      Shape shape(r.count32(8, "dimensions"));
-      for (std::size_t& dim : shape) dim = r.u64();
-      group.param_shapes.push_back(std::move(shape));
+      const std::string label = group_label + " parameter " + std::to_string(i);
+      const std::uint32_t rank = r.u32(label + " (dimensions)");
+      // The file holds only the shape: the values are the model's.
+      group.param_shapes.push_back(r.shape(rank, label, kMaxArrayDimension, 0));
     }
     dict.param_groups.push_back(std::move(group));
   }
-  const std::uint64_t state_count = r.count(20, "parameter states");
+  const std::uint64_t state_count = r.u64("the state count");
+  if (state_count > r.remaining() / 20) {
+    r.corrupted(std::to_string(state_count) + " parameter states cannot fit in the " + std::to_string(r.remaining()) +
+                " bytes left");
+  }
   for (std::uint64_t s = 0; s < state_count; ++s) {
-    const std::uint64_t index = r.u64();
+    const std::string state_label = "state " + std::to_string(s);
+    const std::uint64_t index = r.u64(state_label + " (parameter index)");
     OptimizerParamState state;
-    state.step = r.i64();
-    const std::uint32_t buffer_count = r.count32(12, "state buffers");
+    state.step = r.i64(state_label + " (step)");
+    const std::uint32_t buffer_count = read_count(r, 12, state_label + " buffers");
     for (std::uint32_t b = 0; b < buffer_count; ++b) {
-      std::string name = r.string();
-      const std::uint64_t n = r.count(4, "buffer values");
-      // Shaped as a vector here; load_state_dict gives it the parameter's shape after checking the count.
-      Array values = Array::from_shape({static_cast<std::size_t>(n)});
-      for (float& value : values) value = r.f32();
-      if (!state.buffers.emplace(name, std::move(values)).second) ByteReader::malformed("buffer '" + name + "' twice");
+      const std::string name = r.string(state_label + " buffer " + std::to_string(b) + " (name)");
+      const std::string label = state_label + " buffer '" + name + "'";
+      // Saved as a flat count; load_state_dict gives it the parameter's shape after checking the count.
+      const Shape shape = r.shape(1, label, kMaxArrayDimension, sizeof(float));
+      Array values = Array::from_shape(shape);
+      r.f32s(values.data(), values.size(), label);
+      if (!state.buffers.emplace(name, std::move(values)).second) r.corrupted(label + " appears twice");
     }
     if (!dict.state.emplace(static_cast<std::size_t>(index), std::move(state)).second) {
-      ByteReader::malformed("state for parameter " + std::to_string(index) + " twice");
+      r.corrupted("the state of parameter " + std::to_string(index) + " appears twice");
     }
   }
-  if (r.remaining() != 0) ByteReader::malformed(std::to_string(r.remaining()) + " unread bytes at its end");
+  if (!r.at_end()) r.corrupted(std::to_string(r.remaining()) + " unread bytes at the end of the payload");
   return dict;
-}
-
-std::uint64_t read_u64_le(const char* bytes) {
-  std::uint64_t value = 0;
-  for (int i = 0; i < 8; ++i) value |= static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[i])) << (8 * i);
-  return value;
 }
 
 }  // namespace
 
 void write_state_dict(const OptimizerStateDict& dict, std::ostream& out) {
-  const std::string payload = encode_payload(dict);
-  ByteWriter file;
-  file.raw(kMagic, sizeof kMagic);
-  file.u32(kVersion);
-  file.u64(payload.size());
-  file.raw(payload.data(), payload.size());
-  file.u32(crc32_of(payload.data(), payload.size()));
-  out.write(file.bytes().data(), static_cast<std::streamsize>(file.bytes().size()));
+  const std::string bytes = encode_state_dict(dict);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   out.flush();
   if (!out) throw Error("write_state_dict: writing the optimizer state failed");
+}
+
+std::string encode_state_dict(const OptimizerStateDict& dict) {
+  const std::string payload = encode_payload(dict);
+  LittleEndianWriter file;
+  file.raw(std::string_view(kMagic, sizeof kMagic));
+  file.u32(kVersion);
+  file.u64(payload.size());
+  file.raw(payload);
+  file.u32(crc32_of(payload));
+  return file.bytes();
 }
 
 OptimizerStateDict read_state_dict(std::istream& in) {
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) throw Error("read_state_dict: reading the optimizer state failed");
+  return decode_state_dict(bytes);
+}
+
+OptimizerStateDict decode_state_dict(std::string_view bytes) {
   const std::size_t magic_bytes = std::min(bytes.size(), sizeof kMagic);
-  if (bytes.empty() || std::memcmp(bytes.data(), kMagic, magic_bytes) != 0) {
+  if (bytes.empty() || bytes.substr(0, magic_bytes) != std::string_view(kMagic, magic_bytes)) {
     throw Error("read_state_dict: not an xgrad optimizer state (expected the magic \"XGOPTIM\" at the start)");
   }
   if (bytes.size() < kHeaderSize + kTrailerSize) {
     throw Error("read_state_dict: truncated optimizer state: " + std::to_string(bytes.size()) +
                 " bytes is shorter than the header and checksum");
   }
-  ByteReader header(bytes.data() + sizeof kMagic, 4);
-  const std::uint32_t version = header.u32();
+  ByteReader file(bytes, ByteOrder::little_endian, "read_state_dict: the optimizer state");
+  file.raw(sizeof kMagic, "the magic");
+  const std::uint32_t version = file.u32("the version");
   if (version != kVersion) {
     throw Error("read_state_dict: unsupported optimizer state version " + std::to_string(version) + " (expected " +
                 std::to_string(kVersion) + ")");
   }
-  const std::uint64_t payload_size = read_u64_le(bytes.data() + 12);
+  const std::uint64_t payload_size = file.u64("the payload size");
   const std::size_t available = bytes.size() - kHeaderSize - kTrailerSize;
   if (payload_size > available) {
     throw Error("read_state_dict: truncated optimizer state: the header announces " + std::to_string(payload_size) +
@@ -243,15 +158,15 @@ OptimizerStateDict read_state_dict(std::istream& in) {
     throw Error("read_state_dict: " + std::to_string(available - payload_size) +
                 " unexpected bytes after the optimizer state");
   }
-  const char* payload = bytes.data() + kHeaderSize;
-  ByteReader trailer(payload + payload_size, kTrailerSize);
-  const std::uint32_t stored_crc = trailer.u32();
-  const std::uint32_t actual_crc = crc32_of(payload, payload_size);
+  // The whole payload is checked against its CRC before any of it is decoded.
+  ByteReader payload = file.part(static_cast<std::size_t>(payload_size), "the payload");
+  const std::uint32_t stored_crc = file.u32("the checksum");
+  const std::uint32_t actual_crc = crc32_of(bytes.substr(kHeaderSize, payload_size));
   if (stored_crc != actual_crc) {
     throw Error("read_state_dict: checksum mismatch (the optimizer state is corrupt): stored CRC-32 " +
                 std::to_string(stored_crc) + ", computed " + std::to_string(actual_crc));
   }
-  return decode_payload(payload, payload_size);
+  return decode_payload(payload);
 }
 
 }  // namespace xg::optim

@@ -26,6 +26,7 @@
 #include <iosfwd>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -55,8 +56,13 @@ struct OptimizerStateDict {
 
 // Writes the format above. Throws xg::Error when the stream fails.
 void write_state_dict(const OptimizerStateDict& dict, std::ostream& out);
+// The bytes of the format above.
+std::string encode_state_dict(const OptimizerStateDict& dict);
 // Reads the format above. Throws xg::Error naming the problem (bad magic, unknown version,
 // truncated, checksum mismatch, malformed payload) and returns nothing in that case.
 OptimizerStateDict read_state_dict(std::istream& in);
+// The same from bytes in memory. The payload's CRC is checked before any of it is decoded, and every
+// shape in it passes xg::check_shape.
+OptimizerStateDict decode_state_dict(std::string_view bytes);
 
 }  // namespace xg::optim

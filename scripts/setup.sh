@@ -10,9 +10,10 @@ if [[ "${1:-}" == "--configure-only" ]]; then configure_only=true; fi
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${XGRAD_BUILD_DIR:-$ROOT/build}"
 
-# Build tools and libraries, the test framework and JSON reader for the golden values, and the data set.
+# Build tools and libraries, the test framework and JSON reader for the golden values, CLI11 (the MLP
+# example's command line), and the data set.
 PACKAGES=(g++ cmake make libxtensor-dev libxtensor-blas-dev libopenblas-dev libgtest-dev nlohmann-json3-dev
-  zlib1g-dev dataset-fashion-mnist)
+  zlib1g-dev libcli11-dev dataset-fashion-mnist)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

@@ -4,6 +4,7 @@
 #include <xgrad/xgrad.hpp>
 
 #include "data_helpers.hpp"
+#include "file_test_helpers.hpp"
 
 #include <gtest/gtest.h>
 #include <zlib.h>
@@ -132,8 +133,8 @@ TEST(Idx, TruncatedDataPlainAndGzip) {
   const std::string plain = dir.write("plain", bytes);
   EXPECT_EQ(error_message([&] { xg::data::read_idx_images(plain); }),
             "read_idx_images: " + plain +
-                ": truncated at byte offset 36: expected 24 bytes of data after the 16-byte header (dimensions [3, 2, "
-                "4]), found 20");
+                " is truncated: the data (count, rows, columns) has shape [3, 2, 4], which needs 24 bytes at offset "
+                "16, but only 20 are left");
   const std::string gz = write_gz(dir, "data.gz", bytes);
   EXPECT_EQ(error_message([&] { xg::data::read_idx_images(gz); }),
             "read_idx_images: " + gz +
@@ -182,16 +183,16 @@ TEST(Idx, HugeHeaderIsRejectedWithoutAllocatingIt) {
   const std::string plain = dir.write("plain", bytes);
   EXPECT_EQ(error_message([&] { xg::data::read_idx_images(plain); }),
             "read_idx_images: " + plain +
-                ": truncated at byte offset 24: expected 47040000 bytes of data after the 16-byte header (dimensions "
-                "[60000, 28, 28]), found 8");
+                " is truncated: the data (count, rows, columns) has shape [60000, 28, 28], which needs 47040000 bytes "
+                "at offset 16, but only 8 are left");
   const std::string gz = write_gz(dir, "huge.gz", bytes);
   EXPECT_TRUE(contains(error_message([&] { xg::data::read_idx_images(gz); }),
                        "truncated at decompressed byte offset 24: expected 47040000 bytes"));
   const std::string absurd = dir.write("absurd", idx(0x803, {0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF}, {}));
   EXPECT_EQ(error_message([&] { xg::data::read_idx_images(absurd); }),
             "read_idx_images: " + absurd +
-                ": dimensions [4294967295, 4294967295, 4294967295] at byte offset 4 describe more data than any file "
-                "holds");
+                " is corrupted: the data (count, rows, columns) has shape [4294967295, 4294967295, 4294967295]: its "
+                "non-zero dimensions multiply to more than std::ptrdiff_t holds (9223372036854775807)");
 }
 
 TEST(Idx, MissingFileAndDirectory) {
@@ -211,6 +212,28 @@ TEST(Idx, LabelOutOfRange) {
   EXPECT_EQ(error_message([&] { xg::data::read_idx_labels(path, 10); }),
             "read_idx_labels: " + path +
                 ": label out of range at byte offset 9 (example 1): expected a class in 0..9, got 12");
+}
+
+// The fuzzers' reproducer (issue 17): a 0 count beside 2^32-1 rows and columns multiplies to 0 bytes,
+// which the old size check passed, and then overflowed xtensor's stride computation.
+TEST(Idx, FuzzerReproducerZeroBesideHugeDimensionsIsAClearError) {
+  TempDir dir;
+  const std::string bytes = xg_test::from_hex("0000080300000000ffffffffffffffff");
+  for (const std::string& path : {dir.write("plain", bytes), write_gz(dir, "packed.gz", bytes)}) {
+    EXPECT_EQ(error_message([&] { xg::data::read_idx_images(path); }),
+              "read_idx_images: " + path +
+                  " is corrupted: the data (count, rows, columns) has shape [0, 4294967295, 4294967295]: its "
+                  "non-zero dimensions multiply to more than std::ptrdiff_t holds (9223372036854775807)");
+  }
+}
+
+TEST(Idx, EveryTruncationOfAnImagesFileIsRefused) {
+  TempDir dir;
+  const std::string bytes = idx(0x803, {3, 2, 4}, kPixels);
+  for (std::size_t size = 0; size < bytes.size(); ++size) {
+    const std::string path = dir.write("cut", bytes.substr(0, size));
+    EXPECT_TRUE(contains(error_message([&] { xg::data::read_idx_images(path); }), "truncated")) << size;
+  }
 }
 
 // An MNIST-style folder holding one split of two 2x3 images.

@@ -2,7 +2,9 @@
 // throwing xg::Error while leaving the module exactly as it was.
 
 #include "error_message.hpp"
+#include "file_test_helpers.hpp"
 
+#include <xgrad/core/binary_io.hpp>
 #include <xgrad/xgrad.hpp>
 
 #include <gtest/gtest.h>
@@ -11,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
 #include <sstream>
 
 namespace {
@@ -242,6 +245,89 @@ TEST_F(NNSerialize, UnreadableAndUnwritablePathsThrow) {
   fs::create_directories(path("a_directory"));
   EXPECT_THROW(xg::save(fc, path("a_directory")), xg::Error);
   EXPECT_FALSE(fs::exists(path("a_directory.tmp")));
+}
+
+// The reproducers the fuzzers found (issue 17): a 0 dimension beside huge ones passed the size check
+// (the product is 0) and overflowed xtensor's stride computation. Now the shape check refuses them,
+// before the checksum, which is read only over bytes known to be there.
+TEST_F(NNSerialize, FuzzerReproducersAreClearErrors) {
+  nn::Linear fc(2, 2);
+  const auto before = snapshot(*fc);
+  std::istringstream zero_beside_huge(xg_test::from_hex(
+      "584752414450524d0100000001000000000000000000000003000000000000000000000000000000010000000000000001000000"));
+  EXPECT_EQ(load_error(*fc, zero_beside_huge),
+            "load: the stream is corrupted: record 0 ('') has shape [0, 4294967296, 4294967296]: its non-zero "
+            "dimensions multiply to more than std::ptrdiff_t holds (9223372036854775807)");
+  std::istringstream negative_as_long(xg_test::from_hex(
+      "584752414450524d01000000020000000000000008000000302e776569dcd7de04000000000000000000000029060040000000002900"
+      "220001000000ee51cdbe5c459a88"));
+  EXPECT_EQ(load_error(*fc, negative_as_long),
+            "load: the stream is corrupted: record 0 ('0.wei\xdc\xd7\xde') has shape [0, 1073743401, 4297195561, "
+            "9843256200212074990]: dimension 3 is above 9223372036854775807, the format's limit");
+  EXPECT_TRUE(same_bits(snapshot(*fc), before));
+}
+
+// The same shape with a correct checksum: refused by the shape check, not by luck of the CRC.
+TEST_F(NNSerialize, ZeroBesideHugeDimensionsIsRefusedWhateverTheChecksum) {
+  xg::LittleEndianWriter out;
+  out.raw("XGRADPRM");
+  out.u32(1);
+  out.u64(1);
+  out.string("weight");
+  out.u32(3);
+  for (std::uint64_t dim : {0ull, 0xFFFFFFFFull, 0xFFFFFFFFull}) out.u64(dim);
+  out.u32(xg::crc32_of(std::string_view(out.bytes()).substr(20)));
+  nn::Linear fc(2, 2);
+  std::istringstream in(out.bytes());
+  EXPECT_EQ(load_error(*fc, in),
+            "load: the stream is corrupted: record 0 ('weight') has shape [0, 4294967295, 4294967295]: its non-zero "
+            "dimensions multiply to more than std::ptrdiff_t holds (9223372036854775807)");
+}
+
+TEST_F(NNSerialize, EveryTruncationOfAFileIsRefusedAndChangesNothing) {
+  nn::Linear source(3, 2), target(3, 2);
+  xg::save(source, path("full.xgp"));
+  const std::string bytes = xg_test::file_bytes(path("full.xgp"));
+  const auto before = snapshot(*target);
+  for (std::size_t size = 0; size < bytes.size(); ++size) {
+    write_bytes(path("cut.xgp"), bytes.substr(0, size));
+    const std::string message = load_error(*target, path("cut.xgp"));
+    ASSERT_EQ(message.rfind("load: '" + path("cut.xgp") + "' is truncated: ", 0), 0u) << size << ": " << message;
+    ASSERT_TRUE(same_bits(snapshot(*target), before)) << size;
+  }
+}
+
+TEST_F(NNSerialize, ASaveBeyondTheFileSizeLimitFailsAndKeepsTheOldFile) {
+  nn::Linear small(2, 2);
+  xg::save(small, path("model.xgp"));
+  const std::string old_bytes = xg_test::file_bytes(path("model.xgp"));
+  nn::MLP big({64, 64, 10});
+  std::string message;
+  {
+    xg_test::FileSizeLimit limit(4096);  // the new file would be about 20 KB
+    message = error_message([&] { xg::save(big, path("model.xgp")); });
+  }
+  EXPECT_EQ(message, "save: cannot write '" + path("model.xgp") + ".tmp': File too large ('" + path("model.xgp") +
+                         "' was left as it was)");
+  EXPECT_EQ(xg_test::file_bytes(path("model.xgp")), old_bytes);
+  EXPECT_EQ(xg_test::files_in(dir_), (std::set<std::string>{"model.xgp"}));
+}
+
+TEST_F(NNSerialize, ASaveIntoAReadOnlyFolderFailsAndKeepsTheOldFile) {
+  if (!xg_test::ReadOnlyFolder::can_block_writes()) {
+    GTEST_SKIP() << "running as root, whom a read-only folder does not stop; run the tests as another user";
+  }
+  nn::Linear first(2, 2), second(2, 2);
+  xg::save(first, path("model.xgp"));
+  const std::string old_bytes = xg_test::file_bytes(path("model.xgp"));
+  std::string message;
+  {
+    xg_test::ReadOnlyFolder read_only(dir_);
+    message = error_message([&] { xg::save(second, path("model.xgp")); });
+  }
+  EXPECT_EQ(message, "save: cannot open '" + path("model.xgp") + ".tmp' for writing: Permission denied");
+  EXPECT_EQ(xg_test::file_bytes(path("model.xgp")), old_bytes);
+  EXPECT_EQ(xg_test::files_in(dir_), (std::set<std::string>{"model.xgp"}));
 }
 
 }  // namespace

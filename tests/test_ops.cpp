@@ -1,7 +1,7 @@
 // Every differentiable op: gradcheck (finite differences against backward) on several shapes, and the
 // PyTorch semantics that finite differences cannot see (kinks, ties, NaN, infinities, huge logits).
 
-#include <xgrad/autograd/elementwise.hpp>
+#include <xgrad/autograd/detail/elementwise.hpp>
 #include <xgrad/xgrad.hpp>
 
 #include <gtest/gtest.h>

@@ -1,6 +1,10 @@
 // Optimizer state: state_dict() / load_state_dict(), state files, bit-exact resumption, and loads
 // that fail (each must leave the optimizer exactly as it was).
 
+#include "data_helpers.hpp"
+#include "file_test_helpers.hpp"
+
+#include <xgrad/core/binary_io.hpp>
 #include <xgrad/xgrad.hpp>
 
 #include <gtest/gtest.h>
@@ -9,6 +13,7 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -296,6 +301,95 @@ TEST(OptimState, EmptyOptimizerRoundTrips) {
   std::istringstream in(bytes_of(empty));
   other.load(in);
   EXPECT_EQ(other.param_groups()[0].options().get_lr(), 0.1);
+}
+
+TEST(OptimStateLoadFailure, EveryTruncationIsRefused) {
+  const std::string bytes = saved_bytes();
+  for (std::size_t size = 0; size < bytes.size(); ++size) {
+    SCOPED_TRACE(size);
+    // An empty file is not an optimizer state; the start of one is a truncated one.
+    expect_load_fails_unchanged(bytes.substr(0, size),
+                                size == 0 ? "not an xgrad optimizer state" : "truncated optimizer state");
+  }
+}
+
+// An optimizer state file around `payload`, with a correct checksum: what remains to refuse it is the
+// payload's own checks.
+std::string state_file(const xg::LittleEndianWriter& payload) {
+  xg::LittleEndianWriter file;
+  file.raw(std::string_view("XGOPTIM\0", 8));
+  file.u32(1);
+  file.u64(payload.size());
+  file.raw(payload.bytes());
+  file.u32(xg::crc32_of(payload.bytes()));
+  return file.bytes();
+}
+
+TEST(OptimStateLoadFailure, ZeroBesideHugeDimensionsIsRefused) {
+  // A parameter shape [0, 2^32, 2^32]: the state file holds no values for it, but making an array of
+  // that shape would overflow xtensor's strides all the same.
+  OptimizerStateDict dict;
+  dict.optimizer = "Adam";
+  dict.param_groups.push_back({{{"lr", 0.01}}, {xg::Shape{0, 1ull << 32, 1ull << 32}}});
+  std::ostringstream out;
+  write_state_dict(dict, out);
+  expect_load_fails_unchanged(out.str(),
+                              "read_state_dict: the optimizer state is corrupted: param group 0 parameter 0 has shape "
+                              "[0, 4294967296, 4294967296]: its non-zero dimensions multiply to more than "
+                              "std::ptrdiff_t holds (9223372036854775807)");
+}
+
+TEST(OptimStateLoadFailure, ABufferLongerThanTheFileIsRefusedBeforeAllocating) {
+  xg::LittleEndianWriter payload;
+  payload.string("Adam");
+  payload.u32(0);  // no param groups
+  payload.u64(1);  // one parameter state
+  payload.u64(0);  // of parameter 0
+  payload.i64(3);  // step
+  payload.u32(1);  // one buffer
+  payload.string("exp_avg");
+  payload.u64(1ull << 61);            // 2^61 floats claimed
+  payload.raw(std::string(8, '\0'));  // 2 present
+  expect_load_fails_unchanged(
+      state_file(payload),
+      "read_state_dict: the optimizer state is truncated: state 0 buffer 'exp_avg' has shape "
+      "[2305843009213693952], which needs 9223372036854775808 bytes at offset 79, but only 8 are left");
+}
+
+TEST(OptimStateLoadFailure, AFileSizeLimitFailsTheSaveAndKeepsTheOldFile) {
+  xg_test::TempDir dir;
+  const std::string path = dir.file("adam.optim");
+  Trained source;
+  source.adam.save(path);
+  const std::string old_bytes = xg_test::file_bytes(path);
+  train(source.adam, source.params, 1);  // new contents
+  std::string message;
+  {
+    xg_test::FileSizeLimit limit(64);
+    message = xg_test::error_message([&] { source.adam.save(path); });
+  }
+  EXPECT_EQ(message, "Adam.save: cannot write '" + path + ".tmp': File too large ('" + path + "' was left as it was)");
+  EXPECT_EQ(xg_test::file_bytes(path), old_bytes);
+  EXPECT_EQ(xg_test::files_in(dir.path()), (std::set<std::string>{"adam.optim"}));
+}
+
+TEST(OptimStateLoadFailure, AReadOnlyFolderFailsTheSaveAndKeepsTheOldFile) {
+  if (!xg_test::ReadOnlyFolder::can_block_writes()) {
+    GTEST_SKIP() << "running as root, whom a read-only folder does not stop; run the tests as another user";
+  }
+  xg_test::TempDir dir;
+  const std::string path = dir.file("adam.optim");
+  Trained source;
+  source.adam.save(path);
+  const std::string old_bytes = xg_test::file_bytes(path);
+  std::string message;
+  {
+    xg_test::ReadOnlyFolder read_only(dir.path());
+    message = xg_test::error_message([&] { source.adam.save(path); });
+  }
+  EXPECT_EQ(message, "Adam.save: cannot open '" + path + ".tmp' for writing: Permission denied");
+  EXPECT_EQ(xg_test::file_bytes(path), old_bytes);
+  EXPECT_EQ(xg_test::files_in(dir.path()), (std::set<std::string>{"adam.optim"}));
 }
 
 }  // namespace

@@ -2,90 +2,162 @@
 
 #include <xgrad/core/error.hpp>
 
-#include <cerrno>
+#include <CLI/CLI.hpp>
+
+#include <cmath>
 #include <cstdio>
-#include <cstdlib>
-#include <functional>
-#include <map>
-#include <stdexcept>
 
 namespace mlp {
 
 namespace {
 
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-double parse_double(const std::string& flag, const std::string& text) {
-  char* end = nullptr;
-  errno = 0;
-  const double value = std::strtod(text.c_str(), &end);
-  if (text.empty() || *end != '\0' || errno == ERANGE) {
-    throw UsageError(flag + " expects a number, got '" + text + "'");
-  }
-  return value;
-}
+// CLI11 turns the text into numbers (a non-number is its "Could not convert: --epochs = abc"); these
+// checks say which values make sense. CLI11 puts the flag in front: "--lr: must be > 0 and <= 1000, got -1".
 
 // Whether a range includes its bound (closed) or not (open): --dropout is in [0, 1), --lr in (0, 1000].
 enum class Bound { kClosed, kOpen };
 
-// A number between low and high (NaN is between nothing).
-double parse_in_range(const std::string& flag, const std::string& text, double low, Bound low_bound, double high,
-                      Bound high_bound) {
-  const double value = parse_double(flag, text);
-  const bool above_low = low_bound == Bound::kClosed ? value >= low : value > low;
-  const bool below_high = high_bound == Bound::kClosed ? value <= high : value < high;
-  if (!above_low || !below_high) {
-    throw UsageError(flag + " must be " + (low_bound == Bound::kClosed ? ">= " : "> ") + xg::format_number(low) +
-                     " and " + (high_bound == Bound::kClosed ? "<= " : "< ") + xg::format_number(high) + ", got " +
-                     text);
-  }
-  return value;
+CLI::Validator in_range(double low, Bound low_bound, double high, Bound high_bound) {
+  auto check = [=](std::string& text) -> std::string {
+    double value = 0.0;
+    if (!CLI::detail::lexical_cast(text, value)) return "";  // not a number: the conversion says so
+    const bool above_low = low_bound == Bound::kClosed ? value >= low : value > low;  // NaN is neither
+    const bool below_high = high_bound == Bound::kClosed ? value <= high : value < high;
+    if (above_low && below_high) return "";
+    return std::string("must be ") + (low_bound == Bound::kClosed ? ">= " : "> ") + xg::format_number(low) + " and " +
+           (high_bound == Bound::kClosed ? "<= " : "< ") + xg::format_number(high) + ", got " + text;
+  };
+  return CLI::Validator(check, "");
 }
 
-std::size_t parse_count(const std::string& flag, const std::string& text, std::size_t min) {
-  char* end = nullptr;
-  errno = 0;
-  const long long value = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || errno == ERANGE || value < static_cast<long long>(min) || value > 100000000) {
-    throw UsageError(flag + " expects a whole number >= " + std::to_string(min) + ", got '" + text + "'");
-  }
-  return static_cast<std::size_t>(value);
+// Counts (epochs, batch size, seed, ...): whole numbers from `min` to a hundred million.
+CLI::Validator count_from(double min) { return in_range(min, Bound::kClosed, 1e8, Bound::kClosed); }
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string list;
+  for (const std::string& name : names) list += (list.empty() ? "" : "|") + name;
+  return list;
 }
 
-// "256,128" -> {256, 128}; every part a whole number >= 1.
-std::vector<std::size_t> parse_sizes(const std::string& flag, const std::string& text) {
+CLI::Validator one_of(std::vector<std::string> allowed) {
+  auto check = [allowed](std::string& value) -> std::string {
+    for (const std::string& name : allowed) {
+      if (value == name) return "";
+    }
+    return "expects one of " + joined(allowed) + ", got '" + value + "'";
+  };
+  return CLI::Validator(check, "");
+}
+
+CLI::Validator dataset_name() {
+  auto check = [](std::string& value) -> std::string {
+    if (value.rfind("csv:", 0) != 0 && value.rfind("idx:", 0) != 0) {
+      return one_of({"fashion-mnist", "spirals", "moons", "csv:PATH", "idx:DIR"})(value);
+    }
+    if (value.size() == 4) return "'" + value + "' needs a path after the colon";
+    return "";
+  };
+  return CLI::Validator(check, "");
+}
+
+// "256,128" -> {256, 128}; every part a whole number >= 1. Not CLI11's own list splitting: that skips
+// empty parts, so a typo such as 10,,5 would pass unnoticed.
+std::vector<std::size_t> parse_sizes(const std::string& text) {
   std::vector<std::size_t> sizes;
   std::size_t start = 0;
   while (true) {
     const std::size_t comma = text.find(',', start);
     const std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    try {
-      sizes.push_back(parse_count(flag, part, 1));
-    } catch (const UsageError&) {
-      throw UsageError(flag + " expects sizes >= 1 separated by commas, like 256,128, got '" + text + "'");
+    std::size_t size = 0;
+    if (!CLI::detail::lexical_cast(part, size) || size < 1 || size > 100000000) {
+      throw CLI::ValidationError("--hidden",
+                                 "expects sizes >= 1 separated by commas, like 256,128, got '" + text + "'");
     }
+    sizes.push_back(size);
     if (comma == std::string::npos) return sizes;
     start = comma + 1;
   }
 }
 
-const std::string& one_of(const std::string& flag, const std::string& value, const std::vector<std::string>& allowed) {
-  for (const std::string& a : allowed) {
-    if (value == a) return value;
+// CLI11's help with "usage: PROGRAM [flags]" first and the description under it.
+class UsageFirst : public CLI::Formatter {
+ public:
+  std::string make_description(const CLI::App*) const override { return ""; }
+  std::string make_usage(const CLI::App* app, std::string name) const override {
+    return "usage: " + name + " [flags]\n" + app->get_description() + "\n";
   }
-  std::string list;
-  for (const std::string& a : allowed) list += (list.empty() ? "" : "|") + a;
-  throw UsageError(flag + " expects one of " + list + ", got '" + value + "'");
-}
+};
 
-const std::string& dataset_name(const std::string& flag, const std::string& value) {
-  if (value.rfind("csv:", 0) != 0 && value.rfind("idx:", 0) != 0) {
-    return one_of(flag, value, {"fashion-mnist", "spirals", "moons", "csv:PATH", "idx:DIR"});
-  }
-  if (value.size() == 4) throw UsageError(flag + " " + value + " needs a path after the colon");
-  return value;
+void add_flags(CLI::App& app, Args& args) {
+  // A flag given twice takes its last value, as most programs do (CLI11's default would refuse).
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)->group("flags");
+  app.add_option("--dataset", args.dataset,
+                 "fashion-mnist | spirals | moons | csv:PATH | idx:DIR\n"
+                 "(default fashion-mnist); idx:DIR reads\n"
+                 "DIR/{train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]")
+      ->option_text("NAME")
+      ->check(dataset_name());
+  app.add_option("--optimizer", args.optimizer,
+                 "sgd | momentum | nesterov | adam | adamw | rmsprop | adagrad\n(default adamw)")
+      ->option_text("NAME")
+      ->check(one_of({"sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad"}));
+  app.add_option_function<double>(
+         "--lr", [&args](double lr) { args.lr = lr; },
+         "learning rate (default: 0.1 sgd, 0.05 momentum/nesterov, 2e-3 adamw,\n"
+         "1e-3 adam/rmsprop, 1e-2 adagrad)")
+      ->option_text("X")
+      ->check(in_range(0, Bound::kOpen, 1e3, Bound::kClosed));
+  app.add_option_function<double>(
+         "--weight-decay", [&args](double decay) { args.weight_decay = decay; },
+         "weight decay (default 0.05 for adamw, 0 otherwise)")
+      ->option_text("X")
+      ->check(in_range(0, Bound::kClosed, 1e3, Bound::kClosed));
+  app.add_option("--epochs", args.epochs, "passes over the training data (default 10; 0 needs --load)")
+      ->option_text("N")
+      ->check(count_from(0));
+  app.add_option("--batch-size", args.batch_size, "examples per step (default 128)")
+      ->option_text("N")
+      ->check(count_from(1));
+  app.add_option_function<std::string>(
+         "--hidden", [&args](const std::string& text) { args.hidden = parse_sizes(text); },
+         "hidden layer sizes (default 256,128)")
+      ->option_text("A,B,...");
+  app.add_option("--dropout", args.dropout, "dropout after each hidden layer, 0 <= P < 1 (default 0)")
+      ->option_text("P")
+      ->check(in_range(0, Bound::kClosed, 1, Bound::kOpen));
+  app.add_option("--scheduler", args.scheduler, "none | step | cosine | warmup-cosine (default warmup-cosine)")
+      ->option_text("NAME")
+      ->check(one_of({"none", "step", "cosine", "warmup-cosine"}));
+  app.add_option("--seed", args.seed, "seed for initialisation and shuffling (default 0)")
+      ->option_text("N")
+      ->check(count_from(0));
+  app.add_option("--threads", args.threads, "BLAS threads (default: OpenBLAS's own choice)")
+      ->option_text("N")
+      ->check(count_from(1));
+  app.add_option("--limit", args.limit, "train on the first N training examples only (default: all)")
+      ->option_text("N")
+      ->check(count_from(1));
+  app.add_option("--save", args.save_path,
+                 "also write the trained model to PATH (always written to\nthe --out directory)")
+      ->option_text("PATH");
+  app.add_option("--load", args.load_path,
+                 "start from this model (give the --dataset, --hidden and --seed it\n"
+                 "was trained with: the seed picks the test part of spirals, moons\n"
+                 "and CSV data). With --epochs 0 only evaluate it, writing nothing.\n"
+                 "When training, the optimizer state PATH.optim is loaded too if it\n"
+                 "exists, so momentum and Adam's moments carry over; the\n"
+                 "hyperparameters are this run's flags (the schedule starts afresh\n"
+                 "from --lr, and so does the shuffling).")
+      ->option_text("PATH");
+  app.add_option("--out", args.out_dir, "where the metrics CSV, the plot and the model go (default out/mlp)")
+      ->option_text("DIR");
+  app.add_flag("--quiet", args.quiet, "no progress bar");
+  app.callback([&args] {
+    // Evaluating an untrained network would also overwrite the model in --out with random weights.
+    if (args.epochs == 0 && args.load_path.empty()) {
+      throw CLI::ValidationError("--epochs 0 only evaluates a trained model: give it one with --load PATH");
+    }
+  });
 }
 
 }  // namespace
@@ -102,96 +174,23 @@ double learning_rate(const Args& args) {
 
 double weight_decay(const Args& args) { return args.weight_decay.value_or(args.optimizer == "adamw" ? 0.05 : 0.0); }
 
-std::string usage(const std::string& program) {
-  return "usage: " + program + R"( [flags]
-Trains a multi-layer perceptron and shows it learn. With no flags: the 784-256-128-10 ReLU MLP on
-Fashion-MNIST (Debian package dataset-fashion-mnist), AdamW, warmup + cosine schedule, batch 128, 10 epochs.
-
-  --dataset NAME        fashion-mnist | spirals | moons | csv:PATH | idx:DIR   (default fashion-mnist)
-                        idx:DIR reads DIR/{train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]
-  --optimizer NAME      sgd | momentum | nesterov | adam | adamw | rmsprop | adagrad   (default adamw)
-  --lr X                learning rate (default: 0.1 sgd, 0.05 momentum/nesterov, 2e-3 adamw,
-                        1e-3 adam/rmsprop, 1e-2 adagrad)
-  --weight-decay X      weight decay (default 0.05 for adamw, 0 otherwise)
-  --epochs N            passes over the training data (default 10; 0 needs --load)
-  --batch-size N        examples per step (default 128)
-  --hidden A,B,...      hidden layer sizes (default 256,128)
-  --dropout P           dropout after each hidden layer, 0 <= P < 1 (default 0)
-  --scheduler NAME      none | step | cosine | warmup-cosine   (default warmup-cosine)
-  --seed N              seed for initialisation and shuffling (default 0)
-  --threads N           BLAS threads (default: OpenBLAS's own choice)
-  --limit N             train on the first N training examples only (default: all)
-  --save PATH           also write the trained model to PATH (always written to the --out directory)
-  --load PATH           start from this model (give the --dataset, --hidden and --seed it was trained
-                        with: the seed picks the test part of spirals, moons and CSV data). With
-                        --epochs 0 only evaluate it, writing nothing. When training, the optimizer state
-                        PATH.optim is loaded too if it exists, so momentum and Adam's moments carry
-                        over; the hyperparameters are this run's flags (the schedule starts afresh
-                        from --lr, and so does the shuffling).
-  --out DIR             where the metrics CSV, the plot and the model go (default out/mlp)
-  --quiet               no progress bar
-  --help                this text
-)";
-}
-
 ParseResult parse_args(int argc, const char* const argv[]) {
-  const std::string program = argc > 0 ? argv[0] : "mlp";
+  CLI::App app(
+      "Trains a multi-layer perceptron and shows it learn. With no flags: the 784-256-128-10 ReLU MLP\n"
+      "on Fashion-MNIST (Debian package dataset-fashion-mnist), AdamW, warmup + cosine schedule,\n"
+      "batch 128, 10 epochs.");
+  app.formatter(std::make_shared<UsageFirst>());
+  app.get_formatter()->column_width(24);
   Args args;
-  using Setter = std::function<void(const std::string& flag, const std::string& value)>;
-  // Every flag that takes a value, and what it does with it.
-  const std::map<std::string, Setter> flags = {
-      {"--dataset", [&](auto& flag, auto& value) { args.dataset = dataset_name(flag, value); }},
-      {"--optimizer",
-       [&](auto& flag, auto& value) {
-         args.optimizer = one_of(flag, value, {"sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad"});
-       }},
-      {"--lr",
-       [&](auto& flag, auto& value) { args.lr = parse_in_range(flag, value, 0, Bound::kOpen, 1e3, Bound::kClosed); }},
-      {"--weight-decay",
-       [&](auto& flag, auto& value) {
-         args.weight_decay = parse_in_range(flag, value, 0, Bound::kClosed, 1e3, Bound::kClosed);
-       }},
-      {"--epochs", [&](auto& flag, auto& value) { args.epochs = static_cast<int>(parse_count(flag, value, 0)); }},
-      {"--batch-size", [&](auto& flag, auto& value) { args.batch_size = parse_count(flag, value, 1); }},
-      {"--hidden", [&](auto& flag, auto& value) { args.hidden = parse_sizes(flag, value); }},
-      {"--dropout",
-       [&](auto& flag, auto& value) {
-         args.dropout = parse_in_range(flag, value, 0, Bound::kClosed, 1, Bound::kOpen);
-       }},
-      {"--scheduler",
-       [&](auto& flag, auto& value) {
-         args.scheduler = one_of(flag, value, {"none", "step", "cosine", "warmup-cosine"});
-       }},
-      {"--seed", [&](auto& flag, auto& value) { args.seed = parse_count(flag, value, 0); }},
-      {"--threads", [&](auto& flag, auto& value) { args.threads = static_cast<int>(parse_count(flag, value, 1)); }},
-      {"--limit", [&](auto& flag, auto& value) { args.limit = parse_count(flag, value, 1); }},
-      {"--save", [&](auto&, auto& value) { args.save_path = value; }},
-      {"--load", [&](auto&, auto& value) { args.load_path = value; }},
-      {"--out", [&](auto&, auto& value) { args.out_dir = value; }},
-  };
+  add_flags(app, args);
+  app.set_help_flag("-h,--help", "this text");
   try {
-    for (int i = 1; i < argc; ++i) {
-      const std::string flag = argv[i];
-      if (flag == "--help" || flag == "-h") {
-        std::fputs(usage(program).c_str(), stdout);
-        return {std::nullopt, 0};
-      }
-      if (flag == "--quiet") {
-        args.quiet = true;
-        continue;
-      }
-      if (flag.rfind("--", 0) != 0) throw UsageError("unexpected argument '" + flag + "'");
-      const auto setter = flags.find(flag);
-      if (setter == flags.end()) throw UsageError("unknown flag " + flag);
-      if (i + 1 >= argc) throw UsageError(flag + " needs a value");
-      setter->second(flag, argv[++i]);
-    }
-    // Evaluating an untrained network would also overwrite the model in --out with random weights.
-    if (args.epochs == 0 && args.load_path.empty()) {
-      throw UsageError("--epochs 0 only evaluates a trained model: give it one with --load PATH");
-    }
-  } catch (const UsageError& e) {
-    std::fprintf(stderr, "%s: %s\n\n%s", program.c_str(), e.what(), usage(program).c_str());
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::fputs(app.help().c_str(), stdout);
+    return {std::nullopt, 0};
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "%s: %s\n\n%s", app.get_name().c_str(), e.what(), app.help().c_str());
     return {std::nullopt, 2};
   }
   return {args, 0};

@@ -6,9 +6,9 @@
 //   forward -> loss -> zero_grad -> backward -> step (-> scheduler step)
 
 #include "args.hpp"
-#include "plot.hpp"
-#include "progress.hpp"
 
+#include <support/plot.hpp>
+#include <support/progress.hpp>
 #include <xgrad/xgrad.hpp>
 
 #include <cstdio>
@@ -16,7 +16,6 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 namespace {
 
@@ -165,7 +164,20 @@ std::string shape_list(const std::vector<std::size_t>& sizes) {
   return text;
 }
 
-int run(const mlp::Args& args) {
+std::size_t parameter_count(xg::nn::MLP& net) {
+  std::size_t count = 0;
+  for (const xg::Tensor& p : net->parameters()) count += p.numel();
+  return count;
+}
+
+// What every run works on: the data and the network (with the --load weights in it).
+struct Setup {
+  Data data;
+  std::vector<std::size_t> sizes;  // the inputs, the hidden layers, the classes
+  xg::nn::MLP net;
+};
+
+Setup set_up(const mlp::Args& args) {
   if (args.threads > 0) xg::blas::set_num_threads(args.threads);
   const std::string blas_advice = xg::blas::kernel_advice();
   if (!blas_advice.empty()) std::fprintf(stderr, "note: %s\n", blas_advice.c_str());
@@ -177,119 +189,167 @@ int run(const mlp::Args& args) {
     for (std::size_t i = 0; i < args.limit; ++i) first[i] = i;
     data.train = data.train.subset(first);
   }
-  const std::size_t inputs = xg::numel_of(data.train.example_shape());
   const std::size_t classes = std::max(data.class_names.size(), count_classes(data.train.labels()));
-  std::vector<std::size_t> sizes = {inputs};
+  std::vector<std::size_t> sizes = {xg::numel_of(data.train.example_shape())};
   sizes.insert(sizes.end(), args.hidden.begin(), args.hidden.end());
   sizes.push_back(classes);
 
   xg::Generator init_generator(args.seed);
   xg::nn::MLP net(sizes, xg::nn::Activation::ReLU, args.dropout, init_generator);
+  const std::string dropout = args.dropout > 0 ? ", dropout " + std::to_string(args.dropout) : "";
   std::printf("data: %s: %zu training and %zu test examples, %zu classes\n", data.description.c_str(),
               data.train.size(), data.test.size(), classes);
-  std::printf("model: MLP %s (ReLU%s), %zu parameters\n", shape_list(sizes).c_str(),
-              args.dropout > 0 ? (", dropout " + std::to_string(args.dropout)).c_str() : "", [&] {
-                std::size_t n = 0;
-                for (const xg::Tensor& p : net->parameters()) n += p.numel();
-                return n;
-              }());
+  std::printf("model: MLP %s (ReLU%s), %zu parameters\n", shape_list(sizes).c_str(), dropout.c_str(),
+              parameter_count(net));
   if (!args.load_path.empty()) xg::load(net, args.load_path);
+  return {std::move(data), sizes, net};
+}
 
-  if (args.epochs == 0) {  // evaluation only (parse_args made sure there is a model): nothing to write
-    std::printf("evaluating %s\n", args.load_path.c_str());
-    print_final_evaluation(net, data, classes);
-    return 0;
+// The optimizer state file beside a --load model holds the optimizer's memory (momentum buffers, Adam's
+// moments and step counts) and also the last run's hyperparameters, among them the lr its schedule
+// ended on: 0 after a cosine. This run's schedule starts afresh from its own flags, so their values go
+// back in after the load. Returns whether there was a file.
+bool resume_optimizer_state(xg::optim::Optimizer& optimizer, const std::string& load_path) {
+  const std::string path = load_path + ".optim";
+  if (load_path.empty() || !fs::exists(path)) return false;
+  const auto flags = optimizer.param_groups()[0].options().hyperparameters();
+  optimizer.load(path);
+  for (xg::optim::OptimizerParamGroup& group : optimizer.param_groups()) {
+    for (const auto& [name, value] : flags) group.options().set_hyperparameter(name, value);
   }
+  return true;
+}
 
-  std::unique_ptr<xg::optim::Optimizer> optimizer = make_optimizer(args, net->parameters());
-  const std::string optimizer_path = args.load_path + ".optim";
-  const bool resume_optimizer = !args.load_path.empty() && fs::exists(optimizer_path);
-  if (resume_optimizer) {
-    // The file holds the optimizer's memory (momentum buffers, Adam's moments and step counts) and also
-    // the last run's hyperparameters, among them the lr its schedule ended on: 0 after a cosine. This
-    // run's schedule starts afresh from its own flags, so their values go back in after the load.
-    const auto flags = optimizer->param_groups()[0].options().hyperparameters();
-    optimizer->load(optimizer_path);
-    for (xg::optim::OptimizerParamGroup& group : optimizer->param_groups()) {
-      for (const auto& [name, value] : flags) group.options().set_hyperparameter(name, value);
-    }
-  }
+// What the training loop steps with.
+struct Training {
+  std::unique_ptr<xg::optim::Optimizer> optimizer;
+  xg::data::DataLoader loader;
+  std::unique_ptr<xg::optim::LRScheduler> scheduler;
+  xg::nn::CrossEntropyLoss loss_fn;
+};
+
+Training set_up_training(const mlp::Args& args, Setup& setup) {
+  std::unique_ptr<xg::optim::Optimizer> optimizer = make_optimizer(args, setup.net->parameters());
+  const bool resumed = resume_optimizer_state(*optimizer, args.load_path);
   if (!args.load_path.empty()) {
-    std::printf("starting from %s%s\n", args.load_path.c_str(), resume_optimizer ? " and its optimizer state" : "");
+    std::printf("starting from %s%s\n", args.load_path.c_str(), resumed ? " and its optimizer state" : "");
   }
-
   xg::data::DataLoader loader(
-      data.train, xg::data::DataLoaderOptions(args.batch_size).shuffle(true).seed(args.seed).drop_last(false));
+      setup.data.train, xg::data::DataLoaderOptions(args.batch_size).shuffle(true).seed(args.seed).drop_last(false));
   const auto steps_per_epoch = static_cast<std::int64_t>(loader.num_batches());
   auto scheduler = make_scheduler(args, *optimizer, steps_per_epoch, steps_per_epoch * args.epochs);
-  xg::nn::CrossEntropyLoss loss_fn;
+  return {std::move(optimizer), std::move(loader), std::move(scheduler), xg::nn::CrossEntropyLoss()};
+}
 
-  std::error_code ignored;
-  fs::create_directories(args.out_dir, ignored);
-  if (!fs::is_directory(args.out_dir)) throw UserError("cannot create the output directory " + args.out_dir);
+// One epoch's line on the screen and in metrics.csv.
+struct EpochResult {
+  int epoch = 0;
+  double train_loss = 0.0, train_accuracy = 0.0;
+  Evaluation test;
+  double lr = 0.0;  // the learning rate of the epoch's last step
+  double seconds = 0.0;
+};
 
-  const std::string blas_core = xg::blas::core_name();
-  std::printf("training: %s, lr %g, weight decay %g, %s schedule, batch %zu, %d epochs, BLAS threads %d%s\n\n",
-              optimizer->name().c_str(), mlp::learning_rate(args), mlp::weight_decay(args), args.scheduler.c_str(),
-              args.batch_size, args.epochs, xg::blas::get_num_threads(),
-              blas_core.empty() ? "" : (" (OpenBLAS " + blas_core + " kernels)").c_str());
-
-  const std::string metrics_path = (fs::path(args.out_dir) / "metrics.csv").string();
-  std::ofstream metrics(metrics_path);
-  metrics << "epoch,train_loss,train_accuracy,test_loss,test_accuracy,lr,seconds\n";
-  std::vector<double> train_losses, test_losses, train_accuracies, test_accuracies;
-  const bool interactive = !args.quiet && mlp::stdout_is_terminal();
-
-  for (int epoch = 1; epoch <= args.epochs; ++epoch) {
-    double lr = 0.0;  // the learning rate of the epoch's last step
-    char label[32];
-    std::snprintf(label, sizeof label, "epoch %d/%d", epoch, args.epochs);
-    mlp::ProgressBar progress(label, loader.num_batches(), interactive);
-    double correct = 0.0;
-    for (xg::data::Batch& batch : loader) {
-      xg::Tensor logits = net(batch.input);             // forward
-      xg::Tensor loss = loss_fn(logits, batch.labels);  // loss
-      optimizer->zero_grad();                           // clear last step's gradients
-      loss.backward();                                  // gradients of the loss
-      lr = optimizer->param_groups()[0].options().get_lr();
-      optimizer->step();                 // update the weights
-      if (scheduler) scheduler->step();  // next learning rate
-      correct += xg::nn::accuracy(logits, batch.labels) * static_cast<double>(batch.size());
-      progress.update(batch.size(), loss.item());
-    }
-    progress.finish();
-    const double train_loss = progress.mean_loss();
-    const double train_accuracy = correct / static_cast<double>(data.train.size());
-    const Evaluation test = evaluate(net, data.test);
-    const double seconds = progress.seconds();
-    std::printf("epoch %2d/%d  train loss %.4f acc %.4f | test loss %.4f acc %.4f | lr %.2e | %.1f s\n", epoch,
-                args.epochs, train_loss, train_accuracy, test.loss, test.accuracy, lr, seconds);
-    std::fflush(stdout);
-    metrics << epoch << ',' << train_loss << ',' << train_accuracy << ',' << test.loss << ',' << test.accuracy << ','
-            << lr << ',' << seconds << '\n';
-    train_losses.push_back(train_loss);
-    test_losses.push_back(test.loss);
-    train_accuracies.push_back(train_accuracy);
-    test_accuracies.push_back(test.accuracy);
+EpochResult train_one_epoch(const mlp::Args& args, Setup& setup, Training& training, int epoch) {
+  char label[32];
+  std::snprintf(label, sizeof label, "epoch %d/%d", epoch, args.epochs);
+  support::ProgressBar progress(label, training.loader.num_batches(), !args.quiet && support::stdout_is_terminal());
+  xg::optim::Optimizer& optimizer = *training.optimizer;
+  EpochResult result;
+  double correct = 0.0;
+  for (xg::data::Batch& batch : training.loader) {
+    xg::Tensor logits = setup.net(batch.input);                // forward
+    xg::Tensor loss = training.loss_fn(logits, batch.labels);  // loss
+    optimizer.zero_grad();                                     // clear last step's gradients
+    loss.backward();                                           // gradients of the loss
+    result.lr = optimizer.param_groups()[0].options().get_lr();
+    optimizer.step();                                    // update the weights
+    if (training.scheduler) training.scheduler->step();  // next learning rate
+    correct += xg::nn::accuracy(logits, batch.labels) * static_cast<double>(batch.size());
+    progress.update(batch.size(), loss.item());
   }
+  progress.finish();
+  result.epoch = epoch;
+  result.train_loss = progress.mean_loss();
+  result.train_accuracy = correct / static_cast<double>(setup.data.train.size());
+  result.test = evaluate(setup.net, setup.data.test);
+  result.seconds = progress.seconds();
+  return result;
+}
 
-  print_final_evaluation(net, data, classes);
+void print_epoch(const EpochResult& r, int epochs) {
+  std::printf("epoch %2d/%d  train loss %.4f acc %.4f | test loss %.4f acc %.4f | lr %.2e | %.1f s\n", r.epoch, epochs,
+              r.train_loss, r.train_accuracy, r.test.loss, r.test.accuracy, r.lr, r.seconds);
+  std::fflush(stdout);
+}
 
+void write_metrics_row(std::ofstream& metrics, const EpochResult& r) {
+  metrics << r.epoch << ',' << r.train_loss << ',' << r.train_accuracy << ',' << r.test.loss << ',' << r.test.accuracy
+          << ',' << r.lr << ',' << r.seconds << '\n';
+}
+
+// Loss and accuracy per epoch, train and test, side by side.
+void write_curves(const std::string& path, const std::string& title, const std::vector<EpochResult>& history) {
+  std::vector<double> train_loss, test_loss, train_accuracy, test_accuracy;
+  for (const EpochResult& r : history) {
+    train_loss.push_back(r.train_loss);
+    test_loss.push_back(r.test.loss);
+    train_accuracy.push_back(r.train_accuracy);
+    test_accuracy.push_back(r.test.accuracy);
+  }
+  const support::LineChart loss("loss", "epoch", "cross-entropy", {{"train", train_loss}, {"test", test_loss}});
+  const support::LineChart accuracy("accuracy", "epoch", "fraction correct",
+                                    {{"train", train_accuracy}, {"test", test_accuracy}});
+  support::save_svg(path, {title, {loss, accuracy}});
+}
+
+// The model and optimizer state (in --out, and at --save), the plot, and the list of what was written.
+void write_outputs(const mlp::Args& args, const Setup& setup, const xg::optim::Optimizer& optimizer,
+                   const std::vector<EpochResult>& history, const std::string& metrics_path) {
   const std::string model_path = (fs::path(args.out_dir) / "model.xgrad").string();
-  xg::save(net, model_path);
-  optimizer->save(model_path + ".optim");
+  xg::save(setup.net, model_path);
+  optimizer.save(model_path + ".optim");
   if (!args.save_path.empty()) {
-    xg::save(net, args.save_path);
-    optimizer->save(args.save_path + ".optim");
+    xg::save(setup.net, args.save_path);
+    optimizer.save(args.save_path + ".optim");
   }
   const std::string plot_path = (fs::path(args.out_dir) / "curves.svg").string();
-  mlp::write_svg_plot(plot_path, "MLP " + shape_list(sizes) + " on " + data.description,
-                      {{"loss", {{"train", "#1f77b4", train_losses}, {"test", "#d62728", test_losses}}},
-                       {"accuracy", {{"train", "#1f77b4", train_accuracies}, {"test", "#d62728", test_accuracies}}}});
+  write_curves(plot_path, "MLP " + shape_list(setup.sizes) + " on " + setup.data.description, history);
   std::printf("wrote:\n  model            %s\n  optimizer state  %s.optim\n", model_path.c_str(), model_path.c_str());
   if (!args.save_path.empty()) std::printf("  model (--save)   %s\n", args.save_path.c_str());
   std::printf("  metrics          %s\n", metrics_path.c_str());
   std::printf("  plot             %s\n", plot_path.c_str());
+}
+
+int run(const mlp::Args& args) {
+  Setup setup = set_up(args);
+  if (args.epochs == 0) {  // evaluation only (parse_args made sure there is a model): nothing to write
+    std::printf("evaluating %s\n", args.load_path.c_str());
+    print_final_evaluation(setup.net, setup.data, setup.sizes.back());
+    return 0;
+  }
+  Training training = set_up_training(args, setup);
+  std::error_code ignored;
+  fs::create_directories(args.out_dir, ignored);
+  if (!fs::is_directory(args.out_dir)) throw UserError("cannot create the output directory " + args.out_dir);
+  const std::string blas_core = xg::blas::core_name();
+  std::printf("training: %s, lr %g, weight decay %g, %s schedule, batch %zu, %d epochs, BLAS threads %d%s\n\n",
+              training.optimizer->name().c_str(), mlp::learning_rate(args), mlp::weight_decay(args),
+              args.scheduler.c_str(), args.batch_size, args.epochs, xg::blas::get_num_threads(),
+              blas_core.empty() ? "" : (" (OpenBLAS " + blas_core + " kernels)").c_str());
+
+  // A row per epoch as soon as it ends, so that a run stopped early keeps what it did.
+  const std::string metrics_path = (fs::path(args.out_dir) / "metrics.csv").string();
+  std::ofstream metrics(metrics_path);
+  metrics << "epoch,train_loss,train_accuracy,test_loss,test_accuracy,lr,seconds\n";
+  std::vector<EpochResult> history;
+  for (int epoch = 1; epoch <= args.epochs; ++epoch) {
+    history.push_back(train_one_epoch(args, setup, training, epoch));
+    print_epoch(history.back(), args.epochs);
+    write_metrics_row(metrics, history.back());
+  }
+  print_final_evaluation(setup.net, setup.data, setup.sizes.back());
+  write_outputs(args, setup, *training.optimizer, history, metrics_path);
   return 0;
 }
 

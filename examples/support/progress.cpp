@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-namespace mlp {
+namespace support {
 
 bool stdout_is_terminal() { return isatty(fileno(stdout)) != 0; }
 
@@ -52,4 +52,4 @@ void ProgressBar::finish() {
   std::fflush(stdout);
 }
 
-}  // namespace mlp
+}  // namespace support

@@ -7,8 +7,8 @@
 // Leaves add their share to .grad (accumulating across calls, as in PyTorch). Non-leaves keep theirs
 // only in this pass, unless retain_grad() asked to keep it.
 
-#include <xgrad/autograd/node.hpp>
 #include <xgrad/core/error.hpp>
+#include <xgrad/core/node.hpp>
 
 #include <algorithm>
 #include <atomic>

@@ -1,14 +1,14 @@
 #pragma once
-// The progress display of one epoch. On a terminal: one line redrawn in place with a bar, the batch
-// count, the running loss, the speed and the time left. Elsewhere (a log file, CI): nothing until the
-// epoch ends, so logs stay readable.
+// The progress display of one epoch, shared by the MLP example and the exercises. On a terminal: one
+// line redrawn in place with a bar, the batch count, the running loss, the speed and the time left.
+// Elsewhere (a log file, CI): nothing until the epoch ends, so logs stay readable.
 
 #include <chrono>
 #include <cstddef>
 #include <cstdio>
 #include <string>
 
-namespace mlp {
+namespace support {
 
 class ProgressBar {
  public:
@@ -36,4 +36,4 @@ class ProgressBar {
 // Whether standard output is a terminal that can redraw a line.
 bool stdout_is_terminal();
 
-}  // namespace mlp
+}  // namespace support

@@ -1,6 +1,5 @@
-#include <xgrad/autograd/node.hpp>
+#include <xgrad/core/node.hpp>
 
-#include <xgrad/autograd/elementwise.hpp>
 #include <xgrad/core/error.hpp>
 
 #include <xtensor/xreducer.hpp>
@@ -104,8 +103,8 @@ Array sum_to_shape(Array grad, const Shape& shape) {
   if (grad_shape == shape) return grad;
   const std::size_t size = numel_of(shape);
   // The common cases are plain loops. The bias row, [N, M] -> [M] (or [1, M]): column sums, row after
-  // row, vectorized across the columns (~15 us at [256, 512], as fast as xtensor's reducer here).
-  if (size > 1 && detail::repeats_along_leading_dims(shape, grad_shape)) {
+  // row, vectorized across the columns.
+  if (size > 1 && repeats_along_leading_dims(shape, grad_shape)) {
     Array out = xt::zeros<float>(shape);
     float* total = out.data();
     const float* g = grad.data();
@@ -114,8 +113,8 @@ Array sum_to_shape(Array grad, const Shape& shape) {
     }
     return out;
   }
-  // [N, M] -> [N, 1], and anything -> a scalar: a sum per contiguous block (~15 us at [256, 512],
-  // where xtensor's reducer took 120-210 us).
+  // [N, M] -> [N, 1], and anything -> a scalar: a sum per contiguous block (xtensor's reducer is
+  // several times slower on these).
   if (size > 0 && keeps_leading_dims(shape, grad_shape)) {
     const std::size_t block = grad.size() / size;
     Array out = Array::from_shape(shape);

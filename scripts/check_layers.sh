@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Proves that the package arrows hold at build time (DESIGN.md: core <- autograd <- nn; core <- optim;
+# core <- data): a scratch file compiled with a package's own flags, as its sources are, must fail to
+# compile when it includes a header of a package above or beside it, and must compile when it
+# includes one it may use. Reads the flags from the build's compile_commands.json.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${XGRAD_BUILD_DIR:-$ROOT/build}"
+SCRATCH="$(mktemp -d)"
+trap 'rm -rf "$SCRATCH"' EXIT
+
+# One header per package, to include.
+declare -A HEADER=([core]=core/tensor.hpp [autograd]=autograd/ops.hpp [nn]=nn/module.hpp
+  [optim]=optim/optimizer.hpp [data]=data/dataset.hpp)
+# What each package may include; every other package is off limits.
+declare -A ALLOWED=([core]="core" [autograd]="core autograd" [nn]="core autograd nn"
+  [optim]="core optim" [data]="core data")
+
+# The compile command of one source file of the package, with its input and output left out.
+flags_of() {
+  python3 - "$BUILD_DIR/compile_commands.json" "$ROOT/$1/" <<'PY'
+import json, shlex, sys
+commands, folder = json.load(open(sys.argv[1])), sys.argv[2]
+entry = next(c for c in commands if c["file"].startswith(folder) and "/detail/" not in c["file"])
+words = shlex.split(entry["command"])
+keep, skip = [], False
+for word in words[1:]:
+    if skip: skip = False; continue
+    if word in ("-o", "-c"): skip = word == "-o"; continue
+    if word == entry["file"] or word.startswith("-M"): continue
+    keep.append(word)
+print(words[0] + "\0" + "\0".join(keep))
+PY
+}
+
+failures=0
+for package in core autograd nn optim data; do
+  mapfile -d '' -t command < <(flags_of "$package" | tr -d '\n')
+  for other in core autograd nn optim data; do
+    printf '#include <xgrad/%s>\n' "${HEADER[$other]}" >"$SCRATCH/probe.cpp"
+    if "${command[@]}" -fsyntax-only "$SCRATCH/probe.cpp" 2>"$SCRATCH/error.txt"; then compiled=yes; else compiled=no; fi
+    if [[ " ${ALLOWED[$package]} " == *" $other "* ]]; then
+      expected=yes
+    else
+      expected=no
+      # It must fail for the right reason: the header is not there, not some other error.
+      if [[ $compiled == no ]] && ! grep -q "No such file" "$SCRATCH/error.txt"; then compiled=other-error; fi
+    fi
+    if [[ $compiled != "$expected" ]]; then
+      echo "check_layers: $package including <xgrad/${HEADER[$other]}>: expected compiles=$expected, got $compiled" >&2
+      cat "$SCRATCH/error.txt" >&2
+      failures=$((failures + 1))
+    fi
+  done
+done
+if ((failures > 0)); then exit 1; fi
+echo "check_layers: 25 includes checked, every arrow holds (5 packages; upward includes do not compile)"
