@@ -132,12 +132,12 @@ configure() {
   fi
   # Another copy of exercises/: xgrad from build/, installed into a prefix beside the copy's build.
   if [[ ! -f "$BUILD_DIR/CMakeCache.txt" ]]; then "$ROOT/scripts/setup.sh" --configure-only; fi
-  cmake --build "$BUILD_DIR" --parallel "$JOBS" --target xgrad >"$WORK/xgrad-build.log" 2>&1 ||
+  cmake --build "$BUILD_DIR" --parallel "$JOBS" --target xgrad_core xgrad_autograd xgrad_nn xgrad_optim xgrad_data >"$WORK/xgrad-build.log" 2>&1 ||
     { cat "$WORK/xgrad-build.log" >&2; exit 1; }
   cmake --install "$BUILD_DIR" --prefix "$EXERCISE_BUILD_DIR/xgrad-prefix" >/dev/null
   if [[ ! -f "$EXERCISE_BUILD_DIR/CMakeCache.txt" ]]; then
     cmake -S "$EXERCISES_DIR" -B "$EXERCISE_BUILD_DIR" -DCMAKE_BUILD_TYPE=Release \
-      -DCMAKE_PREFIX_PATH="$EXERCISE_BUILD_DIR/xgrad-prefix" >"$WORK/configure.log" 2>&1 ||
+      -DCMAKE_PREFIX_PATH="$EXERCISE_BUILD_DIR/xgrad-prefix" -DXGRAD_SOURCE_DIR="$ROOT" >"$WORK/configure.log" 2>&1 ||
       { cat "$WORK/configure.log" >&2; exit 1; }
   fi
 }
