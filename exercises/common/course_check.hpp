@@ -3,6 +3,8 @@
 // a small problem with parameters of several shapes, and the side-by-side run of the student's
 // optimizer against xgrad's that reports the first value that differs, bit for bit.
 
+#include "array_check.hpp"
+
 #include <xgrad/autograd/ops.hpp>
 #include <xgrad/core/factories.hpp>
 #include <xgrad/core/generator.hpp>
@@ -22,6 +24,10 @@
 
 namespace course_check {
 
+using array_check::exact;
+using array_check::first_difference;
+using array_check::shape_text;
+
 // One parameter holding x0, for f(x) = x^2.
 inline xg::Tensor start_at(float x0) { return xg::tensor(xt::xarray<float>{x0}, true); }
 
@@ -29,42 +35,6 @@ inline xg::Tensor start_at(float x0) { return xg::tensor(xt::xarray<float>{x0}, 
 inline void set_square_gradient(xg::Tensor& x) { x.set_grad(xt::xarray<float>{2.0f * x.data()(0)}); }
 
 inline float value(const xg::Tensor& x) { return x.data()(0); }
-
-// A number with every digit a float has (9 significant), so two floats that differ print differently.
-inline std::string exact(float v) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.9g", static_cast<double>(v));
-  return text;
-}
-
-inline std::string shape_text(const xg::Shape& shape) {
-  std::string text = "[";
-  for (std::size_t i = 0; i < shape.size(); ++i) text += (i ? ", " : "") + std::to_string(shape[i]);
-  return text + "]";
-}
-
-// "" when `actual` equals `expected` bit for bit (NaN equal to NaN); else where and how they differ.
-inline std::string first_difference(const xg::Array& actual, const xg::Array& expected) {
-  const xg::Shape actual_shape(actual.shape().begin(), actual.shape().end());
-  const xg::Shape expected_shape(expected.shape().begin(), expected.shape().end());
-  if (actual_shape != expected_shape) {
-    return "shape " + shape_text(actual_shape) + " where xgrad's is " + shape_text(expected_shape);
-  }
-  for (std::size_t i = 0; i < actual.size(); ++i) {
-    const float a = actual.data()[i];
-    const float e = expected.data()[i];
-    if (std::isnan(a) && std::isnan(e)) continue;
-    std::uint32_t a_bits = 0;
-    std::uint32_t e_bits = 0;
-    std::memcpy(&a_bits, &a, sizeof(a));
-    std::memcpy(&e_bits, &e, sizeof(e));
-    if (a_bits == e_bits) continue;
-    const double ulps = std::fabs(static_cast<double>(a) - e) / std::fabs(std::nextafter(e, INFINITY) - e);
-    return "element " + std::to_string(i) + " of " + std::to_string(actual.size()) + " is " + exact(a) +
-           " where xgrad's is " + exact(e) + " (" + exact(static_cast<float>(ulps)) + " ulp apart)";
-  }
-  return "";
-}
 
 // A small problem with parameters of three shapes: a linear layer W [4, 3], b [3] fitted to targets by
 // mean squared error, plus a quartic term on a third parameter E [2, 2, 2], so that the gradients
