@@ -6,7 +6,9 @@
 //     for (xg::data::Batch& batch : loader) { ... batch.input [B, ...], batch.labels [B] ... }
 //
 // Every begin() starts a new epoch: with shuffle on it draws a fresh permutation from the loader's
-// generator, so epoch k's order depends only on the seed and k. Each example appears exactly once per
+// generator. With a seed of its own (.seed()) or a generator passed in, epoch k's order depends only on
+// that seed and k; on the default generator it also moves with every other draw (initialisation,
+// dropout masks). Each example appears exactly once per
 // epoch; the last batch is smaller unless drop_last is set. Batches are built one at a time as the
 // iterator advances; each batch owns its arrays, so keeping one is safe.
 

@@ -231,7 +231,11 @@ void Optimizer::load(const std::string& path) {
 
 void Optimizer::zero_grad(bool set_to_none) {
   for (OptimizerParamGroup& group : param_groups_) {
-    for (Tensor& p : group.params()) p.zero_grad(set_to_none);
+    // As torch.optim: a parameter without a gradient keeps none, so that a step still skips it (a
+    // zero gradient would let weight decay and Adam's moments move a parameter the loss never used).
+    for (Tensor& p : group.params()) {
+      if (p.has_grad()) p.zero_grad(set_to_none);
+    }
   }
 }
 

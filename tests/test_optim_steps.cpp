@@ -432,19 +432,33 @@ TEST(OptimEdgeCases, ParametersWithoutGradientAreSkippedAndGetNoState) {
   }
 }
 
-TEST(OptimEdgeCases, ZeroGradLeavesZerosOfTheRightShapes) {
+TEST(OptimEdgeCases, ZeroGradZeroesTheGradientsThereAreAndMakesNone) {
   xg::Tensor a = xg::ones({2, 3}, true), b = xg::ones({4}, true);
   SGD sgd({a, b}, SGDOptions(0.1));
   a.mutable_grad().fill(5.0f);  // b has no gradient yet
   sgd.zero_grad();
   ASSERT_TRUE(a.has_grad());
-  ASSERT_TRUE(b.has_grad());
   EXPECT_EQ(a.grad(), xt::zeros<float>({2, 3}));
-  EXPECT_EQ(b.grad(), xt::zeros<float>({4}));
-  sgd.step();  // a zero gradient does not move plain SGD
+  EXPECT_FALSE(b.has_grad());  // torch.optim: `if p.grad is not None`
+  sgd.step();                  // a zero gradient does not move plain SGD
   EXPECT_EQ(a.data(), xt::ones<float>({2, 3}));
   sgd.zero_grad(/*set_to_none=*/true);
   EXPECT_FALSE(a.has_grad());
+}
+
+TEST(OptimEdgeCases, AParameterTheLossNeverUsesIsNotDecayed) {
+  // AdamW decays every parameter it steps; one without a gradient is not stepped, zero_grad or not.
+  xg::Tensor used = xg::ones({2}, true), unused = xg::ones({3}, true);
+  xg::optim::AdamW adamw({used, unused}, xg::optim::AdamWOptions(0.1).weight_decay(0.5));
+  for (int step = 0; step < 3; ++step) {
+    adamw.zero_grad();
+    used.mutable_grad().fill(1.0f);
+    adamw.step();
+  }
+  EXPECT_EQ(unused.data(), xt::ones<float>({3}));
+  EXPECT_FALSE(unused.has_grad());
+  EXPECT_EQ(adamw.state(unused), nullptr);
+  EXPECT_NE(used.data()(0), 1.0f);
 }
 
 TEST(OptimEdgeCases, EachParameterCountsItsOwnSteps) {

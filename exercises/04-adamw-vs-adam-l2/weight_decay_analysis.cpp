@@ -4,6 +4,8 @@
 // argv[1]. Optional: argv[2] the weight decay lambda, argv[3] the epochs (to try other settings).
 #include "decay_analysis.hpp"
 
+#include <support/plot.hpp>
+
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -41,6 +43,27 @@ int main(int argc, char** argv) {
         course::decay_follows_rms(run));
     std::printf("  correlation of log |w| with log rms:   %+.3f\n\n", course::magnitude_follows_rms(run));
   }
-  std::printf("wrote %s/weights.csv and %s/bins.csv\n", out.c_str(), out.c_str());
+  // The picture: the decay per step of each tenth of the weights, smallest gradients first (Adam + L2
+  // falls as the gradients grow, AdamW stays level), and where the weights' magnitudes ended.
+  std::vector<support::Series> decay_by_group;
+  std::vector<support::Sample> magnitudes;
+  for (const course::DecayRun& run : runs) {
+    std::vector<double> group, decay;
+    for (const course::Bin& bin : course::by_gradient_size(run.weights, 10)) {
+      group.push_back(static_cast<double>(group.size() + 1));
+      decay.push_back(bin.effective_decay);
+    }
+    decay_by_group.emplace_back(run.optimizer, group, decay);
+    std::vector<double> magnitude;
+    for (const course::WeightRecord& w : run.weights) magnitude.push_back(w.magnitude);
+    magnitudes.emplace_back(run.optimizer, magnitude);
+  }
+  const support::LineChart decay_chart("decay per step by gradient size",
+                                       "tenth of the weights (small to large sqrt(v_hat))", "decay per step",
+                                       decay_by_group, /*log_y=*/true);
+  const support::BarChart magnitude_chart = support::histogram("final |w|", "|w|", magnitudes);
+  support::save_svg(out + "/weight_decay.svg",
+                    {"Exercise 04: Adam + L2 against AdamW", {decay_chart, magnitude_chart}});
+  std::printf("wrote %s/weights.csv, %s/bins.csv and %s/weight_decay.svg\n", out.c_str(), out.c_str(), out.c_str());
   return 0;
 }
