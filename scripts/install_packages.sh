@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the given Debian packages that are not installed yet (as root), or says how to (otherwise).
-# Used by scripts/setup.sh (the build's packages), .ci/run (Google Benchmark) and scripts/fuzz.sh (clang).
+# Used by scripts/setup.sh (the build's packages), .ci/run and scripts/bench.sh (Google Benchmark,
+# libtorch) and scripts/fuzz.sh (clang).
 #   scripts/install_packages.sh clang libbenchmark-dev
 set -euo pipefail
 
