@@ -13,7 +13,18 @@ if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
   add_compile_options(-ffp-contract=off)
 endif()
 
-if(XGRAD_SANITIZE)
+if(XGRAD_FUZZ)
+  # libFuzzer is clang's: GCC has no -fsanitize=fuzzer. The whole library is instrumented, so the
+  # fuzzers see coverage inside every reader; only the harnesses (tests/fuzz) link libFuzzer's main().
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "XGRAD_FUZZ needs clang: configure with -DCMAKE_CXX_COMPILER=clang++")
+  endif()
+  # -O1 with line tables whatever the build type (it comes after the type's flags): the usual fuzzing
+  # build, quick to compile, with readable stack traces.
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+    -fno-sanitize-recover=undefined -O1 -gline-tables-only)
+  add_link_options(-fsanitize=address,undefined)
+elseif(XGRAD_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)
 endif()
@@ -21,6 +32,11 @@ endif()
 function(xgrad_set_warnings target)
   if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
     target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic)
+    if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+      # A loss module's forward(input, target) hides Module::forward(input) on purpose, as libtorch's
+      # losses do; clang's -Wall warns about that, GCC's does not.
+      target_compile_options(${target} PRIVATE -Wno-overloaded-virtual)
+    endif()
     if(XGRAD_WERROR)
       target_compile_options(${target} PRIVATE -Werror)
     endif()

@@ -54,10 +54,15 @@ void Optimizer::add_param_group(const OptimizerParamGroup& group) {
                   " appears in more than one parameter group (or twice in one)");
     }
   }
-  if (group.has_options() && typeid(group.options()) != typeid(*defaults_)) {
-    throw Error(
-        "add_param_group: the group's options belong to another kind of optimizer (a group takes the same "
-        "options class as the optimizer's defaults)");
+  if (group.has_options()) {
+    // Named first: clang warns about a function call inside typeid (it is evaluated).
+    const OptimizerOptions& given = group.options();
+    const OptimizerOptions& defaults = *defaults_;
+    if (typeid(given) != typeid(defaults)) {
+      throw Error(
+          "add_param_group: the group's options belong to another kind of optimizer (a group takes the same "
+          "options class as the optimizer's defaults)");
+    }
   }
   OptimizerParamGroup added(group.params(), group.has_options() ? group.options().clone() : defaults_->clone());
   added.options().validate();

@@ -13,25 +13,9 @@ QUICK=0
 if [[ "${1:-}" == "--quick" ]]; then QUICK=1; fi
 
 # Google Benchmark is required; libtorch (large) only for the comparison, which runs xgrad alone without it.
-missing=()
-for package in libbenchmark-dev libtorch-dev; do
-  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$package")
-  fi
-done
-if ((${#missing[@]} > 0)); then
-  if [[ $(id -u) -eq 0 ]]; then
-    echo "xgrad bench: installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  else
-    echo "xgrad bench: missing Debian packages: ${missing[*]}; install them as root:" >&2
-    echo "  sudo apt-get install -y ${missing[*]}" >&2
-    if [[ " ${missing[*]} " == *" libbenchmark-dev "* ]]; then exit 1; fi
-    echo "(continuing without libtorch: the comparison will time xgrad alone)" >&2
-  fi
-fi
+"$ROOT/scripts/install_packages.sh" libbenchmark-dev
+"$ROOT/scripts/install_packages.sh" libtorch-dev ||
+  echo "(continuing without libtorch: the comparison will time xgrad alone)" >&2
 
 # The library's own packages, the configure and the build: scripts/setup.sh, pointed at build-bench/.
 XGRAD_BUILD_DIR="$BUILD_DIR" XGRAD_CMAKE_ARGS="-DXGRAD_BUILD_BENCH=ON -DXGRAD_BUILD_TESTS=OFF" "$ROOT/scripts/setup.sh"

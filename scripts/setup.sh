@@ -15,26 +15,7 @@ BUILD_DIR="${XGRAD_BUILD_DIR:-$ROOT/build}"
 PACKAGES=(g++ cmake make libxtensor-dev libxtensor-blas-dev libopenblas-dev libgtest-dev nlohmann-json3-dev
   zlib1g-dev libcli11-dev dataset-fashion-mnist)
 
-missing=()
-for package in "${PACKAGES[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$package")
-  fi
-done
-
-if ((${#missing[@]} > 0)); then
-  if [[ $(id -u) -eq 0 ]]; then
-    echo "xgrad: installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  else
-    echo "xgrad: these Debian packages are missing: ${missing[*]}" >&2
-    echo "Install them as root, then run this again:" >&2
-    echo "  sudo apt-get install -y ${missing[*]}" >&2
-    exit 1
-  fi
-fi
+"$ROOT/scripts/install_packages.sh" "${PACKAGES[@]}"
 
 jobs="$(nproc 2>/dev/null || echo 2)"
 # Configure once; again only when extra CMake arguments are given (XGRAD_CMAKE_ARGS="-DXGRAD_WERROR=ON").
