@@ -30,6 +30,7 @@ class Adagrad : public Optimizer {
   Adagrad(std::vector<Tensor> params, AdagradOptions defaults = {});
   Adagrad(std::vector<OptimizerParamGroup> groups, AdagradOptions defaults = {});
 
+  using Optimizer::step;  // step(closure)
   void step() override;
   std::string name() const override { return "Adagrad"; }
   std::vector<std::string> state_buffer_names() const override { return {"sum"}; }

@@ -23,30 +23,20 @@ void validate_adam_hyperparameters(const char* optimizer, double lr, const std::
 // weight decay). A template so that each builder call returns the class it was called on: an
 // AdamWOptions(1e-3).eps(1e-6) is still an AdamWOptions.
 template <class Derived>
-class AdamOptionsOf : public OptimizerOptionsOf<Derived> {
+class AdamOptionsOf : public BetasOptionsOf<Derived> {
  public:
-  using Betas = std::tuple<double, double>;  // (beta1, beta2)
-
   // lr >= 0, eps >= 0, 0 <= beta1 < 1, 0 <= beta2 < 1, weight_decay >= 0.
   void validate() const override {
-    validate_adam_hyperparameters(this->optimizer(), this->lr(), betas(), eps(), weight_decay());
+    validate_adam_hyperparameters(this->optimizer(), this->lr(), this->betas(), eps(), weight_decay());
   }
 
-  // The betas, a pair, are two hyperparameters (so a state file saves beta1 and beta2).
-  XG_HYPERPARAMETER(double, beta1, 0.9);
-  XG_HYPERPARAMETER(double, beta2, 0.999);
-  auto& betas(const Betas& value) {
-    beta1(std::get<0>(value));
-    return beta2(std::get<1>(value));
-  }
-  Betas betas() const { return {beta1(), beta2()}; }
   XG_HYPERPARAMETER(double, eps, 1e-8);
   XG_HYPERPARAMETER(double, weight_decay, 0);
   XG_HYPERPARAMETER(bool, amsgrad, false);
   XG_HYPERPARAMETER(bool, maximize, false);
 
  protected:
-  AdamOptionsOf(const char* optimizer, double lr) : OptimizerOptionsOf<Derived>(optimizer, lr) {}
+  AdamOptionsOf(const char* optimizer, double lr) : BetasOptionsOf<Derived>(optimizer, lr) {}
 };
 
 class AdamOptions : public AdamOptionsOf<AdamOptions> {
@@ -60,6 +50,7 @@ class Adam : public Optimizer {
   Adam(std::vector<Tensor> params, AdamOptions defaults = {});
   Adam(std::vector<OptimizerParamGroup> groups, AdamOptions defaults = {});
 
+  using Optimizer::step;  // step(closure)
   void step() override;
   std::string name() const override { return "Adam"; }
   std::vector<std::string> state_buffer_names() const override { return {"exp_avg", "exp_avg_sq", "max_exp_avg_sq"}; }

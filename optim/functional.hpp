@@ -10,6 +10,12 @@
 //   AdamW    w = w * (1 - lr * weight_decay), then Adam without the L2 term
 //   RMSprop  s = alpha * s + (1 - alpha) * g^2,  w = w - lr * g / (sqrt(s) + eps)
 //   Adagrad  sum = sum + g^2,  w = w - lr / (1 + (t - 1) * lr_decay) * g / (sqrt(sum) + eps)
+//   NAdam    Adam's m and v, then a Nesterov step mixing g and m with momentum mu_t (below)
+//   RAdam    Adam's m and v; once the variance is tractable (rho_t > 5) the Adam step scaled by rect,
+//            before that SGD with momentum: w = w - lr * m / (1 - beta1^t)
+//   Adamax   m as Adam,  u = max(beta2 * u, |g| + eps),  w = w - lr / (1 - beta1^t) * m / u
+//   Adadelta s = rho * s + (1 - rho) * g^2,  delta = sqrt(d + eps) / sqrt(s + eps) * g,
+//            d = rho * d + (1 - rho) * delta^2,  w = w - lr * delta
 // (Variants: AMSGrad, centered RMSprop and momentum, beside their functions below.)
 //
 // Exactness. These reproduce torch.optim 1.13 (its default single-tensor code on CPU) bit for bit:
@@ -240,6 +246,204 @@ XG_OPTIM_INLINE void adagrad_update(float& param, float grad, float& sum, const 
   sum = std::fma(g, g, sum);  // state_sum.addcmul_(g, g, value=1)
   const float std_dev = std::sqrt(sum) + c.eps;
   param = param + (c.neg_clr * g) / std_dev;  // param.addcdiv_(g, std, value=-clr)
+}
+
+// ---- NAdam, RAdam, Adamax, Adadelta: the pieces they share -------------------------------------------
+// The gradient they start from: g = grad (negated when maximizing), plus the L2 term weight_decay * w.
+struct GradientTerms {
+  float weight_decay = 0;
+  bool has_weight_decay = false;
+  float grad_sign = 1;  // -1 when maximizing: multiplying by -1 negates exactly, without a branch
+};
+
+XG_OPTIM_INLINE GradientTerms gradient_terms(double weight_decay, bool maximize) {
+  return {static_cast<float>(weight_decay), weight_decay != 0.0, maximize ? -1.0f : 1.0f};
+}
+
+XG_OPTIM_INLINE float l2_gradient(float param, float grad, const GradientTerms& k) {
+  const float g = grad * k.grad_sign;
+  return k.has_weight_decay ? std::fma(param, k.weight_decay, g) : g;  // grad.add(param, alpha=wd)
+}
+
+// Adam's running averages m of g and v of g^2, their coefficients rounded to float once.
+struct MomentTerms {
+  float beta1 = 0, one_minus_beta1 = 0;  // 1 - beta1, computed in double
+  float beta2 = 0, one_minus_beta2 = 0;
+};
+
+XG_OPTIM_INLINE MomentTerms moment_terms(double beta1, double beta2) {
+  return {static_cast<float>(beta1), static_cast<float>(1.0 - beta1), static_cast<float>(beta2),
+          static_cast<float>(1.0 - beta2)};
+}
+
+XG_OPTIM_INLINE void update_first_moment(float g, float& exp_avg, const MomentTerms& k) {
+  exp_avg = std::fma(g, k.one_minus_beta1, exp_avg * k.beta1);  // exp_avg.mul_(b1).add_(g, alpha=1-b1)
+}
+
+XG_OPTIM_INLINE void update_moments(float g, float& exp_avg, float& exp_avg_sq, const MomentTerms& k) {
+  update_first_moment(g, exp_avg, k);
+  exp_avg_sq = std::fma(k.one_minus_beta2 * g, g, exp_avg_sq * k.beta2);  // mul_(b2).addcmul_(g, g, value=1-b2)
+}
+
+// ---- NAdam -----------------------------------------------------------------------------------------
+// Adam with Nesterov momentum (Dozat): the momentum coefficient warms up as
+//   mu_t = beta1 * (1 - 0.5 * 0.96^(t * momentum_decay)),
+// mu_product is the product mu_1 * ... * mu_t (a float32 per parameter, as torch keeps it), and
+//   w = w - lr * (1 - mu_t) / (1 - mu_product) * g / denom
+//         - lr * mu_{t+1} / (1 - mu_product * mu_t * mu_{t+1}) * m / denom,   denom = sqrt(v / (1 - beta2^t)) + eps
+// (the extra mu_t is torch 1.13's, see below).
+struct NAdamStepConstants {
+  MomentTerms moments;
+  GradientTerms gradient;      // no maximize in torch 1.13's NAdam
+  float bias_correction2 = 1;  // 1 - beta2^t
+  float eps = 0;
+  float grad_coefficient = 0;     // -lr * (1 - mu_t) / (1 - mu_product)
+  float exp_avg_coefficient = 0;  // -lr * mu_{t+1} / (1 - mu_product * mu_t * mu_{t+1})
+};
+
+// Updates the parameter's mu_product (mu_product *= mu_t, rounded to float as torch's tensor is) and
+// returns the step's constants.
+XG_OPTIM_INLINE NAdamStepConstants nadam_step_constants(double lr, double beta1, double beta2, double eps,
+                                                        double weight_decay, double momentum_decay, std::int64_t step,
+                                                        float& mu_product) {
+  const double t = static_cast<double>(step);
+  const double mu = beta1 * (1.0 - 0.5 * std::pow(0.96, t * momentum_decay));
+  const double mu_next = beta1 * (1.0 - 0.5 * std::pow(0.96, (t + 1.0) * momentum_decay));
+  mu_product = mu_product * static_cast<float>(mu);  // mu_product *= mu (a float32 tensor)
+  // torch 1.13 writes mu_product_next = mu_product * mu * mu_next, so mu_t is counted twice (fixed in
+  // later versions); matching 1.13 means keeping it. Float tensor ops, each scalar rounded to float.
+  const float mu_product_next = mu_product * static_cast<float>(mu) * static_cast<float>(mu_next);
+  NAdamStepConstants c;
+  c.moments = moment_terms(beta1, beta2);
+  c.gradient = gradient_terms(weight_decay, /*maximize=*/false);
+  c.bias_correction2 = static_cast<float>(1.0 - std::pow(beta2, t));
+  c.eps = static_cast<float>(eps);
+  c.grad_coefficient = static_cast<float>(-lr * (1.0 - mu) / (1.0 - static_cast<double>(mu_product)));
+  c.exp_avg_coefficient = static_cast<float>((-lr * mu_next) / (1.0 - static_cast<double>(mu_product_next)));
+  return c;
+}
+
+XG_OPTIM_INLINE void nadam_update(float& param, float grad, float& exp_avg, float& exp_avg_sq,
+                                  const NAdamStepConstants& c) {
+  const float g = l2_gradient(param, grad, c.gradient);
+  update_moments(g, exp_avg, exp_avg_sq, c.moments);
+  const float denom = std::sqrt(exp_avg_sq / c.bias_correction2) + c.eps;  // div(bc2).sqrt().add_(eps)
+  param = param + (c.grad_coefficient * g) / denom;                        // addcdiv_(g, denom, value=...)
+  param = param + (c.exp_avg_coefficient * exp_avg) / denom;               // addcdiv_(exp_avg, denom, value=...)
+}
+
+// ---- RAdam -----------------------------------------------------------------------------------------
+// Rectified Adam (Liu et al.): rho_inf = 2 / (1 - beta2) - 1, rho_t = rho_inf - 2 t beta2^t / (1 - beta2^t).
+// While rho_t <= 5 the variance of the adaptive step is not yet tractable and the step is plain
+// momentum, m / (1 - beta1^t); after that it is Adam's, scaled by the rectification
+//   rect = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t)).
+struct RAdamStepConstants {
+  MomentTerms moments;
+  GradientTerms gradient;           // no maximize in torch 1.13's RAdam
+  float bias_correction1 = 1;       // 1 - beta1^t
+  float lr = 0;                     //
+  float bias_correction2_sqrt = 1;  // sqrt(1 - beta2^t)
+  float rect = 1;
+  bool rectified = false;  // rho_t > 5
+  float eps = 0;
+};
+
+XG_OPTIM_INLINE RAdamStepConstants radam_step_constants(double lr, double beta1, double beta2, double eps,
+                                                        double weight_decay, std::int64_t step) {
+  const double t = static_cast<double>(step);
+  const double bias_correction1 = 1.0 - std::pow(beta1, t);
+  const double bias_correction2 = 1.0 - std::pow(beta2, t);
+  const double rho_inf = 2.0 / (1.0 - beta2) - 1.0;
+  const double rho_t = rho_inf - 2.0 * t * std::pow(beta2, t) / bias_correction2;
+  RAdamStepConstants c;
+  c.moments = moment_terms(beta1, beta2);
+  c.gradient = gradient_terms(weight_decay, /*maximize=*/false);
+  c.bias_correction1 = static_cast<float>(bias_correction1);
+  c.lr = static_cast<float>(lr);
+  c.bias_correction2_sqrt = static_cast<float>(std::sqrt(bias_correction2));
+  c.rectified = rho_t > 5.0;
+  if (c.rectified) {
+    c.rect = static_cast<float>(
+        std::sqrt((rho_t - 4.0) * (rho_t - 2.0) * rho_inf / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t)));
+  }
+  c.eps = static_cast<float>(eps);
+  return c;
+}
+
+XG_OPTIM_INLINE void radam_update(float& param, float grad, float& exp_avg, float& exp_avg_sq,
+                                  const RAdamStepConstants& c) {
+  const float g = l2_gradient(param, grad, c.gradient);
+  update_moments(g, exp_avg, exp_avg_sq, c.moments);
+  const float bias_corrected_exp_avg = exp_avg / c.bias_correction1;
+  if (c.rectified) {
+    const float exp_avg_sq_sqrt = std::sqrt(exp_avg_sq) + c.eps;
+    // math.sqrt(bc2) / tensor is Python's rdiv: tensor.reciprocal() * scalar, two roundings.
+    const float adaptive_lr = (1.0f / exp_avg_sq_sqrt) * c.bias_correction2_sqrt;
+    param = param - bias_corrected_exp_avg * c.lr * adaptive_lr * c.rect;  // add_(m * lr * alr * rect, alpha=-1)
+  } else {
+    param = param - bias_corrected_exp_avg * c.lr;  // add_(m * lr, alpha=-1)
+  }
+}
+
+// ---- Adamax ----------------------------------------------------------------------------------------
+// Adam with the infinity norm (Kingma & Ba, section 7): u = max(beta2 * u, |g| + eps) replaces sqrt(v).
+struct AdamaxStepConstants {
+  MomentTerms moments;  // m as Adam's; beta2 decays u in place of v
+  GradientTerms gradient;
+  float eps = 0;
+  float neg_clr = 0;  // -lr / (1 - beta1^t)
+};
+
+XG_OPTIM_INLINE AdamaxStepConstants adamax_step_constants(double lr, double beta1, double beta2, double eps,
+                                                          double weight_decay, bool maximize, std::int64_t step) {
+  AdamaxStepConstants c;
+  c.moments = moment_terms(beta1, beta2);
+  c.gradient = gradient_terms(weight_decay, maximize);
+  c.eps = static_cast<float>(eps);
+  c.neg_clr = static_cast<float>(-(lr / (1.0 - std::pow(beta1, static_cast<double>(step)))));
+  return c;
+}
+
+XG_OPTIM_INLINE void adamax_update(float& param, float grad, float& exp_avg, float& exp_inf,
+                                   const AdamaxStepConstants& c) {
+  const float g = l2_gradient(param, grad, c.gradient);
+  update_first_moment(g, exp_avg, c.moments);
+  // torch: amax(cat([exp_inf.mul_(beta2), g.abs().add_(eps)]), 0), which propagates a NaN from either.
+  const float decayed = exp_inf * c.moments.beta2;
+  const float bound = std::fabs(g) + c.eps;
+  exp_inf = (decayed > bound || std::isnan(decayed)) ? decayed : bound;
+  param = param + (c.neg_clr * exp_avg) / exp_inf;  // addcdiv_(exp_avg, exp_inf, value=-clr)
+}
+
+// ---- Adadelta --------------------------------------------------------------------------------------
+// Adadelta (Zeiler): the step's size comes from a running average of past steps, so lr (default 1)
+// only scales it.
+struct AdadeltaStepConstants {
+  GradientTerms gradient;
+  float neg_lr = 0;
+  float rho = 0, one_minus_rho = 0;
+  float eps = 0;
+};
+
+XG_OPTIM_INLINE AdadeltaStepConstants adadelta_step_constants(double lr, double rho, double eps, double weight_decay,
+                                                              bool maximize) {
+  AdadeltaStepConstants c;
+  c.gradient = gradient_terms(weight_decay, maximize);
+  c.neg_lr = static_cast<float>(-lr);
+  c.rho = static_cast<float>(rho);
+  c.one_minus_rho = static_cast<float>(1.0 - rho);
+  c.eps = static_cast<float>(eps);
+  return c;
+}
+
+XG_OPTIM_INLINE void adadelta_update(float& param, float grad, float& square_avg, float& acc_delta,
+                                     const AdadeltaStepConstants& c) {
+  const float g = l2_gradient(param, grad, c.gradient);
+  square_avg = std::fma(c.one_minus_rho * g, g, square_avg * c.rho);  // mul_(rho).addcmul_(g, g, value=1-rho)
+  const float std_dev = std::sqrt(square_avg + c.eps);                // square_avg.add(eps).sqrt_()
+  const float delta = std::sqrt(acc_delta + c.eps) / std_dev * g;     // acc_delta.add(eps).sqrt_().div_(std).mul_(g)
+  acc_delta = std::fma(c.one_minus_rho * delta, delta, acc_delta * c.rho);  // mul_(rho).addcmul_(d, d, 1-rho)
+  param = std::fma(delta, c.neg_lr, param);                                 // param.add_(delta, alpha=-lr)
 }
 
 }  // namespace xg::optim::functional

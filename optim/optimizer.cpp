@@ -2,6 +2,7 @@
 
 #include <xgrad/core/binary_io.hpp>
 #include <xgrad/core/error.hpp>
+#include <xgrad/core/node.hpp>
 
 #include <algorithm>
 #include <typeinfo>
@@ -86,6 +87,12 @@ Array& Optimizer::state_buffer(OptimizerParamState& state, const std::string& na
   return found->second;
 }
 
+float& Optimizer::state_scalar(OptimizerParamState& state, const std::string& name, float initial) {
+  auto found = state.buffers.find(name);
+  if (found == state.buffers.end()) found = state.buffers.emplace(name, Array(initial)).first;
+  return *found->second.data();
+}
+
 #if defined(__SSE__)
 // MXCSR bit 15 flushes denormal results to zero (FTZ); bit 6 reads denormal inputs as zero (DAZ).
 constexpr unsigned int kFlushToZero = 0x8000, kDenormalsAreZero = 0x0040;
@@ -98,7 +105,25 @@ FlushDenormalsGuard::FlushDenormalsGuard() = default;
 FlushDenormalsGuard::~FlushDenormalsGuard() = default;
 #endif
 
+namespace {
+
+// torch.enable_grad(): the closure's forward pass records its graph even when step() is called under
+// a NoGradGuard; the previous mode comes back however the closure ends.
+class EnableGradGuard {
+ public:
+  EnableGradGuard() : previous_(GradMode::is_enabled()) { GradMode::set_enabled(true); }
+  ~EnableGradGuard() { GradMode::set_enabled(previous_); }
+  EnableGradGuard(const EnableGradGuard&) = delete;
+  EnableGradGuard& operator=(const EnableGradGuard&) = delete;
+
+ private:
+  bool previous_;
+};
+
+}  // namespace
+
 void Optimizer::check_step(const char* op) const {
+  const std::vector<std::string> scalars = state_scalar_names();
   std::size_t index = 0;
   for (const OptimizerParamGroup& group : param_groups_) {
     for (const Tensor& p : group.params()) {
@@ -108,7 +133,8 @@ void Optimizer::check_step(const char* op) const {
       }
       if (const OptimizerParamState* s = state(p)) {
         for (const auto& [buffer_name, buffer] : s->buffers) {
-          if (buffer.shape() != p.data().shape()) {
+          const bool scalar = std::find(scalars.begin(), scalars.end(), buffer_name) != scalars.end();
+          if (scalar ? buffer.dimension() != 0 : buffer.shape() != p.data().shape()) {
             throw Error(std::string(op) + ": parameter " + std::to_string(index) + " has shape " +
                         to_string(p.shape()) + " but its state buffer '" + buffer_name + "' has shape " +
                         to_string(shape_of(buffer)) + " (was the parameter resized after its first step?)");
@@ -184,6 +210,7 @@ void Optimizer::load_state_dict(const OptimizerStateDict& dict) {
     options.push_back(std::move(restored));
   }
   const std::vector<std::string> allowed = state_buffer_names();
+  const std::vector<std::string> scalars = state_scalar_names();
   std::unordered_map<const TensorImpl*, OptimizerParamState> state;
   for (const auto& [index, saved] : dict.state) {
     if (index >= params.size()) {
@@ -202,13 +229,18 @@ void Optimizer::load_state_dict(const OptimizerStateDict& dict) {
         throw Error(op + ": parameter " + std::to_string(index) + " has a state buffer '" + buffer_name + "' that " +
                     name() + " does not keep");
       }
-      if (buffer.size() != p.numel()) {
+      const bool scalar = std::find(scalars.begin(), scalars.end(), buffer_name) != scalars.end();
+      if (scalar && buffer.size() != 1) {
+        throw Error(op + ": state entry '" + buffer_name + "' of parameter " + std::to_string(index) + " holds " +
+                    std::to_string(buffer.size()) + " values, expected one number");
+      }
+      if (!scalar && buffer.size() != p.numel()) {
         throw Error(op + ": state buffer '" + buffer_name + "' of parameter " + std::to_string(index) + " holds " +
                     std::to_string(buffer.size()) + " values, the parameter of shape " + to_string(p.shape()) +
                     " has " + std::to_string(p.numel()));
       }
-      Array shaped = buffer;
-      shaped.reshape(p.data().shape());
+      Array shaped = scalar ? Array(*buffer.data()) : buffer;
+      if (!scalar) shaped.reshape(p.data().shape());
       restored.buffers.emplace(buffer_name, std::move(shaped));
     }
     state.emplace(p.id(), std::move(restored));
@@ -232,6 +264,17 @@ void Optimizer::load(const std::string& path) {
   } catch (const Error& e) {
     throw Error(name() + ".load('" + path + "'): " + e.what());
   }
+}
+
+Tensor Optimizer::step(const LossClosure& closure) {
+  if (!closure) throw Error(name() + ".step(closure): the closure is empty");
+  Tensor loss;
+  {
+    const EnableGradGuard enable_grad;
+    loss = closure();
+  }
+  step();
+  return loss;
 }
 
 void Optimizer::zero_grad(bool set_to_none) {

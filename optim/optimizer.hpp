@@ -15,6 +15,7 @@
 #include <xgrad/optim/options.hpp>
 #include <xgrad/optim/state_dict.hpp>
 
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <string>
@@ -65,6 +66,10 @@ class OptimizerParamGroup {
   std::unique_ptr<OptimizerOptions> options_;
 };
 
+// What step(closure) calls: it zeroes the gradients, re-evaluates the loss, runs backward and returns
+// the loss (libtorch's torch::optim::LossClosure).
+using LossClosure = std::function<Tensor()>;
+
 class Optimizer {
  public:
   virtual ~Optimizer() = default;
@@ -74,12 +79,21 @@ class Optimizer {
   // One update of every parameter that has a gradient (parameters without one are skipped and get
   // no state).
   virtual void step() = 0;
+  // torch's `loss = opt.step(closure)`: calls the closure once, with gradient recording on (torch's
+  // enable_grad, so it works inside a NoGradGuard), then step(), and returns the closure's loss. The
+  // signature is libtorch's `Tensor step(LossClosure)`; it is written once here, beside the virtual
+  // step(), so every optimizer has it and an optimizer defined elsewhere keeps overriding plain step().
+  // (A subclass that declares step() hides this overload: each optimizer adds `using Optimizer::step;`.)
+  Tensor step(const LossClosure& closure);
 
   // The optimizer's name as torch.optim spells it ("SGD", "Adam", ...); saved with its state.
   virtual std::string name() const { return "Optimizer"; }
   // The buffers a parameter's state may hold ("momentum_buffer", "exp_avg", ...); load_state_dict
   // refuses others.
   virtual std::vector<std::string> state_buffer_names() const { return {}; }
+  // The state entries among those that hold one number per parameter (a 0-d array, as torch's 0-d
+  // state tensors, such as NAdam's "mu_product") instead of a buffer of the parameter's shape.
+  virtual std::vector<std::string> state_scalar_names() const { return {}; }
 
   // Zeroes every parameter's gradient (PyTorch's set_to_none=False: zero arrays of the right shape),
   // or drops them with set_to_none.
@@ -120,6 +134,8 @@ class Optimizer {
   // A state buffer of the parameter's shape, created filled with `initial` when missing.
   static Array& state_buffer(OptimizerParamState& state, const std::string& name, const Tensor& param,
                              float initial = 0.0f);
+  // A per-parameter number kept in the state (one of state_scalar_names()), created as `initial`.
+  static float& state_scalar(OptimizerParamState& state, const std::string& name, float initial);
   // Checks every parameter that will be updated (gradient and state buffers of its shape) before
   // step() changes anything: a failed step leaves every parameter as it was.
   void check_step(const char* op) const;

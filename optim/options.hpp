@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -121,6 +122,25 @@ class OptimizerOptionsOf : public detail::DeclaredOptions {
   // `optimizer` names it in messages ("SGD"); a string literal, as it is kept as a pointer.
   OptimizerOptionsOf(const char* optimizer, double lr) : DeclaredOptions(optimizer) { this->lr(lr); }
   Derived& self() { return static_cast<Derived&>(*this); }
+};
+
+// The base of the Options of the Adam family (Adam, AdamW, NAdam, RAdam, Adamax): lr, then the two betas
+// (two hyperparameters, so a state file saves beta1 and beta2), settable together as a pair as in torch.
+template <class Derived>
+class BetasOptionsOf : public OptimizerOptionsOf<Derived> {
+ public:
+  using Betas = std::tuple<double, double>;  // (beta1, beta2)
+
+  XG_HYPERPARAMETER(double, beta1, 0.9);
+  XG_HYPERPARAMETER(double, beta2, 0.999);
+  auto& betas(const Betas& value) {
+    beta1(std::get<0>(value));
+    return beta2(std::get<1>(value));
+  }
+  Betas betas() const { return {beta1(), beta2()}; }
+
+ protected:
+  BetasOptionsOf(const char* optimizer, double lr) : OptimizerOptionsOf<Derived>(optimizer, lr) {}
 };
 
 }  // namespace xg::optim

@@ -31,6 +31,7 @@ class RMSprop : public Optimizer {
   RMSprop(std::vector<Tensor> params, RMSpropOptions defaults = {});
   RMSprop(std::vector<OptimizerParamGroup> groups, RMSpropOptions defaults = {});
 
+  using Optimizer::step;  // step(closure)
   void step() override;
   std::string name() const override { return "RMSprop"; }
   std::vector<std::string> state_buffer_names() const override { return {"square_avg", "grad_avg", "momentum_buffer"}; }

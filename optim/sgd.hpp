@@ -30,6 +30,7 @@ class SGD : public Optimizer {
   SGD(std::vector<Tensor> params, SGDOptions defaults);
   SGD(std::vector<OptimizerParamGroup> groups, SGDOptions defaults);
 
+  using Optimizer::step;  // step(closure)
   void step() override;
   std::string name() const override { return "SGD"; }
   std::vector<std::string> state_buffer_names() const override { return {"momentum_buffer"}; }

@@ -58,6 +58,20 @@ std::vector<Case> every_optimizer() {
                     {"initial_accumulator_value", 0},
                     {"eps", 1e-10},
                     {"maximize", 0}}});
+  cases.push_back(
+      {"NAdam",
+       std::make_unique<NAdamOptions>(),
+       {{"lr", 2e-3}, {"beta1", 0.9}, {"beta2", 0.999}, {"eps", 1e-8}, {"weight_decay", 0}, {"momentum_decay", 4e-3}}});
+  cases.push_back({"RAdam",
+                   std::make_unique<RAdamOptions>(),
+                   {{"lr", 1e-3}, {"beta1", 0.9}, {"beta2", 0.999}, {"eps", 1e-8}, {"weight_decay", 0}}});
+  cases.push_back(
+      {"Adamax",
+       std::make_unique<AdamaxOptions>(),
+       {{"lr", 2e-3}, {"beta1", 0.9}, {"beta2", 0.999}, {"eps", 1e-8}, {"weight_decay", 0}, {"maximize", 0}}});
+  cases.push_back({"Adadelta",
+                   std::make_unique<AdadeltaOptions>(),
+                   {{"lr", 1.0}, {"rho", 0.9}, {"eps", 1e-6}, {"weight_decay", 0}, {"maximize", 0}}});
   return cases;
 }
 
@@ -114,6 +128,7 @@ TEST(OptimOptions, RefusesAnUnknownName) {
 
 TEST(OptimOptions, RefusesAFlagThatIsNotZeroOrOne) {
   for (const Case& c : every_optimizer()) {
+    if (c.defaults.back().first != "maximize") continue;  // torch 1.13's NAdam and RAdam have no maximize
     EXPECT_EQ(error_message([&] { c.options->set_hyperparameter("maximize", 0.5); }),
               c.optimizer + ": invalid maximize 0.5 (expected 0 or 1 for a flag)");
     EXPECT_EQ(c.options->hyperparameters(), c.defaults) << c.optimizer;
@@ -132,7 +147,7 @@ TEST(OptimOptions, ACloneIsAnIndependentCopyOfItsOwnClass) {
     const OptimizerOptions &copied = *copy, &original = *c.options;
     EXPECT_EQ(typeid(copied), typeid(original)) << c.optimizer;
     EXPECT_EQ(copy->hyperparameters(), c.defaults) << c.optimizer;
-    copy->set_hyperparameter("maximize", 1);
+    copy->set_hyperparameter(c.defaults.back().first, 1);  // maximize, where the optimizer has it
     copy->set_lr(7);
     EXPECT_EQ(c.options->hyperparameters(), c.defaults) << c.optimizer;
     EXPECT_EQ(copy->hyperparameters().back().second, 1.0) << c.optimizer;

@@ -21,12 +21,21 @@ namespace {
 using json = nlohmann::json;
 using namespace xg::optim;
 
+json read_reference(const std::string& file) {
+  std::ifstream in(std::string(XGRAD_REFERENCE_DIR) + "/" + file);
+  if (!in) throw std::runtime_error("cannot open " + file + " in " XGRAD_REFERENCE_DIR);
+  return json::parse(in);
+}
+
+// optim.json: SGD, Adam, AdamW, RMSprop, Adagrad and clip_grad (optim.py).
 const json& reference() {
-  static const json data = [] {
-    std::ifstream in(std::string(XGRAD_REFERENCE_DIR) + "/optim.json");
-    if (!in) throw std::runtime_error("cannot open optim.json in " XGRAD_REFERENCE_DIR);
-    return json::parse(in);
-  }();
+  static const json data = read_reference("optim.json");
+  return data;
+}
+
+// optim_more.json: NAdam, RAdam, Adamax, Adadelta (optim_more.py), on the same problem.
+const json& reference_more() {
+  static const json data = read_reference("optim_more.json");
   return data;
 }
 
@@ -42,9 +51,9 @@ struct Problem {
   std::vector<xg::Array> p0, a, c, b;
 };
 
-Problem load_problem() {
+Problem load_problem(const json& data = reference()) {
   Problem problem;
-  for (const json& spec : reference()["problem"]) {
+  for (const json& spec : data["problem"]) {
     const auto shape = spec["shape"].get<xg::Shape>();
     problem.shapes.push_back(shape);
     problem.p0.push_back(array_of(spec["p0"], shape));
@@ -86,6 +95,14 @@ std::unique_ptr<OptimizerOptions> options_of(const std::string& kind, const json
     options = std::make_unique<RMSpropOptions>();
   else if (kind == "Adagrad")
     options = std::make_unique<AdagradOptions>();
+  else if (kind == "NAdam")
+    options = std::make_unique<NAdamOptions>();
+  else if (kind == "RAdam")
+    options = std::make_unique<RAdamOptions>();
+  else if (kind == "Adamax")
+    options = std::make_unique<AdamaxOptions>();
+  else if (kind == "Adadelta")
+    options = std::make_unique<AdadeltaOptions>();
   else
     throw std::runtime_error("unknown optimizer " + kind);
   for (const auto& [name, value] : values.items()) {
@@ -102,6 +119,14 @@ std::unique_ptr<Optimizer> make_optimizer(const std::string& kind, std::vector<O
   if (kind == "RMSprop") {
     return std::make_unique<RMSprop>(std::move(groups), static_cast<const RMSpropOptions&>(defaults));
   }
+  if (kind == "NAdam") return std::make_unique<NAdam>(std::move(groups), static_cast<const NAdamOptions&>(defaults));
+  if (kind == "RAdam") return std::make_unique<RAdam>(std::move(groups), static_cast<const RAdamOptions&>(defaults));
+  if (kind == "Adamax") {
+    return std::make_unique<Adamax>(std::move(groups), static_cast<const AdamaxOptions&>(defaults));
+  }
+  if (kind == "Adadelta") {
+    return std::make_unique<Adadelta>(std::move(groups), static_cast<const AdadeltaOptions&>(defaults));
+  }
   return std::make_unique<Adagrad>(std::move(groups), static_cast<const AdagradOptions&>(defaults));
 }
 
@@ -111,7 +136,7 @@ struct Deviation {
   std::size_t values = 0, identical = 0;
 };
 
-Deviation run_case(const json& test_case, const Problem& problem) {
+Deviation run_case(const json& test_case, const Problem& problem, int steps) {
   const std::string kind = test_case["optimizer"];
   std::vector<xg::Tensor> params;
   for (const xg::Array& p0 : problem.p0) params.push_back(xg::tensor(p0, true));
@@ -130,7 +155,6 @@ Deviation run_case(const json& test_case, const Problem& problem) {
   std::unique_ptr<Optimizer> optimizer = make_optimizer(kind, std::move(groups), *defaults);
 
   Deviation deviation;
-  const int steps = reference()["steps"];
   for (int step = 1; step <= steps; ++step) {
     for (std::size_t k = 0; k < params.size(); ++k) {
       const bool skip = test_case.contains("skip") && test_case["skip"]["param"] == k &&
@@ -166,15 +190,15 @@ Deviation run_case(const json& test_case, const Problem& problem) {
   return deviation;
 }
 
-void check_cases_of(const std::string& kind) {
-  const Problem problem = load_problem();
+void check_cases_of(const std::string& kind, const json& data = reference()) {
+  const Problem problem = load_problem(data);
   int cases = 0;
-  for (const json& test_case : reference()["cases"]) {
+  for (const json& test_case : data["cases"]) {
     if (test_case["optimizer"] != kind) continue;
     ++cases;
     const std::string name = test_case["name"];
     SCOPED_TRACE(name);
-    const Deviation d = run_case(test_case, problem);
+    const Deviation d = run_case(test_case, problem, data["steps"].get<int>());
     std::printf("  %-42s max |xgrad - torch| = %.3g (scaled %.3g), %zu of %zu values bit-identical\n", name.c_str(),
                 d.max_abs, d.max_scaled, d.identical, d.values);
     EXPECT_LE(d.max_scaled, 1e-6) << "trajectory departs from PyTorch's";
@@ -191,6 +215,10 @@ TEST(OptimReference, AdamTrajectoriesMatchTorch) { check_cases_of("Adam"); }
 TEST(OptimReference, AdamWTrajectoriesMatchTorch) { check_cases_of("AdamW"); }
 TEST(OptimReference, RMSpropTrajectoriesMatchTorch) { check_cases_of("RMSprop"); }
 TEST(OptimReference, AdagradTrajectoriesMatchTorch) { check_cases_of("Adagrad"); }
+TEST(OptimReference, NAdamTrajectoriesMatchTorch) { check_cases_of("NAdam", reference_more()); }
+TEST(OptimReference, RAdamTrajectoriesMatchTorch) { check_cases_of("RAdam", reference_more()); }
+TEST(OptimReference, AdamaxTrajectoriesMatchTorch) { check_cases_of("Adamax", reference_more()); }
+TEST(OptimReference, AdadeltaTrajectoriesMatchTorch) { check_cases_of("Adadelta", reference_more()); }
 
 std::vector<xg::Tensor> params_with_reference_grads() {
   const json& clip = reference()["clip_grad"];

@@ -69,6 +69,14 @@ std::vector<std::pair<std::string, Factory>> factories() {
        [](std::vector<xg::Tensor> p) {
          return std::make_unique<Adagrad>(p, AdagradOptions(0.1).lr_decay(0.01).initial_accumulator_value(0.1));
        }},
+      {"NAdam",
+       [](std::vector<xg::Tensor> p) {
+         return std::make_unique<NAdam>(p, NAdamOptions(0.01).weight_decay(0.01).momentum_decay(0.01));
+       }},
+      {"RAdam", [](std::vector<xg::Tensor> p) { return std::make_unique<RAdam>(p, RAdamOptions(0.01)); }},
+      {"Adamax", [](std::vector<xg::Tensor> p) { return std::make_unique<Adamax>(p, AdamaxOptions(0.01)); }},
+      {"Adadelta",
+       [](std::vector<xg::Tensor> p) { return std::make_unique<Adadelta>(p, AdadeltaOptions(0.5).rho(0.95)); }},
   };
 }
 

@@ -149,7 +149,9 @@ def clip_cases():
             "value": {"clip_value": 0.75, "grads": [flat(p.grad) for p in params]}}
 
 
-def main():
+def write_trajectories(cases, filename, extra=None):
+    """Runs `cases` and writes them, with the problem, to `filename` beside this script (optim_more.py
+    uses this too)."""
     result = {
         "torch_version": torch.__version__,
         "steps": STEPS,
@@ -157,16 +159,20 @@ def main():
         "problem": [{"shape": spec["shape"], "p0": flat(spec["p0"]), "a": flat(spec["a"]), "c": flat(spec["c"]),
                      "b": flat(spec["b"])} for spec in problem],
         "cases": [],
-        "clip_grad": clip_cases(),
+        **(extra or {}),
     }
-    for case in CASES:
+    for case in cases:
         entry = {k: v for k, v in case.items()}
         entry["params"] = run(case)
         result["cases"].append(entry)
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "optim.json")
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), filename)
     with open(path, "w") as f:
         json.dump(result, f, separators=(",", ":"))
-    print("wrote", path, os.path.getsize(path), "bytes,", len(CASES), "cases")
+    print("wrote", path, os.path.getsize(path), "bytes,", len(cases), "cases")
+
+
+def main():
+    write_trajectories(CASES, "optim.json", {"clip_grad": clip_cases()})
 
 
 if __name__ == "__main__":

@@ -1,0 +1,40 @@
+#pragma once
+// Adadelta (Zeiler, "ADADELTA: An Adaptive Learning Rate Method"), as torch.optim.Adadelta (1.13):
+//   g = grad + weight_decay * w
+//   s = rho * s + (1 - rho) * g^2
+//   delta = sqrt(d + eps) / sqrt(s + eps) * g
+//   d = rho * d + (1 - rho) * delta^2
+//   w = w - lr * delta
+// The step's units come from d, the running average of past squared steps, so no learning rate is
+// needed (lr defaults to 1.0 and only scales). Defaults rho 0.9, eps 1e-6. Per-element formula:
+// functional::adadelta_update.
+
+#include <xgrad/optim/optimizer.hpp>
+
+namespace xg::optim {
+
+class AdadeltaOptions : public OptimizerOptionsOf<AdadeltaOptions> {
+ public:
+  // NOLINTNEXTLINE(google-explicit-constructor): as libtorch
+  AdadeltaOptions(double lr = 1.0) : OptimizerOptionsOf("Adadelta", lr) {}
+  // lr >= 0, 0 <= rho <= 1, eps >= 0, weight_decay >= 0.
+  void validate() const override;
+
+  XG_HYPERPARAMETER(double, rho, 0.9);
+  XG_HYPERPARAMETER(double, eps, 1e-6);
+  XG_HYPERPARAMETER(double, weight_decay, 0);
+  XG_HYPERPARAMETER(bool, maximize, false);
+};
+
+class Adadelta : public Optimizer {
+ public:
+  Adadelta(std::vector<Tensor> params, AdadeltaOptions defaults = {});
+  Adadelta(std::vector<OptimizerParamGroup> groups, AdadeltaOptions defaults = {});
+
+  using Optimizer::step;  // step(closure)
+  void step() override;
+  std::string name() const override { return "Adadelta"; }
+  std::vector<std::string> state_buffer_names() const override { return {"square_avg", "acc_delta"}; }
+};
+
+}  // namespace xg::optim
