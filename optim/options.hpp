@@ -120,7 +120,11 @@ class OptimizerOptionsOf : public detail::DeclaredOptions {
 
  protected:
   // `optimizer` names it in messages ("SGD"); a string literal, as it is kept as a pointer.
-  OptimizerOptionsOf(const char* optimizer, double lr) : DeclaredOptions(optimizer) { this->lr(lr); }
+  // (It stores lr itself rather than call the builder lr(value), which returns the Derived object
+  // that does not exist yet while this base is being built: undefined behaviour, UBSan's vptr check.)
+  OptimizerOptionsOf(const char* optimizer, double lr) : DeclaredOptions(optimizer) {
+    this->set_hyperparameter_at(lr_slot_, lr);
+  }
   Derived& self() { return static_cast<Derived&>(*this); }
 };
 
