@@ -82,8 +82,11 @@ Array scale_and_shift(const Array& input, const ChannelLayout& s, const std::vec
 void write_affine_grads(const BackwardContext& ctx, const std::vector<double>& weight_share,
                         const std::vector<double>& bias_share) {
   auto writer = [](const std::vector<double>& share) {
+    // With beta 0, `out` is uninitialized memory, which may hold NaN (and 0 * NaN is NaN): not read.
     return [&share](float* out, float beta) {
-      for (std::size_t j = 0; j < share.size(); ++j) out[j] = static_cast<float>(share[j]) + beta * out[j];
+      for (std::size_t j = 0; j < share.size(); ++j) {
+        out[j] = beta == 0.0f ? static_cast<float>(share[j]) : static_cast<float>(share[j]) + beta * out[j];
+      }
     };
   };
   if (ctx.needs_grad(1)) ctx.accumulate_in_place(1, writer(weight_share));
