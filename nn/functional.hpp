@@ -4,6 +4,7 @@
 //   linear, dropout                       functional.cpp
 //   cross_entropy, nll_loss               cross_entropy.cpp
 //   mse_loss, l1_loss, bce_with_logits    elementwise_loss.cpp
+//   batch_norm, layer_norm                normalization_ops.cpp
 
 #include <xgrad/core/generator.hpp>
 #include <xgrad/core/tensor.hpp>
@@ -104,6 +105,22 @@ Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction =
 Tensor l1_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean);
 Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& target,
                                         Reduction reduction = Reduction::Mean);
+
+// Batch normalization of [N, C] or [N, C, L] per channel (torch.nn.functional.batch_norm). With
+// `training`, or without running statistics (both undefined), it normalizes with the batch's mean and
+// biased variance; with `training` it also updates the running buffers in place:
+//   running = (1 - momentum) * running + momentum * batch statistic (the unbiased variance),
+// and needs more than one value per channel. Otherwise it normalizes with the running buffers.
+// weight and bias ([C]) may both be undefined (no affine map).
+Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor& running_var,
+                  const Tensor& weight = Tensor(), const Tensor& bias = Tensor(), bool training = false,
+                  double momentum = 0.1, double eps = 1e-5);
+
+// Layer normalization (torch.nn.functional.layer_norm): each input's trailing `normalized_shape`
+// elements are normalized by their own mean and biased variance, then scaled by weight and shifted
+// by bias (both of shape normalized_shape, or both undefined).
+Tensor layer_norm(const Tensor& input, const Shape& normalized_shape, const Tensor& weight = Tensor(),
+                  const Tensor& bias = Tensor(), double eps = 1e-5);
 
 }  // namespace functional
 

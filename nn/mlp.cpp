@@ -3,6 +3,7 @@
 #include <xgrad/nn/activation.hpp>
 #include <xgrad/nn/dropout.hpp>
 #include <xgrad/nn/linear.hpp>
+#include <xgrad/nn/normalization.hpp>
 
 namespace xg::nn {
 
@@ -13,6 +14,13 @@ Activation activation_from_string(const std::string& name) {
   if (name == "sigmoid") return Activation::Sigmoid;
   if (name == "gelu") return Activation::GELU;
   throw Error("activation: unknown activation '" + name + "' (expected relu, leaky_relu, tanh, sigmoid or gelu)");
+}
+
+Norm norm_from_string(const std::string& name) {
+  if (name == "none") return Norm::None;
+  if (name == "batch") return Norm::Batch;
+  if (name == "layer") return Norm::Layer;
+  throw Error("norm: unknown norm '" + name + "' (expected none, batch or layer)");
 }
 
 std::shared_ptr<Module> make_activation(Activation activation) {
@@ -31,7 +39,11 @@ std::shared_ptr<Module> make_activation(Activation activation) {
   throw Error("make_activation: unknown activation");
 }
 
-MLPImpl::MLPImpl(const std::vector<std::size_t>& sizes, Activation activation, double dropout, Generator& generator) {
+MLPImpl::MLPImpl(const std::vector<std::size_t>& sizes, Activation activation, double dropout, Generator& generator)
+    : MLPImpl(sizes, activation, dropout, Norm::None, generator) {}
+
+MLPImpl::MLPImpl(const std::vector<std::size_t>& sizes, Activation activation, double dropout, Norm norm,
+                 Generator& generator) {
   if (sizes.size() < 2) {
     throw Error("MLP: expected at least two sizes (input and output), got " + std::to_string(sizes.size()));
   }
@@ -44,6 +56,8 @@ MLPImpl::MLPImpl(const std::vector<std::size_t>& sizes, Activation activation, d
   for (std::size_t i = 0; i + 1 < sizes.size(); ++i) {
     push_back(std::make_shared<LinearImpl>(sizes[i], sizes[i + 1], true, generator));
     if (i + 2 == sizes.size()) break;  // the last Linear gives the logits
+    if (norm == Norm::Batch) push_back(std::make_shared<BatchNorm1dImpl>(sizes[i + 1]));
+    if (norm == Norm::Layer) push_back(std::make_shared<LayerNormImpl>(Shape{sizes[i + 1]}));
     push_back(make_activation(activation));
     if (dropout > 0.0) push_back(std::make_shared<DropoutImpl>(dropout));
   }

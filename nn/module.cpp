@@ -15,6 +15,34 @@
 
 namespace xg::nn {
 
+StateDict::StateDict(std::initializer_list<Entry> entries) {
+  for (const Entry& entry : entries) insert(entry.first, entry.second);
+}
+
+void StateDict::insert(std::string name, Tensor tensor) {
+  if (contains(name)) throw Error("StateDict: '" + name + "' is already there");
+  entries_.emplace_back(std::move(name), std::move(tensor));
+}
+
+// A linear search: a state holds tens of entries, and keeping their order is the point.
+const Tensor* StateDict::find(const std::string& name) const {
+  for (const Entry& entry : entries_) {
+    if (entry.first == name) return &entry.second;
+  }
+  return nullptr;
+}
+
+const Tensor& StateDict::operator[](const std::string& name) const {
+  if (const Tensor* tensor = find(name)) return *tensor;
+  throw Error("StateDict: no key '" + name + "' (the keys are: " + join(keys()) + ")");
+}
+
+std::vector<std::string> StateDict::keys() const {
+  std::vector<std::string> names;
+  for (const Entry& entry : entries_) names.push_back(entry.first);
+  return names;
+}
+
 Tensor Module::forward(const Tensor& /*input*/) {
   throw Error("forward: " + name() + " does not define forward(const Tensor&)");
 }
@@ -26,7 +54,9 @@ void Module::check_new_name(const char* what, const std::string& name) const {
     throw Error(where + "the name '" + name + "' must not contain '.' (dots separate the levels of nested names)");
   }
   auto same_name = [&name](const auto& entry) { return entry.first == name; };
+  auto same_buffer_name = [&name](const Buffer& buffer) { return buffer.name == name; };
   if (std::any_of(parameters_.begin(), parameters_.end(), same_name) ||
+      std::any_of(buffers_.begin(), buffers_.end(), same_buffer_name) ||
       std::any_of(children_.begin(), children_.end(), same_name)) {
     throw Error(where + "'" + name + "' is already registered in " + this->name());
   }
@@ -42,6 +72,17 @@ Tensor& Module::register_parameter(const std::string& name, Tensor tensor, bool 
   tensor.requires_grad_(requires_grad);
   parameters_.emplace_back(name, std::move(tensor));
   return parameters_.back().second;
+}
+
+Tensor& Module::register_buffer(const std::string& name, Tensor tensor, bool persistent) {
+  check_new_name("register_buffer", name);
+  if (!tensor.defined()) throw Error("register_buffer: the tensor for '" + name + "' is undefined");
+  if (!tensor.is_leaf()) {
+    throw Error("register_buffer: '" + name + "' must be a leaf tensor, not the result of an op (detach() it first)");
+  }
+  tensor.requires_grad_(false);
+  buffers_.push_back({name, std::move(tensor), persistent});
+  return buffers_.back().tensor;
 }
 
 std::shared_ptr<Module> Module::register_module(const std::string& name, std::shared_ptr<Module> module) {
@@ -70,13 +111,15 @@ std::vector<std::pair<std::string, const Module*>> Module::named_modules() const
   return result;
 }
 
-std::vector<std::pair<std::string, Tensor>> Module::named_parameters(bool recurse) const {
+// own_entries(module, add) calls add(name, tensor) for each of the module's own entries, in order.
+template <class OwnEntries>
+std::vector<std::pair<std::string, Tensor>> Module::collect(bool recurse, OwnEntries own_entries) const {
   std::vector<std::pair<std::string, Tensor>> result;
   std::unordered_set<const TensorImpl*> seen;
   auto add_own = [&](const std::string& prefix, const Module& module) {
-    for (const auto& [name, tensor] : module.parameters_) {
+    own_entries(module, [&](const std::string& name, const Tensor& tensor) {
       if (seen.insert(tensor.id()).second) result.emplace_back(prefix.empty() ? name : prefix + "." + name, tensor);
-    }
+    });
   };
   if (!recurse) {
     add_own("", *this);
@@ -84,6 +127,73 @@ std::vector<std::pair<std::string, Tensor>> Module::named_parameters(bool recurs
   }
   for (const auto& [prefix, module] : named_modules()) add_own(prefix, *module);
   return result;
+}
+
+std::vector<std::pair<std::string, Tensor>> Module::named_parameters(bool recurse) const {
+  return collect(recurse, [](const Module& module, const auto& add) {
+    for (const auto& [name, tensor] : module.parameters_) add(name, tensor);
+  });
+}
+
+std::vector<std::pair<std::string, Tensor>> Module::named_buffers(bool recurse) const {
+  return collect(recurse, [](const Module& module, const auto& add) {
+    for (const Buffer& buffer : module.buffers_) add(buffer.name, buffer.tensor);
+  });
+}
+
+std::vector<Tensor> Module::buffers(bool recurse) const {
+  std::vector<Tensor> result;
+  for (auto& entry : named_buffers(recurse)) result.push_back(std::move(entry.second));
+  return result;
+}
+
+StateDict Module::state_dict() const {
+  StateDict state;
+  const auto entries = collect(true, [](const Module& module, const auto& add) {
+    for (const auto& [name, tensor] : module.parameters_) add(name, tensor);
+    for (const Buffer& buffer : module.buffers_) {
+      if (buffer.persistent) add(buffer.name, buffer.tensor);
+    }
+  });
+  for (const auto& [name, tensor] : entries) state.insert(name, tensor);
+  return state;
+}
+
+void Module::load_state_dict(const StateDict& state, bool strict) {
+  const StateDict own = state_dict();
+  std::vector<std::string> missing, unexpected, reshaped;
+  for (const auto& [name, tensor] : own) {
+    const Tensor* given = state.find(name);
+    if (!given) {
+      missing.push_back(name);
+    } else if (!given->defined()) {
+      reshaped.push_back(name + ": the given tensor is undefined");
+    } else if (!same_shape(given->data(), tensor.data())) {
+      reshaped.push_back(name + ": " + to_string(given->shape()) + " given, " + to_string(tensor.shape()) +
+                         " in the module");
+    }
+  }
+  for (const auto& entry : state) {
+    if (!own.contains(entry.first)) unexpected.push_back(entry.first);
+  }
+  if (!strict) {
+    missing.clear();
+    unexpected.clear();
+  }
+  if (!missing.empty() || !unexpected.empty() || !reshaped.empty()) {
+    std::string message = "load_state_dict: the state does not fit " + name() + ":";
+    if (!missing.empty()) message += " missing keys: " + join(missing) + ";";
+    if (!unexpected.empty()) message += " unexpected keys: " + join(unexpected) + ";";
+    if (!reshaped.empty()) message += " shape mismatch for " + join(reshaped, "; ") + ";";
+    throw Error(message + " nothing was changed");
+  }
+  for (const auto& [name, tensor] : own) {
+    const Tensor* given = state.find(name);
+    if (!given || given->id() == tensor.id()) continue;
+    const Array& values = given->data();
+    Tensor target = tensor;
+    std::copy(values.data(), values.data() + values.size(), target.data().data());
+  }
 }
 
 std::vector<Tensor> Module::parameters(bool recurse) const {

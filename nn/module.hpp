@@ -29,10 +29,19 @@
 // named_parameters() is recursive, in registration order, own parameters before the children's
 // (PyTorch's order), with dotted names ("fc1.weight", "0.bias"); a tensor registered twice (a shared
 // layer) is listed once, under its first name.
+//
+// Buffers are a module's tensors that are not trained but belong to its state: BatchNorm1d's running
+// mean and variance. They never require grad, optimizers never see them (parameters() leaves them
+// out), and a persistent buffer is saved with the parameters. state_dict() lists both, the way
+// PyTorch orders it: for each module, depth first, its parameters, then its persistent buffers.
+//
+//   auto state = net->state_dict();       // "0.weight", "0.bias", "1.running_mean", ...
+//   other->load_state_dict(state);        // copies the values into other's own tensors
 
 #include <xgrad/core/error.hpp>
 #include <xgrad/core/tensor.hpp>
 
+#include <initializer_list>
 #include <iosfwd>
 #include <memory>
 #include <string>
@@ -44,6 +53,31 @@ namespace xg::nn {
 
 template <class Impl>
 class ModuleHolder;
+
+// Names and tensors in a fixed order (a module's state_dict()). The tensors are the module's own
+// handles, as in PyTorch: writing into one's data() changes the module. detach() makes a copy.
+class StateDict {
+ public:
+  using Entry = std::pair<std::string, Tensor>;
+  StateDict() = default;
+  StateDict(std::initializer_list<Entry> entries);  // NOLINT: implicit, like a braced list
+
+  // Adds a name at the end; throws if the name is already there.
+  void insert(std::string name, Tensor tensor);
+  // The tensor under `name`, or nullptr.
+  const Tensor* find(const std::string& name) const;
+  bool contains(const std::string& name) const { return find(name) != nullptr; }
+  // Throws naming the key when it is missing.
+  const Tensor& operator[](const std::string& name) const;
+  std::vector<std::string> keys() const;
+  std::size_t size() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+  std::vector<Entry>::const_iterator begin() const { return entries_.begin(); }
+  std::vector<Entry>::const_iterator end() const { return entries_.end(); }
+
+ private:
+  std::vector<Entry> entries_;
+};
 
 class Module : public std::enable_shared_from_this<Module> {
  public:
@@ -59,6 +93,11 @@ class Module : public std::enable_shared_from_this<Module> {
   // Adds a parameter under `name` (no dots, unique in this module) and sets its requires_grad flag.
   // The tensor must be a leaf. Returns the registered handle.
   Tensor& register_parameter(const std::string& name, Tensor tensor, bool requires_grad = true);
+
+  // Adds a buffer under `name` (no dots, unique in this module): state that is not trained, such as
+  // running statistics. It never requires grad. A persistent buffer is part of state_dict() and of
+  // the files xg::save writes; a non-persistent one is only the module's working memory.
+  Tensor& register_buffer(const std::string& name, Tensor tensor, bool persistent = true);
 
   // Adds a submodule under `name`; its parameters appear as "name.<its names>". Returns the module,
   // so that `fc = register_module("fc", Linear(3, 4));` keeps a handle to it.
@@ -76,6 +115,18 @@ class Module : public std::enable_shared_from_this<Module> {
   // Parameters of this module and (with recurse) all submodules, in registration order.
   std::vector<Tensor> parameters(bool recurse = true) const;
   std::vector<std::pair<std::string, Tensor>> named_parameters(bool recurse = true) const;
+  // Buffers (persistent or not) of this module and (with recurse) all submodules, the same way.
+  std::vector<Tensor> buffers(bool recurse = true) const;
+  std::vector<std::pair<std::string, Tensor>> named_buffers(bool recurse = true) const;
+
+  // The named parameters and persistent buffers, module by module (see the top of this file).
+  StateDict state_dict() const;
+  // Copies the values of `state` into this module's parameters and buffers, in place: the tensors an
+  // optimizer holds stay the same tensors. strict: every key of state_dict() must be present and no
+  // other; not strict: missing and unexpected keys are skipped. A key present in both with another
+  // shape is an error either way. Everything is checked first: on an error nothing has changed.
+  void load_state_dict(const StateDict& state, bool strict = true);
+
   // Direct submodules, in registration order.
   std::vector<std::shared_ptr<Module>> children() const;
   const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& named_children() const { return children_; }
@@ -104,7 +155,17 @@ class Module : public std::enable_shared_from_this<Module> {
   // Checks that `name` can be registered here (not empty, no dot, not taken).
   void check_new_name(const char* what, const std::string& name) const;
 
+  struct Buffer {
+    std::string name;
+    Tensor tensor;
+    bool persistent;
+  };
+  // Own entries of every module below (and including) this one, with dotted names, each tensor once.
+  template <class OwnEntries>
+  std::vector<std::pair<std::string, Tensor>> collect(bool recurse, OwnEntries own_entries) const;
+
   std::vector<std::pair<std::string, Tensor>> parameters_;
+  std::vector<Buffer> buffers_;
   std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;
   bool training_ = true;
 };
@@ -147,6 +208,12 @@ class ModuleHolder {
   std::vector<std::pair<std::string, Tensor>> named_parameters(bool recurse = true) const {
     return checked().named_parameters(recurse);
   }
+  std::vector<std::pair<std::string, Tensor>> named_buffers(bool recurse = true) const {
+    return checked().named_buffers(recurse);
+  }
+  std::vector<Tensor> buffers(bool recurse = true) const { return checked().buffers(recurse); }
+  StateDict state_dict() const { return checked().state_dict(); }
+  void load_state_dict(const StateDict& state, bool strict = true) const { checked().load_state_dict(state, strict); }
   void train(bool on = true) const { checked().train(on); }
   void eval() const { checked().eval(); }
   bool is_training() const { return checked().is_training(); }

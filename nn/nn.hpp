@@ -12,5 +12,6 @@
 #include <xgrad/nn/metrics.hpp>
 #include <xgrad/nn/mlp.hpp>
 #include <xgrad/nn/module.hpp>
+#include <xgrad/nn/normalization.hpp>
 #include <xgrad/nn/sequential.hpp>
 #include <xgrad/nn/serialize.hpp>

@@ -19,7 +19,7 @@ constexpr std::uint32_t kVersion = 1;
 constexpr std::uint32_t kMaxDim = 64;  // more is surely a corrupted file, not a tensor
 
 std::string encode(const nn::Module& module) {
-  const auto parameters = module.named_parameters();
+  const nn::StateDict parameters = module.state_dict();
   LittleEndianWriter out;
   out.raw(std::string_view(kMagic, sizeof kMagic));
   out.u32(kVersion);
@@ -92,11 +92,11 @@ std::map<std::string, Record> decode(std::string_view bytes, const std::string& 
   return records;
 }
 
-// Throws unless the file's tensors are exactly the module's parameters, with the same shapes.
+// Throws unless the file's tensors are exactly the module's state_dict(), with the same shapes.
 void check_fits(const nn::Module& module, const std::map<std::string, Record>& records, const std::string& where) {
   std::vector<std::string> missing, unexpected, reshaped;
   std::set<std::string> in_module;
-  for (const auto& [name, tensor] : module.named_parameters()) {
+  for (const auto& [name, tensor] : module.state_dict()) {
     in_module.insert(name);
     const auto found = records.find(name);
     if (found == records.end()) {
@@ -122,8 +122,9 @@ void check_fits(const nn::Module& module, const std::map<std::string, Record>& r
 void load_bytes(nn::Module& module, std::string_view bytes, const std::string& where) {
   const std::map<std::string, Record> records = decode(bytes, where);
   check_fits(module, records, where);
-  for (auto& [name, tensor] : module.named_parameters()) {
+  for (const auto& [name, entry] : module.state_dict()) {
     const Array& values = records.at(name).values;
+    Tensor tensor = entry;
     std::copy(values.data(), values.data() + values.size(), tensor.data().data());
   }
 }

@@ -1,5 +1,6 @@
 #pragma once
-// xg::save / xg::load: a module's named parameters to and from a file.
+// xg::save / xg::load: a module's state_dict() (its named parameters and persistent buffers) to and
+// from a file.
 //
 //   xg::save(net, "mlp.xgp");
 //   xg::load(net, "mlp.xgp");   // net must have the same architecture
@@ -9,7 +10,7 @@
 // half-written file under the real name: the previous file stays as it was. load reads and checks the whole file before
 // it changes anything: a file for another architecture (missing or extra names, other shapes), a truncated or corrupted
 // file, or a wrong magic or version throws xg::Error saying what differs, and the module stays exactly as it was.
-// Parameters are matched by name, like PyTorch's load_state_dict(strict=True); gradients are left alone.
+// Tensors are matched by name, like PyTorch's load_state_dict(strict=True); gradients are left alone.
 //
 // File format, version 1. All integers are unsigned little-endian; floats are IEEE-754 binary32,
 // little-endian.
@@ -17,7 +18,7 @@
 //   magic       8 bytes   "XGRADPRM"
 //   version     u32       1
 //   count       u64       number of tensor records that follow
-//   count records, in named_parameters() order:
+//   count records, in state_dict() order (parameters and persistent buffers, module by module):
 //     name_size u32       bytes in the name
 //     name      bytes     UTF-8 dotted name, e.g. "0.weight" (no terminator)
 //     dim       u32       number of dimensions
@@ -27,6 +28,9 @@
 //                         name_size through values
 //   nothing after the last record.
 // load checks each record's shape (xg::check_shape) and then its checksum before it decodes a value.
+// Buffers (BatchNorm1d's running statistics) are records like any other, so a model without buffers
+// writes exactly the bytes it always did, and every file of version 1 still loads. A buffer that holds
+// a count (num_batches_tracked) is a float32 record too: exact up to 2^24.
 
 #include <xgrad/nn/module.hpp>
 

@@ -112,7 +112,7 @@ void add_flags(CLI::App& app, Args& args) {
          "weight decay (default 0.05 for adamw, 0 otherwise)")
       ->option_text("X")
       ->check(in_range(0, Bound::kClosed, 1e3, Bound::kClosed));
-  app.add_option("--epochs", args.epochs, "passes over the training data (default 10; 0 needs --load)")
+  app.add_option("--epochs", args.epochs, "passes over the training data (default 8; 0 needs --load)")
       ->option_text("N")
       ->check(count_from(0));
   app.add_option("--batch-size", args.batch_size, "examples per step (default 128)")
@@ -125,6 +125,15 @@ void add_flags(CLI::App& app, Args& args) {
   app.add_option("--dropout", args.dropout, "dropout after each hidden layer, 0 <= P < 1 (default 0)")
       ->option_text("P")
       ->check(in_range(0, Bound::kClosed, 1, Bound::kOpen));
+  app.add_option(
+         "--norm", args.norm,
+         "none | batch | layer: BatchNorm1d or LayerNorm after each hidden\nLinear, before its ReLU (default batch)")
+      ->option_text("NAME")
+      ->check(one_of({"none", "batch", "layer"}));
+  app.add_option("--label-smoothing", args.label_smoothing,
+                 "label smoothing of the training loss, 0 <= S <= 1 (default 0)")
+      ->option_text("S")
+      ->check(in_range(0, Bound::kClosed, 1, Bound::kClosed));
   app.add_option("--scheduler", args.scheduler, "none | step | cosine | warmup-cosine (default warmup-cosine)")
       ->option_text("NAME")
       ->check(one_of({"none", "step", "cosine", "warmup-cosine"}));
@@ -177,8 +186,8 @@ double weight_decay(const Args& args) { return args.weight_decay.value_or(args.o
 ParseResult parse_args(int argc, const char* const argv[]) {
   CLI::App app(
       "Trains a multi-layer perceptron and shows it learn. With no flags: the 784-256-128-10 ReLU MLP\n"
-      "on Fashion-MNIST (Debian package dataset-fashion-mnist), AdamW, warmup + cosine schedule,\n"
-      "batch 128, 10 epochs.");
+      "with BatchNorm1d on Fashion-MNIST (Debian package dataset-fashion-mnist), AdamW, warmup + cosine\n"
+      "schedule, batch 128, 8 epochs.");
   app.formatter(std::make_shared<UsageFirst>());
   app.get_formatter()->column_width(24);
   Args args;

@@ -195,8 +195,9 @@ Setup set_up(const mlp::Args& args) {
   sizes.push_back(classes);
 
   xg::Generator init_generator(args.seed);
-  xg::nn::MLP net(sizes, xg::nn::Activation::ReLU, args.dropout, init_generator);
-  const std::string dropout = args.dropout > 0 ? ", dropout " + std::to_string(args.dropout) : "";
+  xg::nn::MLP net(sizes, xg::nn::Activation::ReLU, args.dropout, xg::nn::norm_from_string(args.norm), init_generator);
+  const std::string norm = args.norm == "none" ? "" : ", " + args.norm + " norm";
+  const std::string dropout = norm + (args.dropout > 0 ? ", dropout " + xg::format_number(args.dropout) : "");
   std::printf("data: %s: %zu training and %zu test examples, %zu classes\n", data.description.c_str(),
               data.train.size(), data.test.size(), classes);
   std::printf("model: MLP %s (ReLU%s), %zu parameters\n", shape_list(sizes).c_str(), dropout.c_str(),
@@ -234,11 +235,17 @@ Training set_up_training(const mlp::Args& args, Setup& setup) {
   if (!args.load_path.empty()) {
     std::printf("starting from %s%s\n", args.load_path.c_str(), resumed ? " and its optimizer state" : "");
   }
-  xg::data::DataLoader loader(
-      setup.data.train, xg::data::DataLoaderOptions(args.batch_size).shuffle(true).seed(args.seed).drop_last(false));
+  // BatchNorm1d cannot train on a batch of one example (its variance is 0/0), as in torch: a last batch
+  // of one is dropped then.
+  const bool lone_last_batch = setup.data.train.size() % args.batch_size == 1;
+  xg::data::DataLoader loader(setup.data.train, xg::data::DataLoaderOptions(args.batch_size)
+                                                    .shuffle(true)
+                                                    .seed(args.seed)
+                                                    .drop_last(args.norm == "batch" && lone_last_batch));
   const auto steps_per_epoch = static_cast<std::int64_t>(loader.num_batches());
   auto scheduler = make_scheduler(args, *optimizer, steps_per_epoch, steps_per_epoch * args.epochs);
-  return {std::move(optimizer), std::move(loader), std::move(scheduler), xg::nn::CrossEntropyLoss()};
+  xg::nn::CrossEntropyLoss loss_fn(xg::nn::CrossEntropyLossOptions().label_smoothing(args.label_smoothing));
+  return {std::move(optimizer), std::move(loader), std::move(scheduler), loss_fn};
 }
 
 // One epoch's line on the screen and in metrics.csv.
