@@ -79,6 +79,52 @@ std::vector<std::size_t> parse_sizes(const std::string& text) {
   }
 }
 
+// "price" or "price,tax": the CSV columns to predict, each a header name or a 0-based index.
+std::vector<std::string> parse_columns(const std::string& text) {
+  std::vector<std::string> columns;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = text.find(',', start);
+    columns.push_back(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (columns.back().empty()) {
+      throw CLI::ValidationError("--target",
+                                 "expects column names or 0-based indices separated by commas, like "
+                                 "price or 3,4, got '" +
+                                     text + "'");
+    }
+    if (comma == std::string::npos) return columns;
+    start = comma + 1;
+  }
+}
+
+void add_regression_flags(CLI::App& app, Args& args) {
+  app.add_option("--task", args.task,
+                 "classification | regression (default classification); regression\n"
+                 "needs --dataset csv:PATH and --target")
+      ->option_text("NAME")
+      ->check(one_of({"classification", "regression"}));
+  app.add_option_function<std::string>(
+         "--target", [&args](const std::string& text) { args.targets = parse_columns(text); },
+         "the CSV column(s) a regression predicts: header names or 0-based\n"
+         "indices (negative from the end), separated by commas")
+      ->option_text("COL[,COL]");
+}
+
+// The combinations that cannot work, said before any data is read.
+void check_regression_flags(const Args& args) {
+  if (args.task != "regression") {
+    if (!args.targets.empty()) throw CLI::ValidationError("--target only applies to --task regression");
+    return;
+  }
+  if (args.dataset.rfind("csv:", 0) != 0) {
+    throw CLI::ValidationError("--task regression needs --dataset csv:PATH (a table with float target columns); '" +
+                               args.dataset + "' holds class labels only");
+  }
+  if (args.targets.empty()) {
+    throw CLI::ValidationError("--task regression needs --target COL[,COL]: the CSV column(s) to predict");
+  }
+}
+
 // CLI11's help with "usage: PROGRAM [flags]" first and the description under it.
 class UsageFirst : public CLI::Formatter {
  public:
@@ -152,7 +198,9 @@ void add_flags(CLI::App& app, Args& args) {
   app.add_option("--out", args.out_dir, "where the metrics CSV, the plot and the model go (default out/mlp)")
       ->option_text("DIR");
   app.add_flag("--quiet", args.quiet, "no progress bar");
+  add_regression_flags(app, args);
   app.callback([&args] {
+    check_regression_flags(args);
     // Evaluating an untrained network would also overwrite the model in --out with random weights.
     if (args.epochs == 0 && args.load_path.empty()) {
       throw CLI::ValidationError("--epochs 0 only evaluates a trained model: give it one with --load PATH");

@@ -27,6 +27,9 @@ struct Args {
   std::string load_path;            // model (and optimizer state beside it) to start from
   std::string out_dir = "out/mlp";  // metrics CSV, plot, model
   bool quiet = false;               // no progress bar
+  // --task regression: predict the float columns `targets` (names, or 0-based indices) of a CSV table.
+  std::string task = "classification";  // classification | regression
+  std::vector<std::string> targets;
 };
 
 // What parse_args decided: run with these arguments, or exit now with this code (0 after --help).

@@ -6,6 +6,7 @@
 //   forward -> loss -> zero_grad -> backward -> step (-> scheduler step)
 
 #include "args.hpp"
+#include "regression.hpp"
 
 #include <support/plot.hpp>
 #include <support/progress.hpp>
@@ -322,6 +323,7 @@ void write_outputs(const mlp::Args& args, const Setup& setup, const xg::optim::O
 }
 
 int run(const mlp::Args& args) {
+  if (args.task == "regression") return mlp::run_regression(args, {make_optimizer, make_scheduler});
   Setup setup = set_up(args);
   if (args.epochs == 0) {  // evaluation only (parse_args made sure there is a model): nothing to write
     std::printf("evaluating %s\n", args.load_path.c_str());
