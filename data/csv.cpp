@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -51,6 +52,70 @@ bool is_number(std::string_view text) {
 
 bool is_blank(std::string_view line) { return trim(line).empty() && line.find('"') == std::string_view::npos; }
 
+// What each column of a row holds, once the first line has been read.
+struct Layout {
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  std::size_t label = kNone;        // 0-based column of the label, if the table has one
+  std::vector<std::size_t> target;  // per column: its place among the targets, or kNone
+  std::size_t target_count = 0;
+  std::size_t feature_count = 0;
+};
+
+// A 0-based index, negative counting from the end; nullopt when outside the row.
+std::optional<std::size_t> resolve_index(long wanted, std::size_t columns) {
+  const long resolved = wanted < 0 ? static_cast<long>(columns) + wanted : wanted;
+  if (resolved < 0 || resolved >= static_cast<long>(columns)) return std::nullopt;
+  return static_cast<std::size_t>(resolved);
+}
+
+std::string index_range(std::size_t columns) {
+  return "(expected -" + std::to_string(columns) + ".." + std::to_string(columns - 1) + ")";
+}
+
+// Where each target named in the options sits in a row of `fields`, the first non-blank line (its
+// names when it is a header). Returns an error message, or "" when every column is found.
+std::string place_targets(const CsvOptions& options, const std::vector<std::string_view>& fields, bool header,
+                          Layout& layout) {
+  const std::size_t columns = fields.size();
+  layout.target.assign(columns, Layout::kNone);
+  for (const CsvColumn& column : options.targets()) {
+    std::optional<std::size_t> index;
+    if (column.by_name()) {
+      if (!header) {
+        return "target column " + column.describe() +
+               " is a name, but the file has no header line to find it in (give its 0-based index instead)";
+      }
+      const auto found = std::find(fields.begin(), fields.end(), std::string_view(column.name()));
+      if (found == fields.end()) {
+        std::string names;
+        for (std::string_view field : fields) names += (names.empty() ? "" : ", ") + std::string(field);
+        return "target column " + column.describe() + " is not in the header (" + names + ")";
+      }
+      index = static_cast<std::size_t>(found - fields.begin());
+    } else {
+      index = resolve_index(column.index(), columns);
+      if (!index) {
+        return "target column " + column.describe() + " does not exist in a row of " + std::to_string(columns) +
+               " columns " + index_range(columns);
+      }
+    }
+    if (*index == layout.label) {
+      return "column " + std::to_string(*index + 1) + " is both the label column and target column " +
+             column.describe();
+    }
+    if (layout.target[*index] != Layout::kNone) {
+      return "target column " + column.describe() + " is given twice (column " + std::to_string(*index + 1) + ")";
+    }
+    layout.target[*index] = layout.target_count++;
+  }
+  layout.feature_count = columns - layout.target_count - (layout.label == Layout::kNone ? 0 : 1);
+  if (layout.feature_count == 0) {
+    return "expected at least one feature column besides the label and target columns, got " + std::to_string(columns) +
+           " columns in all";
+  }
+  return "";
+}
+
 }  // namespace
 
 TensorDataset read_csv(const std::string& path, const CsvOptions& options) {
@@ -66,11 +131,13 @@ TensorDataset read_csv(const std::string& path, const CsvOptions& options) {
   std::ifstream in(path, std::ios::binary);
   if (!in) fail("", std::string("cannot open the file: ") + (errno ? std::strerror(errno) : "unknown error"));
 
-  std::vector<float> features;  // row-major [rows, columns - 1]
+  std::vector<float> features;  // row-major [rows, feature_count]
+  std::vector<float> targets;   // row-major [rows, target_count]
   Labels labels;
-  std::size_t columns = 0;      // set by the first non-blank line
-  std::size_t first_line = 0;   // that line's number
-  std::size_t label_index = 0;  // 0-based column of the label
+  std::size_t rows = 0;
+  std::size_t columns = 0;     // set by the first non-blank line
+  std::size_t first_line = 0;  // that line's number
+  Layout layout;
   std::string line;
   for (std::size_t number = 1; std::getline(in, line); ++number) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -82,23 +149,25 @@ TensorDataset read_csv(const std::string& path, const CsvOptions& options) {
     if (columns == 0) {
       columns = fields.size();
       first_line = number;
-      if (columns < 2) {
+      if (columns < 2 && options.targets().empty()) {
         fail(at(number), "expected at least 2 columns (features and a label), got " + std::to_string(columns));
       }
-      const long wanted = options.label_column();
-      const long resolved = wanted < 0 ? static_cast<long>(columns) + wanted : wanted;
-      if (resolved < 0 || resolved >= static_cast<long>(columns)) {
-        fail(at(number), "label column " + std::to_string(wanted) + " does not exist in a row of " +
-                             std::to_string(columns) + " columns (expected -" + std::to_string(columns) + ".." +
-                             std::to_string(columns - 1) + ")");
+      if (options.reads_labels()) {
+        const std::optional<std::size_t> label = resolve_index(options.label_column(), columns);
+        if (!label) {
+          fail(at(number), "label column " + std::to_string(options.label_column()) + " does not exist in a row of " +
+                               std::to_string(columns) + " columns " + index_range(columns));
+        }
+        layout.label = *label;
       }
-      label_index = static_cast<std::size_t>(resolved);
       bool header = false;
       if (options.header()) {
         header = *options.header();
       } else {
         for (std::string_view field : fields) header = header || !is_number(field);
       }
+      const std::string problem = place_targets(options, fields, header, layout);
+      if (!problem.empty()) fail(at(number), problem);
       if (header) continue;
     }
 
@@ -106,9 +175,11 @@ TensorDataset read_csv(const std::string& path, const CsvOptions& options) {
       fail(at(number), "expected " + std::to_string(columns) + " columns (as on line " + std::to_string(first_line) +
                            "), got " + std::to_string(fields.size()));
     }
+    targets.resize(targets.size() + layout.target_count);
+    float* target_row = targets.data() + rows * layout.target_count;
     for (std::size_t column = 0; column < columns; ++column) {
       const std::string_view field = fields[column];
-      if (column == label_index) {
+      if (column == layout.label) {
         long long label = 0;
         if (!parse_whole(field, label) || label < 0) {
           fail(at(number, column + 1), "expected an integer class label >= 0, got \"" + std::string(field) + "\"");
@@ -123,15 +194,24 @@ TensorDataset read_csv(const std::string& path, const CsvOptions& options) {
       if (!std::isfinite(value)) {
         fail(at(number, column + 1), "expected a finite number, got \"" + std::string(field) + "\"");
       }
-      features.push_back(value);
+      if (layout.target[column] != Layout::kNone) {
+        target_row[layout.target[column]] = value;
+      } else {
+        features.push_back(value);
+      }
     }
+    ++rows;
   }
-  if (in.bad()) fail("", "read error after " + std::to_string(labels.size()) + " rows");
-  if (labels.empty()) fail("", "expected at least one data row, found none");
+  if (in.bad()) fail("", "read error after " + std::to_string(rows) + " rows");
+  if (rows == 0) fail("", "expected at least one data row, found none");
 
-  Array inputs = Array::from_shape({labels.size(), columns - 1});
+  Array inputs = Array::from_shape({rows, layout.feature_count});
   std::copy(features.begin(), features.end(), inputs.data());
-  return TensorDataset(std::move(inputs), std::move(labels));
+  if (layout.target_count == 0) return TensorDataset(std::move(inputs), std::move(labels));
+  Array target_array = Array::from_shape({rows, layout.target_count});
+  std::copy(targets.begin(), targets.end(), target_array.data());
+  if (layout.label == Layout::kNone) return TensorDataset(std::move(inputs), std::move(target_array));
+  return TensorDataset(std::move(inputs), std::move(labels), std::move(target_array));
 }
 
 }  // namespace xg::data

@@ -1,11 +1,16 @@
 #pragma once
-// A CSV reader for classification tables: numeric feature columns and one integer label column.
+// A CSV reader for tables of numeric feature columns with one integer label column (classification),
+// one or several float target columns (regression), or both.
 //
 //   auto iris = xg::data::read_csv("iris.csv");                                  // label last, header auto
 //   auto wine = xg::data::read_csv("wine.csv", xg::data::CsvOptions().label_column(0).header(false));
+//   auto house = xg::data::read_csv("house.csv", xg::data::CsvOptions().targets({"price"}));  // by name
+//   auto two = xg::data::read_csv("two.csv", xg::data::CsvOptions().targets({-2, -1}));       // by index
 //
-// Each row becomes one example: inputs [N, columns - 1] (floats, in column order without the label)
-// and labels [N] (integers >= 0). Blank lines are skipped; "\r\n" line ends are fine; fields may be
+// Each row becomes one example: inputs [N, F] (floats, in column order without the label and target
+// columns), labels [N] (integers >= 0) and targets [N, K] (floats, in the order the target columns were
+// given; [N, 1] for one, to match a network's [B, 1] output). With targets given, a label is read only
+// when label_column() is set too. Blank lines are skipped; "\r\n" line ends are fine; fields may be
 // surrounded by spaces or double quotes, but a quoted field cannot contain the delimiter.
 // Numbers are read in the "C" locale whatever the program's locale; "nan" and "inf" are refused.
 // Every error names the file, the 1-based line and column, what was expected and what was found:
@@ -15,14 +20,41 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace xg::data {
+
+// A column of a CSV table, by its name in the header or by its 0-based index (negative counting from
+// the end as in Python), so that targets({"price"}) and targets({0, -1}) both read.
+class CsvColumn {
+ public:
+  CsvColumn(const char* name) : name_(name) {}             // NOLINT(google-explicit-constructor)
+  CsvColumn(std::string name) : name_(std::move(name)) {}  // NOLINT(google-explicit-constructor)
+  CsvColumn(int index) : index_(index) {}                  // NOLINT(google-explicit-constructor)
+  CsvColumn(long index) : index_(index) {}                 // NOLINT(google-explicit-constructor)
+
+  bool by_name() const { return !index_.has_value(); }
+  const std::string& name() const { return name_; }
+  long index() const { return index_.value_or(0); }
+  // 'price' or column -1, for messages.
+  std::string describe() const { return by_name() ? "'" + name_ + "'" : std::to_string(index()); }
+
+ private:
+  std::string name_;
+  std::optional<long> index_;
+};
 
 class CsvOptions {
  public:
   // 0-based, negative counting from the end as in Python: -1 (the default) is the last column.
   CsvOptions& label_column(long column) {
     label_column_ = column;
+    return *this;
+  }
+  // The columns that hold float targets, by header name or index; the dataset's targets are [N, K].
+  CsvOptions& targets(std::vector<CsvColumn> columns) {
+    targets_ = std::move(columns);
     return *this;
   }
   // Whether the first non-blank line names the columns. Unset (the default): it does when any of its
@@ -36,12 +68,16 @@ class CsvOptions {
     return *this;
   }
 
-  long label_column() const { return label_column_; }
+  long label_column() const { return label_column_.value_or(-1); }
+  const std::vector<CsvColumn>& targets() const { return targets_; }
+  // A label column is read unless targets are given without one.
+  bool reads_labels() const { return targets_.empty() || label_column_.has_value(); }
   std::optional<bool> header() const { return header_; }
   char delimiter() const { return delimiter_; }
 
  private:
-  long label_column_ = -1;
+  std::optional<long> label_column_;
+  std::vector<CsvColumn> targets_;
   std::optional<bool> header_;
   char delimiter_ = ',';
 };

@@ -81,26 +81,40 @@ void Standardizer::check_shape(const char* op, const Array& inputs) const {
   }
 }
 
-void Standardizer::transform_(Array& inputs) const {
-  check_shape("Standardizer::transform", inputs);
+void Standardizer::apply_(const char* op, Array& values, bool inverse) const {
+  check_shape(op, values);
   const std::size_t features = mean_.size();
-  const std::size_t rows = inputs.shape(0);
+  const std::size_t rows = values.shape(0);
   const float* mean = mean_.data();
   const float* stddev = stddev_.data();
-  float* x = inputs.data();
+  float* x = values.data();
   for (std::size_t r = 0; r < rows; ++r) {
-    for (std::size_t f = 0; f < features; ++f) x[r * features + f] = (x[r * features + f] - mean[f]) / stddev[f];
+    float* row = x + r * features;
+    if (inverse) {
+      for (std::size_t f = 0; f < features; ++f) row[f] = row[f] * stddev[f] + mean[f];
+    } else {
+      for (std::size_t f = 0; f < features; ++f) row[f] = (row[f] - mean[f]) / stddev[f];
+    }
   }
 }
 
+void Standardizer::transform_(Array& inputs) const { apply_("Standardizer::transform", inputs, false); }
+
 Array Standardizer::transform(const Array& inputs) const {
-  check_shape("Standardizer::transform", inputs);
   Array result = inputs;
   transform_(result);
   return result;
 }
 
 void Standardizer::transform_(TensorDataset& dataset) const { transform_(dataset.mutable_inputs()); }
+
+void Standardizer::inverse_transform_(Array& values) const { apply_("Standardizer::inverse_transform", values, true); }
+
+Array Standardizer::inverse_transform(const Array& values) const {
+  Array result = values;
+  inverse_transform_(result);
+  return result;
+}
 
 const Array& Standardizer::mean() const {
   check_fitted("Standardizer::mean");

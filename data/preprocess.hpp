@@ -8,6 +8,13 @@
 //   standardizer.transform_(train);
 //   standardizer.transform_(val);     // ...applied unchanged to validation and test data
 //   standardizer.transform_(test);
+//
+// Targets of a regression are standardized the same way, with a Standardizer of their own; a network
+// trained on them predicts standardized values, which inverse_transform takes back to the data's units:
+//   xg::data::Standardizer target_scaler;
+//   target_scaler.fit(train.targets());
+//   target_scaler.transform_(train.mutable_targets());
+//   xg::Array predicted = target_scaler.inverse_transform(net(test_inputs).data());
 
 #include <xgrad/core/generator.hpp>
 #include <xgrad/data/dataset.hpp>
@@ -35,7 +42,10 @@ class Standardizer {
   // Applies the fitted statistics; the inputs' example shape must match the one fitted on.
   Array transform(const Array& inputs) const;
   void transform_(Array& inputs) const;
-  void transform_(TensorDataset& dataset) const;
+  void transform_(TensorDataset& dataset) const;  // its inputs
+  // The way back: x -> x * std + mean (for predictions made on standardized targets).
+  Array inverse_transform(const Array& values) const;
+  void inverse_transform_(Array& values) const;
 
   // Shape: one example's ([features] for inputs [N, features]). stddev() holds 1 where the data's was 0.
   const Array& mean() const;
@@ -44,6 +54,8 @@ class Standardizer {
  private:
   void check_fitted(const char* op) const;
   void check_shape(const char* op, const Array& inputs) const;
+  // x -> (x - mean) / std in place, or (inverse) x -> x * std + mean.
+  void apply_(const char* op, Array& values, bool inverse) const;
 
   bool fitted_ = false;
   Array mean_;

@@ -13,6 +13,11 @@ namespace xg::nn::functional {
 namespace {
 
 void check_same_shape(const char* op, const Tensor& input, const Tensor& target) {
+  if (!target.defined()) {
+    throw Error(std::string(op) +
+                ": the target is undefined (a Batch has targets only when its dataset has float "
+                "targets; class labels are batch.labels)");
+  }
   if (input.shape() != target.shape()) {
     throw Error(std::string(op) + ": expected the target to have the input's shape " + to_string(input.shape()) +
                 ", got " + to_string(target.shape()));

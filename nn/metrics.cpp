@@ -3,9 +3,13 @@
 #include <xgrad/core/error.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <iomanip>
+#include <limits>
 #include <ostream>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace xg::nn {
 
@@ -87,6 +91,119 @@ std::ostream& operator<<(std::ostream& out, const ConfusionMatrix& matrix) {
     out << "\n";
   }
   return out;
+}
+
+namespace {
+
+// Sums per output (column) over the N rows, in double: what every regression metric is made of.
+struct OutputSums {
+  std::size_t rows = 0;
+  std::vector<double> squared_error, absolute_error, squared_deviation;  // deviation of y from its mean
+};
+
+OutputSums output_sums(const char* op, const Array& predictions, const Array& targets) {
+  const Shape shape = shape_of(targets);
+  if (shape_of(predictions) != shape) {
+    throw Error(std::string(op) + ": expected predictions of the targets' shape " + to_string(shape) + ", got " +
+                to_string(shape_of(predictions)));
+  }
+  if (shape.empty() || shape.size() > 2 || shape[0] == 0) {
+    throw Error(std::string(op) + ": expected targets [N] or [N, K] with N >= 1, got " + to_string(shape));
+  }
+  OutputSums sums;
+  sums.rows = shape[0];
+  const std::size_t outputs = shape.size() == 2 ? shape[1] : 1;
+  sums.squared_error.assign(outputs, 0.0);
+  sums.absolute_error.assign(outputs, 0.0);
+  sums.squared_deviation.assign(outputs, 0.0);
+  std::vector<double> mean(outputs, 0.0);
+  const float* p = predictions.data();
+  const float* y = targets.data();
+  for (std::size_t i = 0; i < targets.size(); ++i) mean[i % outputs] += y[i];
+  for (double& m : mean) m /= static_cast<double>(sums.rows);
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    const std::size_t k = i % outputs;
+    const double error = static_cast<double>(y[i]) - static_cast<double>(p[i]);
+    const double deviation = static_cast<double>(y[i]) - mean[k];
+    sums.squared_error[k] += error * error;
+    sums.absolute_error[k] += std::abs(error);
+    sums.squared_deviation[k] += deviation * deviation;
+  }
+  return sums;
+}
+
+// The mean over outputs of per_output(k).
+template <class PerOutput>
+double uniform_average(const OutputSums& sums, PerOutput per_output) {
+  double total = 0.0;
+  for (std::size_t k = 0; k < sums.squared_error.size(); ++k) total += per_output(k);
+  return total / static_cast<double>(sums.squared_error.size());
+}
+
+}  // namespace
+
+namespace {
+
+// The uniform average over outputs of the mean error per output (its square root with `root`).
+double mean_error(const char* op, const Array& predictions, const Array& targets,
+                  std::vector<double> OutputSums::*error_sums, bool root) {
+  const OutputSums sums = output_sums(op, predictions, targets);
+  const std::vector<double>& errors = sums.*error_sums;
+  const auto n = static_cast<double>(sums.rows);
+  return uniform_average(sums, [&](std::size_t k) { return root ? std::sqrt(errors[k] / n) : errors[k] / n; });
+}
+
+}  // namespace
+
+double mean_squared_error(const Array& predictions, const Array& targets) {
+  return mean_error("mean_squared_error", predictions, targets, &OutputSums::squared_error, false);
+}
+
+double root_mean_squared_error(const Array& predictions, const Array& targets) {
+  return mean_error("root_mean_squared_error", predictions, targets, &OutputSums::squared_error, true);
+}
+
+double mean_absolute_error(const Array& predictions, const Array& targets) {
+  return mean_error("mean_absolute_error", predictions, targets, &OutputSums::absolute_error, false);
+}
+
+double r2_score(const Array& predictions, const Array& targets) {
+  const OutputSums sums = output_sums("r2_score", predictions, targets);
+  if (sums.rows < 2) return std::numeric_limits<double>::quiet_NaN();
+  return uniform_average(sums, [&](std::size_t k) {
+    if (sums.squared_deviation[k] == 0.0) return sums.squared_error[k] == 0.0 ? 1.0 : 0.0;
+    return 1.0 - sums.squared_error[k] / sums.squared_deviation[k];
+  });
+}
+
+namespace {
+
+// A metric of the tensors' values. An undefined tensor is most likely the targets of a batch from a
+// dataset that has none.
+double on_tensors(const char* op, double (*metric)(const Array&, const Array&), const Tensor& predictions,
+                  const Tensor& targets) {
+  for (const auto& [tensor, what] : {std::pair{&predictions, "predictions"}, std::pair{&targets, "targets"}}) {
+    if (!tensor->defined()) {
+      throw Error(std::string(op) + ": the " + what +
+                  " tensor is undefined (a Batch has targets only when its dataset has float targets)");
+    }
+  }
+  return metric(predictions.data(), targets.data());
+}
+
+}  // namespace
+
+double mean_squared_error(const Tensor& predictions, const Tensor& targets) {
+  return on_tensors("mean_squared_error", mean_squared_error, predictions, targets);
+}
+double root_mean_squared_error(const Tensor& predictions, const Tensor& targets) {
+  return on_tensors("root_mean_squared_error", root_mean_squared_error, predictions, targets);
+}
+double mean_absolute_error(const Tensor& predictions, const Tensor& targets) {
+  return on_tensors("mean_absolute_error", mean_absolute_error, predictions, targets);
+}
+double r2_score(const Tensor& predictions, const Tensor& targets) {
+  return on_tensors("r2_score", r2_score, predictions, targets);
 }
 
 }  // namespace xg::nn

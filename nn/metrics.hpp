@@ -1,6 +1,7 @@
 #pragma once
 // Classification metrics on class scores (logits or probabilities) [N, C] and labels [N]. The
 // predicted class of a row is its largest score (the first one on ties, like torch.argmax).
+// Regression metrics (at the end) on predictions and float targets of one shape.
 
 #include <xgrad/nn/labels.hpp>
 
@@ -41,5 +42,23 @@ xt::xarray<std::int64_t> confusion_matrix(const Tensor& scores, const Labels& la
 
 // A table with a header row of predicted classes and one row per true class.
 std::ostream& operator<<(std::ostream& out, const ConfusionMatrix& matrix);
+
+// Regression metrics, scikit-learn's definitions (sklearn.metrics), computed in double. Predictions and
+// targets have one shape, [N] or [N, K], N >= 1. With K outputs each metric is computed per output
+// (column) and the K values averaged with equal weights, sklearn's default multioutput="uniform_average":
+// for RMSE that is the mean of the K per-output RMSEs, not the RMSE of all N * K errors.
+//   MSE  = mean (y - p)^2          RMSE = sqrt(MSE)          MAE = mean |y - p|
+//   R^2  = 1 - sum (y - p)^2 / sum (y - mean y)^2
+// R^2 is 1 for a perfect fit and 0 for always predicting the mean. An output whose targets are all
+// equal has R^2 1 if it is predicted exactly and 0 otherwise (sklearn's force_finite); with N = 1, R^2
+// is NaN, as sklearn's.
+double mean_squared_error(const Array& predictions, const Array& targets);
+double root_mean_squared_error(const Array& predictions, const Array& targets);
+double mean_absolute_error(const Array& predictions, const Array& targets);
+double r2_score(const Array& predictions, const Array& targets);
+double mean_squared_error(const Tensor& predictions, const Tensor& targets);
+double root_mean_squared_error(const Tensor& predictions, const Tensor& targets);
+double mean_absolute_error(const Tensor& predictions, const Tensor& targets);
+double r2_score(const Tensor& predictions, const Tensor& targets);
 
 }  // namespace xg::nn

@@ -79,6 +79,52 @@ std::vector<std::size_t> parse_sizes(const std::string& text) {
   }
 }
 
+// "price" or "price,tax": the CSV columns to predict, each a header name or a 0-based index.
+std::vector<std::string> parse_columns(const std::string& text) {
+  std::vector<std::string> columns;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = text.find(',', start);
+    columns.push_back(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (columns.back().empty()) {
+      throw CLI::ValidationError("--target",
+                                 "expects column names or 0-based indices separated by commas, like "
+                                 "price or 3,4, got '" +
+                                     text + "'");
+    }
+    if (comma == std::string::npos) return columns;
+    start = comma + 1;
+  }
+}
+
+void add_regression_flags(CLI::App& app, Args& args) {
+  app.add_option("--task", args.task,
+                 "classification | regression (default classification); regression\n"
+                 "needs --dataset csv:PATH and --target")
+      ->option_text("NAME")
+      ->check(one_of({"classification", "regression"}));
+  app.add_option_function<std::string>(
+         "--target", [&args](const std::string& text) { args.targets = parse_columns(text); },
+         "the CSV column(s) a regression predicts: header names or 0-based\n"
+         "indices (negative from the end), separated by commas")
+      ->option_text("COL[,COL]");
+}
+
+// The combinations that cannot work, said before any data is read.
+void check_regression_flags(const Args& args) {
+  if (args.task != "regression") {
+    if (!args.targets.empty()) throw CLI::ValidationError("--target only applies to --task regression");
+    return;
+  }
+  if (args.dataset.rfind("csv:", 0) != 0) {
+    throw CLI::ValidationError("--task regression needs --dataset csv:PATH (a table with float target columns); '" +
+                               args.dataset + "' holds class labels only");
+  }
+  if (args.targets.empty()) {
+    throw CLI::ValidationError("--task regression needs --target COL[,COL]: the CSV column(s) to predict");
+  }
+}
+
 // CLI11's help with "usage: PROGRAM [flags]" first and the description under it.
 class UsageFirst : public CLI::Formatter {
  public:
@@ -125,9 +171,9 @@ void add_flags(CLI::App& app, Args& args) {
   app.add_option("--dropout", args.dropout, "dropout after each hidden layer, 0 <= P < 1 (default 0)")
       ->option_text("P")
       ->check(in_range(0, Bound::kClosed, 1, Bound::kOpen));
-  app.add_option(
-         "--norm", args.norm,
-         "none | batch | layer: BatchNorm1d or LayerNorm after each hidden\nLinear, before its ReLU (default batch)")
+  app.add_option("--norm", args.norm,
+                 "none | batch | layer: BatchNorm1d or LayerNorm after each hidden\nLinear, before its ReLU (default "
+                 "batch; none for --task regression)")
       ->option_text("NAME")
       ->check(one_of({"none", "batch", "layer"}));
   app.add_option("--label-smoothing", args.label_smoothing,
@@ -161,7 +207,11 @@ void add_flags(CLI::App& app, Args& args) {
   app.add_option("--out", args.out_dir, "where the metrics CSV, the plot and the model go (default out/mlp)")
       ->option_text("DIR");
   app.add_flag("--quiet", args.quiet, "no progress bar");
-  app.callback([&args] {
+  add_regression_flags(app, args);
+  app.callback([&args, &app] {
+    check_regression_flags(args);
+    // The batch-norm default is the Fashion-MNIST recipe's; a regression uses a norm only when asked.
+    if (args.task == "regression" && app.count("--norm") == 0) args.norm = "none";
     // Evaluating an untrained network would also overwrite the model in --out with random weights.
     if (args.epochs == 0 && args.load_path.empty()) {
       throw CLI::ValidationError("--epochs 0 only evaluates a trained model: give it one with --load PATH");
@@ -170,6 +220,10 @@ void add_flags(CLI::App& app, Args& args) {
 }
 
 }  // namespace
+
+bool drop_lone_last_batch(const Args& args, std::size_t train_size) {
+  return args.norm == "batch" && train_size % args.batch_size == 1;
+}
 
 double learning_rate(const Args& args) {
   if (args.lr) return *args.lr;

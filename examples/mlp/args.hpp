@@ -29,6 +29,9 @@ struct Args {
   std::string load_path;            // model (and optimizer state beside it) to start from
   std::string out_dir = "out/mlp";  // metrics CSV, plot, model
   bool quiet = false;               // no progress bar
+  // --task regression: predict the float columns `targets` (names, or 0-based indices) of a CSV table.
+  std::string task = "classification";  // classification | regression
+  std::vector<std::string> targets;
 };
 
 // What parse_args decided: run with these arguments, or exit now with this code (0 after --help).
@@ -43,6 +46,9 @@ ParseResult parse_args(int argc, const char* const argv[]);
 // AdamW's defaults (lr 2e-3, weight decay 0.05) with BatchNorm1d reach 0.8978-0.9006 test accuracy on
 // Fashion-MNIST in 8 epochs over seeds 0-3 (without a norm, 10 epochs reach 0.8919-0.8947); PyTorch's own
 // defaults (1e-3, 0.01) landed at 0.889-0.890 without a norm.
+// BatchNorm1d cannot train on a batch of one example (its variance is 0/0), as in torch: with --norm
+// batch a last batch of one is dropped.
+bool drop_lone_last_batch(const Args& args, std::size_t train_size);
 double learning_rate(const Args& args);
 double weight_decay(const Args& args);
 

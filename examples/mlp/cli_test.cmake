@@ -12,6 +12,7 @@
 #   REQUIRE_PATH             skip the test (print SKIPPED:) when this path does not exist
 #   WRITE_CORRUPT_IDX        a folder to fill with the four MNIST file names holding text, not IDX data
 #   WRITE_DISC_CSV           a CSV file to write: points of a grid, label 1 inside a disc, 0 outside
+#   WRITE_PLANE_CSV          a CSV file to write: columns a, b, y with y = 3a - 2b + small noise
 
 cmake_minimum_required(VERSION 3.18)
 
@@ -47,10 +48,28 @@ if(DEFINED WRITE_CORRUPT_IDX)
   endforeach()
 endif()
 
+# `value` in units of 10^-digits as a decimal number: 1 digit, -15 -> "-1.5"; 2 digits, 7 -> "0.07".
+# (CMake has integer arithmetic only.)
+function(format_fixed out value digits)
+  set(sign "")
+  set(magnitude ${value})
+  if(value LESS 0)
+    set(sign "-")
+    math(EXPR magnitude "0 - ${value}")
+  endif()
+  set(scale 1)
+  foreach(i RANGE 1 ${digits})
+    math(EXPR scale "${scale} * 10")
+  endforeach()
+  math(EXPR whole "${magnitude} / ${scale}")
+  math(EXPR fraction "${magnitude} % ${scale} + ${scale}")  # a leading 1 keeps the zeros: 107 -> "07"
+  string(SUBSTRING "${fraction}" 1 -1 fraction)
+  set(${out} "${sign}${whole}.${fraction}" PARENT_SCOPE)
+endfunction()
+
 if(DEFINED WRITE_DISC_CSV)
   # 21 x 21 points on [-1, 1]^2 in steps of 0.1; label 1 where x^2 + y^2 < 0.4. Not linearly separable,
-  # so the hidden layers have something to do. Written with integer arithmetic (tenths), as CMake has
-  # no floating point.
+  # so the hidden layers have something to do. Written in tenths.
   set(rows "x,y,label\n")
   foreach(row_index RANGE 20)
     foreach(column_index RANGE 20)
@@ -61,24 +80,36 @@ if(DEFINED WRITE_DISC_CSV)
       if(radius_squared LESS 40)
         set(label 1)
       endif()
-      set(row "")
-      foreach(tenths ${x} ${y})
-        set(sign "")
-        set(magnitude ${tenths})
-        if(tenths LESS 0)
-          set(sign "-")
-          math(EXPR magnitude "0 - ${tenths}")
-        endif()
-        math(EXPR whole "${magnitude} / 10")
-        math(EXPR fraction "${magnitude} % 10")
-        string(APPEND row "${sign}${whole}.${fraction},")
-      endforeach()
-      string(APPEND rows "${row}${label}\n")
+      format_fixed(x_text ${x} 1)
+      format_fixed(y_text ${y} 1)
+      string(APPEND rows "${x_text},${y_text},${label}\n")
     endforeach()
   endforeach()
   get_filename_component(csv_dir "${WRITE_DISC_CSV}" DIRECTORY)
   file(MAKE_DIRECTORY "${csv_dir}")
   file(WRITE "${WRITE_DISC_CSV}" "${rows}")
+endif()
+
+if(DEFINED WRITE_PLANE_CSV)
+  # The same 21 x 21 grid of (a, b) on [-1, 1]^2, and y = 3a - 2b + e with e a fixed scramble of the
+  # hundredths -0.10..0.10 (standard deviation 0.061 against y's 2.18). A perfect model of 3a - 2b has
+  # R^2 1 - 0.061^2 / 2.18^2 = 0.9992. Written in hundredths.
+  set(rows "a,b,y\n")
+  foreach(i RANGE 20)
+    foreach(j RANGE 20)
+      math(EXPR a "(${i} - 10) * 10")
+      math(EXPR b "(${j} - 10) * 10")
+      math(EXPR noise "(${i} * 37 + ${j} * 91) % 21 - 10")
+      math(EXPR y "3 * ${a} - 2 * ${b} + ${noise}")
+      format_fixed(a_text ${a} 2)
+      format_fixed(b_text ${b} 2)
+      format_fixed(y_text ${y} 2)
+      string(APPEND rows "${a_text},${b_text},${y_text}\n")
+    endforeach()
+  endforeach()
+  get_filename_component(csv_dir "${WRITE_PLANE_CSV}" DIRECTORY)
+  file(MAKE_DIRECTORY "${csv_dir}")
+  file(WRITE "${WRITE_PLANE_CSV}" "${rows}")
 endif()
 
 execute_process(COMMAND ${command} RESULT_VARIABLE exit_code OUTPUT_VARIABLE out ERROR_VARIABLE err)

@@ -6,6 +6,7 @@
 //   forward -> loss -> zero_grad -> backward -> step (-> scheduler step)
 
 #include "args.hpp"
+#include "regression.hpp"
 
 #include <support/plot.hpp>
 #include <support/progress.hpp>
@@ -235,13 +236,10 @@ Training set_up_training(const mlp::Args& args, Setup& setup) {
   if (!args.load_path.empty()) {
     std::printf("starting from %s%s\n", args.load_path.c_str(), resumed ? " and its optimizer state" : "");
   }
-  // BatchNorm1d cannot train on a batch of one example (its variance is 0/0), as in torch: a last batch
-  // of one is dropped then.
-  const bool lone_last_batch = setup.data.train.size() % args.batch_size == 1;
   xg::data::DataLoader loader(setup.data.train, xg::data::DataLoaderOptions(args.batch_size)
                                                     .shuffle(true)
                                                     .seed(args.seed)
-                                                    .drop_last(args.norm == "batch" && lone_last_batch));
+                                                    .drop_last(drop_lone_last_batch(args, setup.data.train.size())));
   const auto steps_per_epoch = static_cast<std::int64_t>(loader.num_batches());
   auto scheduler = make_scheduler(args, *optimizer, steps_per_epoch, steps_per_epoch * args.epochs);
   xg::nn::CrossEntropyLoss loss_fn(xg::nn::CrossEntropyLossOptions().label_smoothing(args.label_smoothing));
@@ -329,6 +327,7 @@ void write_outputs(const mlp::Args& args, const Setup& setup, const xg::optim::O
 }
 
 int run(const mlp::Args& args) {
+  if (args.task == "regression") return mlp::run_regression(args, {make_optimizer, make_scheduler});
   Setup setup = set_up(args);
   if (args.epochs == 0) {  // evaluation only (parse_args made sure there is a model): nothing to write
     std::printf("evaluating %s\n", args.load_path.c_str());
