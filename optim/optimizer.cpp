@@ -41,6 +41,9 @@ Optimizer::Optimizer(std::vector<OptimizerParamGroup> groups, std::unique_ptr<Op
   for (const OptimizerParamGroup& group : groups) add_param_group(group);
 }
 
+Optimizer::Optimizer(std::vector<Tensor> params, std::unique_ptr<OptimizerOptions> defaults)
+    : Optimizer(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, std::move(defaults)) {}
+
 void Optimizer::add_param_group(const OptimizerParamGroup& group) {
   // A parameter in two groups would be updated twice per step: PyTorch refuses, and so do we.
   std::unordered_set<const TensorImpl*> seen;

@@ -128,6 +128,15 @@ class Optimizer {
 
  protected:
   Optimizer(std::vector<OptimizerParamGroup> groups, std::unique_ptr<OptimizerOptions> defaults);
+  // All parameters in one group that takes the defaults.
+  Optimizer(std::vector<Tensor> params, std::unique_ptr<OptimizerOptions> defaults);
+
+  // The frame every step() shares, so that a step() reads as its formula: checks every parameter first
+  // (check_step, so a failed step changes nothing), flushes denormals while it runs, then, for each
+  // parameter that has a gradient in group order, advances that parameter's own step count and calls
+  // update(the group's options as Options, the parameter, its state).
+  template <class Options, class Update>
+  void for_each_parameter_with_grad(Update&& update);
 
   // The parameter's state, created empty (step 0, no buffers) on first use.
   OptimizerParamState& state_of(const Tensor& param);
@@ -145,5 +154,20 @@ class Optimizer {
   std::unique_ptr<OptimizerOptions> defaults_;
   std::unordered_map<const TensorImpl*, OptimizerParamState> state_;
 };
+
+template <class Options, class Update>
+void Optimizer::for_each_parameter_with_grad(Update&& update) {
+  check_step((name() + ".step").c_str());
+  const FlushDenormalsGuard flush_denormals;  // see its comment above
+  for (OptimizerParamGroup& group : param_groups_) {
+    const auto& options = static_cast<const Options&>(group.options());
+    for (Tensor& p : group.params()) {
+      if (!p.has_grad()) continue;
+      OptimizerParamState& state = state_of(p);
+      state.step += 1;
+      update(options, p, state);
+    }
+  }
+}
 
 }  // namespace xg::optim
