@@ -29,27 +29,20 @@ XG_OPTIM_KERNEL void adadelta_loop(float* param, const float* grad, float* squar
 }  // namespace
 
 Adadelta::Adadelta(std::vector<Tensor> params, AdadeltaOptions defaults)
-    : Adadelta(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, std::move(defaults)) {}
+    : Optimizer(std::move(params), std::make_unique<AdadeltaOptions>(std::move(defaults))) {}
 
 Adadelta::Adadelta(std::vector<OptimizerParamGroup> groups, AdadeltaOptions defaults)
     : Optimizer(std::move(groups), std::make_unique<AdadeltaOptions>(std::move(defaults))) {}
 
 void Adadelta::step() {
-  check_step("Adadelta.step");
-  const FlushDenormalsGuard flush_denormals;  // see optimizer.hpp
-  for (OptimizerParamGroup& group : param_groups()) {
-    const auto& options = static_cast<const AdadeltaOptions&>(group.options());
-    const functional::AdadeltaStepConstants c = functional::adadelta_step_constants(
-        options.lr(), options.rho(), options.eps(), options.weight_decay(), options.maximize());
-    for (Tensor& p : group.params()) {
-      if (!p.has_grad()) continue;
-      OptimizerParamState& state = state_of(p);
-      state.step += 1;
-      float* square_avg = state_buffer(state, "square_avg", p).data();
-      float* acc_delta = state_buffer(state, "acc_delta", p).data();
-      adadelta_loop(p.data().data(), p.grad().data(), square_avg, acc_delta, p.numel(), c);
-    }
-  }
+  for_each_parameter_with_grad<AdadeltaOptions>(
+      [](const AdadeltaOptions& options, Tensor& p, OptimizerParamState& state) {
+        const functional::AdadeltaStepConstants c = functional::adadelta_step_constants(
+            options.lr(), options.rho(), options.eps(), options.weight_decay(), options.maximize());
+        float* square_avg = state_buffer(state, "square_avg", p).data();
+        float* acc_delta = state_buffer(state, "acc_delta", p).data();
+        adadelta_loop(p.data().data(), p.grad().data(), square_avg, acc_delta, p.numel(), c);
+      });
 }
 
 }  // namespace xg::optim

@@ -32,27 +32,20 @@ XG_OPTIM_KERNEL void adagrad_loop(float* param, const float* grad, float* sum, s
 }  // namespace
 
 Adagrad::Adagrad(std::vector<Tensor> params, AdagradOptions defaults)
-    : Adagrad(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, std::move(defaults)) {}
+    : Optimizer(std::move(params), std::make_unique<AdagradOptions>(std::move(defaults))) {}
 
 Adagrad::Adagrad(std::vector<OptimizerParamGroup> groups, AdagradOptions defaults)
     : Optimizer(std::move(groups), std::make_unique<AdagradOptions>(std::move(defaults))) {}
 
 void Adagrad::step() {
-  check_step("Adagrad.step");
-  const FlushDenormalsGuard flush_denormals;  // see optimizer.hpp
-  for (OptimizerParamGroup& group : param_groups()) {
-    const auto& options = static_cast<const AdagradOptions&>(group.options());
-    for (Tensor& p : group.params()) {
-      if (!p.has_grad()) continue;
-      OptimizerParamState& state = state_of(p);
-      state.step += 1;
-      const functional::AdagradStepConstants c = functional::adagrad_step_constants(
-          options.lr(), options.lr_decay(), options.weight_decay(), options.eps(), options.maximize(), state.step);
-      const auto initial = static_cast<float>(options.initial_accumulator_value());
-      float* sum = state_buffer(state, "sum", p, initial).data();
-      adagrad_loop(p.data().data(), p.grad().data(), sum, p.numel(), c);
-    }
-  }
+  for_each_parameter_with_grad<AdagradOptions>(
+      [](const AdagradOptions& options, Tensor& p, OptimizerParamState& state) {
+        const functional::AdagradStepConstants c = functional::adagrad_step_constants(
+            options.lr(), options.lr_decay(), options.weight_decay(), options.eps(), options.maximize(), state.step);
+        const auto initial = static_cast<float>(options.initial_accumulator_value());
+        float* sum = state_buffer(state, "sum", p, initial).data();
+        adagrad_loop(p.data().data(), p.grad().data(), sum, p.numel(), c);
+      });
 }
 
 }  // namespace xg::optim

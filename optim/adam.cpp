@@ -63,12 +63,8 @@ Adam::Adam(std::vector<OptimizerParamGroup> groups, std::unique_ptr<OptimizerOpt
     : Optimizer(std::move(groups), std::move(defaults)), decoupled_weight_decay_(decoupled_weight_decay) {}
 
 template <class Options>
-void Adam::step_group(OptimizerParamGroup& group) {
-  const auto& options = static_cast<const Options&>(group.options());
-  for (Tensor& p : group.params()) {
-    if (!p.has_grad()) continue;
-    OptimizerParamState& state = state_of(p);
-    state.step += 1;
+void Adam::step_with() {
+  for_each_parameter_with_grad<Options>([this](const Options& options, Tensor& p, OptimizerParamState& state) {
     const functional::AdamStepConstants c = functional::adam_step_constants(
         options.lr(), options.beta1(), options.beta2(), options.eps(), options.weight_decay(), decoupled_weight_decay_,
         options.maximize(), state.step);
@@ -77,18 +73,14 @@ void Adam::step_group(OptimizerParamGroup& group) {
     float* max_exp_avg_sq = options.amsgrad() ? state_buffer(state, "max_exp_avg_sq", p).data() : nullptr;
     adam_loop(p.data().data(), p.grad().data(), exp_avg, exp_avg_sq, max_exp_avg_sq, decoupled_weight_decay_, p.numel(),
               c);
-  }
+  });
 }
 
 void Adam::step() {
-  check_step((name() + ".step").c_str());
-  const FlushDenormalsGuard flush_denormals;  // see optimizer.hpp
-  for (OptimizerParamGroup& group : param_groups()) {
-    if (decoupled_weight_decay_) {
-      step_group<AdamWOptions>(group);
-    } else {
-      step_group<AdamOptions>(group);
-    }
+  if (decoupled_weight_decay_) {
+    step_with<AdamWOptions>();
+  } else {
+    step_with<AdamOptions>();
   }
 }
 

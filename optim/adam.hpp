@@ -61,9 +61,9 @@ class Adam : public Optimizer {
        bool decoupled_weight_decay);
 
  private:
-  // One group's step; Options is AdamOptions or AdamWOptions (adam.cpp).
+  // The step over groups whose options are Options: AdamOptions, or AdamWOptions for AdamW (adam.cpp).
   template <class Options>
-  void step_group(OptimizerParamGroup& group);
+  void step_with();
 
   bool decoupled_weight_decay_ = false;
 };

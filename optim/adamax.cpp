@@ -19,28 +19,20 @@ XG_OPTIM_KERNEL void adamax_loop(float* param, const float* grad, float* exp_avg
 }  // namespace
 
 Adamax::Adamax(std::vector<Tensor> params, AdamaxOptions defaults)
-    : Adamax(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, std::move(defaults)) {}
+    : Optimizer(std::move(params), std::make_unique<AdamaxOptions>(std::move(defaults))) {}
 
 Adamax::Adamax(std::vector<OptimizerParamGroup> groups, AdamaxOptions defaults)
     : Optimizer(std::move(groups), std::make_unique<AdamaxOptions>(std::move(defaults))) {}
 
 void Adamax::step() {
-  check_step("Adamax.step");
-  const FlushDenormalsGuard flush_denormals;  // see optimizer.hpp
-  for (OptimizerParamGroup& group : param_groups()) {
-    const auto& options = static_cast<const AdamaxOptions&>(group.options());
-    for (Tensor& p : group.params()) {
-      if (!p.has_grad()) continue;
-      OptimizerParamState& state = state_of(p);
-      state.step += 1;
-      const functional::AdamaxStepConstants c =
-          functional::adamax_step_constants(options.lr(), options.beta1(), options.beta2(), options.eps(),
-                                            options.weight_decay(), options.maximize(), state.step);
-      float* exp_avg = state_buffer(state, "exp_avg", p).data();
-      float* exp_inf = state_buffer(state, "exp_inf", p).data();
-      adamax_loop(p.data().data(), p.grad().data(), exp_avg, exp_inf, p.numel(), c);
-    }
-  }
+  for_each_parameter_with_grad<AdamaxOptions>([](const AdamaxOptions& options, Tensor& p, OptimizerParamState& state) {
+    const functional::AdamaxStepConstants c =
+        functional::adamax_step_constants(options.lr(), options.beta1(), options.beta2(), options.eps(),
+                                          options.weight_decay(), options.maximize(), state.step);
+    float* exp_avg = state_buffer(state, "exp_avg", p).data();
+    float* exp_inf = state_buffer(state, "exp_inf", p).data();
+    adamax_loop(p.data().data(), p.grad().data(), exp_avg, exp_inf, p.numel(), c);
+  });
 }
 
 }  // namespace xg::optim

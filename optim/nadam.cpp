@@ -25,29 +25,21 @@ XG_OPTIM_KERNEL void nadam_loop(float* param, const float* grad, float* exp_avg,
 }  // namespace
 
 NAdam::NAdam(std::vector<Tensor> params, NAdamOptions defaults)
-    : NAdam(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, std::move(defaults)) {}
+    : Optimizer(std::move(params), std::make_unique<NAdamOptions>(std::move(defaults))) {}
 
 NAdam::NAdam(std::vector<OptimizerParamGroup> groups, NAdamOptions defaults)
     : Optimizer(std::move(groups), std::make_unique<NAdamOptions>(std::move(defaults))) {}
 
 void NAdam::step() {
-  check_step("NAdam.step");
-  const FlushDenormalsGuard flush_denormals;  // see optimizer.hpp
-  for (OptimizerParamGroup& group : param_groups()) {
-    const auto& options = static_cast<const NAdamOptions&>(group.options());
-    for (Tensor& p : group.params()) {
-      if (!p.has_grad()) continue;
-      OptimizerParamState& state = state_of(p);
-      state.step += 1;
-      float& mu_product = state_scalar(state, "mu_product", 1.0f);
-      const functional::NAdamStepConstants c =
-          functional::nadam_step_constants(options.lr(), options.beta1(), options.beta2(), options.eps(),
-                                           options.weight_decay(), options.momentum_decay(), state.step, mu_product);
-      float* exp_avg = state_buffer(state, "exp_avg", p).data();
-      float* exp_avg_sq = state_buffer(state, "exp_avg_sq", p).data();
-      nadam_loop(p.data().data(), p.grad().data(), exp_avg, exp_avg_sq, p.numel(), c);
-    }
-  }
+  for_each_parameter_with_grad<NAdamOptions>([](const NAdamOptions& options, Tensor& p, OptimizerParamState& state) {
+    float& mu_product = state_scalar(state, "mu_product", 1.0f);
+    const functional::NAdamStepConstants c =
+        functional::nadam_step_constants(options.lr(), options.beta1(), options.beta2(), options.eps(),
+                                         options.weight_decay(), options.momentum_decay(), state.step, mu_product);
+    float* exp_avg = state_buffer(state, "exp_avg", p).data();
+    float* exp_avg_sq = state_buffer(state, "exp_avg_sq", p).data();
+    nadam_loop(p.data().data(), p.grad().data(), exp_avg, exp_avg_sq, p.numel(), c);
+  });
 }
 
 }  // namespace xg::optim

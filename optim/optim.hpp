@@ -9,6 +9,7 @@
 #include <xgrad/optim/adamw.hpp>
 #include <xgrad/optim/clip_grad.hpp>
 #include <xgrad/optim/functional.hpp>
+#include <xgrad/optim/lbfgs.hpp>
 #include <xgrad/optim/nadam.hpp>
 #include <xgrad/optim/optimizer.hpp>
 #include <xgrad/optim/radam.hpp>

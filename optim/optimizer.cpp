@@ -41,6 +41,9 @@ Optimizer::Optimizer(std::vector<OptimizerParamGroup> groups, std::unique_ptr<Op
   for (const OptimizerParamGroup& group : groups) add_param_group(group);
 }
 
+Optimizer::Optimizer(std::vector<Tensor> params, std::unique_ptr<OptimizerOptions> defaults)
+    : Optimizer(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, std::move(defaults)) {}
+
 void Optimizer::add_param_group(const OptimizerParamGroup& group) {
   // A parameter in two groups would be updated twice per step: PyTorch refuses, and so do we.
   std::unordered_set<const TensorImpl*> seen;
@@ -163,6 +166,38 @@ OptimizerStateDict Optimizer::state_dict() const {
   return dict;
 }
 
+OptimizerParamState Optimizer::restore_param_state(const std::string& op, std::size_t index, const Tensor& p,
+                                                   const OptimizerParamState& saved) const {
+  const std::vector<std::string> allowed = state_buffer_names();
+  const std::vector<std::string> scalars = state_scalar_names();
+  if (saved.step < 0) {
+    throw Error(op + ": parameter " + std::to_string(index) + " has a negative step count " +
+                std::to_string(saved.step));
+  }
+  OptimizerParamState restored;
+  restored.step = saved.step;
+  for (const auto& [buffer_name, buffer] : saved.buffers) {
+    if (std::find(allowed.begin(), allowed.end(), buffer_name) == allowed.end()) {
+      throw Error(op + ": parameter " + std::to_string(index) + " has a state buffer '" + buffer_name + "' that " +
+                  name() + " does not keep");
+    }
+    const bool scalar = std::find(scalars.begin(), scalars.end(), buffer_name) != scalars.end();
+    if (scalar && buffer.size() != 1) {
+      throw Error(op + ": state entry '" + buffer_name + "' of parameter " + std::to_string(index) + " holds " +
+                  std::to_string(buffer.size()) + " values, expected one number");
+    }
+    if (!scalar && buffer.size() != p.numel()) {
+      throw Error(op + ": state buffer '" + buffer_name + "' of parameter " + std::to_string(index) + " holds " +
+                  std::to_string(buffer.size()) + " values, the parameter of shape " + to_string(p.shape()) + " has " +
+                  std::to_string(p.numel()));
+    }
+    Array shaped = scalar ? Array(*buffer.data()) : buffer;
+    if (!scalar) shaped.reshape(p.data().shape());
+    restored.buffers.emplace(buffer_name, std::move(shaped));
+  }
+  return restored;
+}
+
 void Optimizer::load_state_dict(const OptimizerStateDict& dict) {
   const std::string op = name() + ".load_state_dict";
   if (dict.optimizer != name()) {
@@ -209,8 +244,6 @@ void Optimizer::load_state_dict(const OptimizerStateDict& dict) {
     restored->validate();
     options.push_back(std::move(restored));
   }
-  const std::vector<std::string> allowed = state_buffer_names();
-  const std::vector<std::string> scalars = state_scalar_names();
   std::unordered_map<const TensorImpl*, OptimizerParamState> state;
   for (const auto& [index, saved] : dict.state) {
     if (index >= params.size()) {
@@ -218,32 +251,7 @@ void Optimizer::load_state_dict(const OptimizerStateDict& dict) {
                   std::to_string(params.size()));
     }
     const Tensor& p = *params[index];
-    if (saved.step < 0) {
-      throw Error(op + ": parameter " + std::to_string(index) + " has a negative step count " +
-                  std::to_string(saved.step));
-    }
-    OptimizerParamState restored;
-    restored.step = saved.step;
-    for (const auto& [buffer_name, buffer] : saved.buffers) {
-      if (std::find(allowed.begin(), allowed.end(), buffer_name) == allowed.end()) {
-        throw Error(op + ": parameter " + std::to_string(index) + " has a state buffer '" + buffer_name + "' that " +
-                    name() + " does not keep");
-      }
-      const bool scalar = std::find(scalars.begin(), scalars.end(), buffer_name) != scalars.end();
-      if (scalar && buffer.size() != 1) {
-        throw Error(op + ": state entry '" + buffer_name + "' of parameter " + std::to_string(index) + " holds " +
-                    std::to_string(buffer.size()) + " values, expected one number");
-      }
-      if (!scalar && buffer.size() != p.numel()) {
-        throw Error(op + ": state buffer '" + buffer_name + "' of parameter " + std::to_string(index) + " holds " +
-                    std::to_string(buffer.size()) + " values, the parameter of shape " + to_string(p.shape()) +
-                    " has " + std::to_string(p.numel()));
-      }
-      Array shaped = scalar ? Array(*buffer.data()) : buffer;
-      if (!scalar) shaped.reshape(p.data().shape());
-      restored.buffers.emplace(buffer_name, std::move(shaped));
-    }
-    state.emplace(p.id(), std::move(restored));
+    state.emplace(p.id(), restore_param_state(op, index, p, saved));
   }
   for (std::size_t g = 0; g < param_groups_.size(); ++g) param_groups_[g].set_options(std::move(options[g]));
   state_.swap(state);
@@ -268,13 +276,14 @@ void Optimizer::load(const std::string& path) {
 
 Tensor Optimizer::step(const LossClosure& closure) {
   if (!closure) throw Error(name() + ".step(closure): the closure is empty");
-  Tensor loss;
-  {
-    const EnableGradGuard enable_grad;
-    loss = closure();
-  }
+  Tensor loss = evaluate_closure(closure);
   step();
   return loss;
+}
+
+Tensor Optimizer::evaluate_closure(const LossClosure& closure) {
+  const EnableGradGuard enable_grad;
+  return closure();
 }
 
 void Optimizer::zero_grad(bool set_to_none) {

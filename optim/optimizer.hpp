@@ -84,7 +84,8 @@ class Optimizer {
   // signature is libtorch's `Tensor step(LossClosure)`; it is written once here, beside the virtual
   // step(), so every optimizer has it and an optimizer defined elsewhere keeps overriding plain step().
   // (A subclass that declares step() hides this overload: each optimizer adds `using Optimizer::step;`.)
-  Tensor step(const LossClosure& closure);
+  // (Virtual for LBFGS, which calls its closure many times per step and has no step() without one.)
+  virtual Tensor step(const LossClosure& closure);
 
   // The optimizer's name as torch.optim spells it ("SGD", "Adam", ...); saved with its state.
   virtual std::string name() const { return "Optimizer"; }
@@ -128,6 +129,24 @@ class Optimizer {
 
  protected:
   Optimizer(std::vector<OptimizerParamGroup> groups, std::unique_ptr<OptimizerOptions> defaults);
+  // All parameters in one group that takes the defaults.
+  Optimizer(std::vector<Tensor> params, std::unique_ptr<OptimizerOptions> defaults);
+
+  // The frame every step() shares, so that a step() reads as its formula: checks every parameter first
+  // (check_step, so a failed step changes nothing), flushes denormals while it runs, then, for each
+  // parameter that has a gradient in group order, advances that parameter's own step count and calls
+  // update(the group's options as Options, the parameter, its state).
+  template <class Options, class Update>
+  void for_each_parameter_with_grad(Update&& update);
+
+  // Calls the closure with gradient recording on (torch's enable_grad) and returns its loss.
+  static Tensor evaluate_closure(const LossClosure& closure);
+  // load_state_dict's check of one parameter's saved state: returns it as the optimizer will keep it,
+  // or throws xg::Error naming `op` and the problem. The default takes state_buffer_names() entries
+  // of the parameter's shape and state_scalar_names() entries of one number; LBFGS, whose state is
+  // one flat history for all parameters, overrides it.
+  virtual OptimizerParamState restore_param_state(const std::string& op, std::size_t index, const Tensor& param,
+                                                  const OptimizerParamState& saved) const;
 
   // The parameter's state, created empty (step 0, no buffers) on first use.
   OptimizerParamState& state_of(const Tensor& param);
@@ -145,5 +164,20 @@ class Optimizer {
   std::unique_ptr<OptimizerOptions> defaults_;
   std::unordered_map<const TensorImpl*, OptimizerParamState> state_;
 };
+
+template <class Options, class Update>
+void Optimizer::for_each_parameter_with_grad(Update&& update) {
+  check_step((name() + ".step").c_str());
+  const FlushDenormalsGuard flush_denormals;  // see its comment above
+  for (OptimizerParamGroup& group : param_groups_) {
+    const auto& options = static_cast<const Options&>(group.options());
+    for (Tensor& p : group.params()) {
+      if (!p.has_grad()) continue;
+      OptimizerParamState& state = state_of(p);
+      state.step += 1;
+      update(options, p, state);
+    }
+  }
+}
 
 }  // namespace xg::optim

@@ -2,6 +2,9 @@
 
 #include <xgrad/core/error.hpp>
 
+#include <climits>
+#include <cmath>
+
 namespace xg::optim {
 
 std::vector<std::pair<std::string, double>> OptimizerOptions::hyperparameters() const { return {{"lr", get_lr()}}; }
@@ -26,8 +29,8 @@ void throw_unknown_hyperparameter(const OptimizerOptions& options, const std::st
 
 namespace detail {
 
-std::size_t DeclaredOptions::declare_hyperparameter(const char* name, double initial, bool is_flag) {
-  entries_.push_back({name, initial, is_flag});
+std::size_t DeclaredOptions::declare_hyperparameter(const char* name, double initial, bool is_flag, bool is_integer) {
+  entries_.push_back({name, initial, is_flag, is_integer});
   return entries_.size() - 1;
 }
 
@@ -40,6 +43,10 @@ std::vector<std::pair<std::string, double>> DeclaredOptions::hyperparameters() c
 void DeclaredOptions::set_hyperparameter(const std::string& name, double value) {
   for (Entry& entry : entries_) {
     if (name != entry.name) continue;
+    if (entry.is_integer && !(std::floor(value) == value && std::fabs(value) <= INT_MAX)) {
+      throw Error(std::string(optimizer_) + ": invalid " + name + " " + format_number(value) +
+                  " (expected a whole number)");
+    }
     entry.value = entry.is_flag ? static_cast<double>(hyperparameter_as_bool(optimizer_, name, value)) : value;
     return;
   }

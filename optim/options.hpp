@@ -54,21 +54,24 @@ bool hyperparameter_as_bool(const std::string& optimizer, const std::string& nam
 [[noreturn]] void throw_unknown_hyperparameter(const OptimizerOptions& options, const std::string& optimizer,
                                                const std::string& name);
 
-// Declares one hyperparameter, of type double or bool, inside a class derived from
-// OptimizerOptionsOf: `XG_HYPERPARAMETER(double, momentum, 0);` (see the top of this file).
-#define XG_HYPERPARAMETER(T, name, initial)                                                              \
- public:                                                                                                 \
-  auto& name(T value) {                                                                                  \
-    this->set_hyperparameter_at(name##_slot_, static_cast<double>(value));                               \
-    return this->self();                                                                                 \
-  }                                                                                                      \
-  T name() const { return static_cast<T>(this->hyperparameter_at(name##_slot_)); }                       \
-                                                                                                         \
- private:                                                                                                \
-  std::size_t name##_slot_ = this->declare_hyperparameter(#name, initial, std::is_same<T, bool>::value); \
-                                                                                                         \
- public:                                                                                                 \
-  static_assert(std::is_same<T, double>::value || std::is_same<T, bool>::value, "a double or a bool")
+// Declares one hyperparameter, of type double, bool or int, inside a class derived from
+// OptimizerOptionsOf: `XG_HYPERPARAMETER(double, momentum, 0);` (see the top of this file). An int
+// (LBFGS's max_iter) is kept as a double too, and set by name only to a whole number in int's range.
+#define XG_HYPERPARAMETER(T, name, initial)                                                                    \
+ public:                                                                                                       \
+  auto& name(T value) {                                                                                        \
+    this->set_hyperparameter_at(name##_slot_, static_cast<double>(value));                                     \
+    return this->self();                                                                                       \
+  }                                                                                                            \
+  T name() const { return static_cast<T>(this->hyperparameter_at(name##_slot_)); }                             \
+                                                                                                               \
+ private:                                                                                                      \
+  std::size_t name##_slot_ =                                                                                   \
+      this->declare_hyperparameter(#name, initial, std::is_same<T, bool>::value, std::is_same<T, int>::value); \
+                                                                                                               \
+ public:                                                                                                       \
+  static_assert(std::is_same<T, double>::value || std::is_same<T, bool>::value || std::is_same<T, int>::value, \
+                "a double, a bool or an int")
 
 namespace detail {
 
@@ -87,7 +90,7 @@ class DeclaredOptions : public OptimizerOptions {
 
   // XG_HYPERPARAMETER's helpers. A declaration runs when an Options object is built (a copy copies the
   // list instead), so the slots count 0, 1, 2, ... in the order the class declares them.
-  std::size_t declare_hyperparameter(const char* name, double initial, bool is_flag);
+  std::size_t declare_hyperparameter(const char* name, double initial, bool is_flag, bool is_integer = false);
   double hyperparameter_at(std::size_t slot) const { return entries_[slot].value; }
   void set_hyperparameter_at(std::size_t slot, double value) { entries_[slot].value = value; }
 
@@ -95,7 +98,8 @@ class DeclaredOptions : public OptimizerOptions {
   struct Entry {
     const char* name;
     double value;
-    bool is_flag;  // a bool: set by name only to 0 or 1
+    bool is_flag;     // a bool: set by name only to 0 or 1
+    bool is_integer;  // an int: set by name only to a whole number in int's range
   };
   const char* optimizer_;
   std::vector<Entry> entries_;

@@ -19,27 +19,19 @@ XG_OPTIM_KERNEL void radam_loop(float* param, const float* grad, float* exp_avg,
 }  // namespace
 
 RAdam::RAdam(std::vector<Tensor> params, RAdamOptions defaults)
-    : RAdam(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, std::move(defaults)) {}
+    : Optimizer(std::move(params), std::make_unique<RAdamOptions>(std::move(defaults))) {}
 
 RAdam::RAdam(std::vector<OptimizerParamGroup> groups, RAdamOptions defaults)
     : Optimizer(std::move(groups), std::make_unique<RAdamOptions>(std::move(defaults))) {}
 
 void RAdam::step() {
-  check_step("RAdam.step");
-  const FlushDenormalsGuard flush_denormals;  // see optimizer.hpp
-  for (OptimizerParamGroup& group : param_groups()) {
-    const auto& options = static_cast<const RAdamOptions&>(group.options());
-    for (Tensor& p : group.params()) {
-      if (!p.has_grad()) continue;
-      OptimizerParamState& state = state_of(p);
-      state.step += 1;
-      const functional::RAdamStepConstants c = functional::radam_step_constants(
-          options.lr(), options.beta1(), options.beta2(), options.eps(), options.weight_decay(), state.step);
-      float* exp_avg = state_buffer(state, "exp_avg", p).data();
-      float* exp_avg_sq = state_buffer(state, "exp_avg_sq", p).data();
-      radam_loop(p.data().data(), p.grad().data(), exp_avg, exp_avg_sq, p.numel(), c);
-    }
-  }
+  for_each_parameter_with_grad<RAdamOptions>([](const RAdamOptions& options, Tensor& p, OptimizerParamState& state) {
+    const functional::RAdamStepConstants c = functional::radam_step_constants(
+        options.lr(), options.beta1(), options.beta2(), options.eps(), options.weight_decay(), state.step);
+    float* exp_avg = state_buffer(state, "exp_avg", p).data();
+    float* exp_avg_sq = state_buffer(state, "exp_avg_sq", p).data();
+    radam_loop(p.data().data(), p.grad().data(), exp_avg, exp_avg_sq, p.numel(), c);
+  });
 }
 
 }  // namespace xg::optim

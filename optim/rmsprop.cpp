@@ -50,28 +50,21 @@ XG_OPTIM_KERNEL void rmsprop_loop(float* param, const float* grad, float* square
 }  // namespace
 
 RMSprop::RMSprop(std::vector<Tensor> params, RMSpropOptions defaults)
-    : RMSprop(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, std::move(defaults)) {}
+    : Optimizer(std::move(params), std::make_unique<RMSpropOptions>(std::move(defaults))) {}
 
 RMSprop::RMSprop(std::vector<OptimizerParamGroup> groups, RMSpropOptions defaults)
     : Optimizer(std::move(groups), std::make_unique<RMSpropOptions>(std::move(defaults))) {}
 
 void RMSprop::step() {
-  check_step("RMSprop.step");
-  const FlushDenormalsGuard flush_denormals;  // see optimizer.hpp
-  for (OptimizerParamGroup& group : param_groups()) {
-    const auto& options = static_cast<const RMSpropOptions&>(group.options());
+  for_each_parameter_with_grad<RMSpropOptions>([](const RMSpropOptions& options, Tensor& p,
+                                                  OptimizerParamState& state) {
     const functional::RMSpropStepConstants c = functional::rmsprop_step_constants(
         options.lr(), options.alpha(), options.eps(), options.weight_decay(), options.momentum(), options.maximize());
-    for (Tensor& p : group.params()) {
-      if (!p.has_grad()) continue;
-      OptimizerParamState& state = state_of(p);
-      state.step += 1;
-      float* square_avg = state_buffer(state, "square_avg", p).data();
-      float* grad_avg = options.centered() ? state_buffer(state, "grad_avg", p).data() : nullptr;
-      float* momentum_buffer = options.momentum() > 0 ? state_buffer(state, "momentum_buffer", p).data() : nullptr;
-      rmsprop_loop(p.data().data(), p.grad().data(), square_avg, grad_avg, momentum_buffer, p.numel(), c);
-    }
-  }
+    float* square_avg = state_buffer(state, "square_avg", p).data();
+    float* grad_avg = options.centered() ? state_buffer(state, "grad_avg", p).data() : nullptr;
+    float* momentum_buffer = options.momentum() > 0 ? state_buffer(state, "momentum_buffer", p).data() : nullptr;
+    rmsprop_loop(p.data().data(), p.grad().data(), square_avg, grad_avg, momentum_buffer, p.numel(), c);
+  });
 }
 
 }  // namespace xg::optim

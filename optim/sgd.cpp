@@ -40,35 +40,25 @@ XG_OPTIM_KERNEL void sgd_momentum_loop(float* param, const float* grad, float* m
 }  // namespace
 
 SGD::SGD(std::vector<Tensor> params, SGDOptions defaults)
-    : SGD(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, std::move(defaults)) {}
+    : Optimizer(std::move(params), std::make_unique<SGDOptions>(std::move(defaults))) {}
 
 SGD::SGD(std::vector<OptimizerParamGroup> groups, SGDOptions defaults)
     : Optimizer(std::move(groups), std::make_unique<SGDOptions>(std::move(defaults))) {}
 
 void SGD::step() {
-  check_step("SGD.step");
-  const FlushDenormalsGuard flush_denormals;  // see optimizer.hpp
-  for (OptimizerParamGroup& group : param_groups()) {
-    const auto& options = static_cast<const SGDOptions&>(group.options());
+  for_each_parameter_with_grad<SGDOptions>([](const SGDOptions& options, Tensor& p, OptimizerParamState& state) {
     const functional::SGDStepConstants c =
         functional::sgd_step_constants(options.lr(), options.momentum(), options.dampening(), options.weight_decay(),
                                        options.nesterov(), options.maximize());
-    for (Tensor& p : group.params()) {
-      if (!p.has_grad()) continue;
-      OptimizerParamState& state = state_of(p);
-      state.step += 1;
-      float* values = p.data().data();
-      const float* grad = p.grad().data();
-      if (options.momentum() == 0) {
-        sgd_loop(values, grad, p.numel(), c);
-        continue;
-      }
-      // PyTorch creates the buffer from the first gradient that meets a nonzero momentum.
-      const bool first_step = state.buffers.count("momentum_buffer") == 0;
-      float* buffer = state_buffer(state, "momentum_buffer", p).data();
-      sgd_momentum_loop(values, grad, buffer, first_step, p.numel(), c);
+    if (options.momentum() == 0) {
+      sgd_loop(p.data().data(), p.grad().data(), p.numel(), c);
+      return;
     }
-  }
+    // PyTorch creates the buffer from the first gradient that meets a nonzero momentum.
+    const bool first_step = state.buffers.count("momentum_buffer") == 0;
+    float* buffer = state_buffer(state, "momentum_buffer", p).data();
+    sgd_momentum_loop(p.data().data(), p.grad().data(), buffer, first_step, p.numel(), c);
+  });
 }
 
 }  // namespace xg::optim

@@ -1,0 +1,92 @@
+#pragma once
+// L-BFGS (Nocedal, "Updating quasi-Newton matrices with limited storage"), as torch.optim.LBFGS (1.13),
+// itself after minFunc. One step(closure) runs up to max_iter iterations on all parameters seen as
+// one flat vector x with flat gradient g:
+//   direction  d = -H g, H the inverse Hessian estimate built from the last history_size pairs
+//              (s = x_{k+1} - x_k, y = g_{k+1} - g_k) by the two-loop recursion, scaled by y's/y'y
+//   step       x = x + t d, with t = lr (on the very first iteration min(1, 1/sum|g|) * lr), or the t
+//              that torch's strong Wolfe line search finds (line_search_fn "strong_wolfe")
+// and it stops early when max|g| <= tolerance_grad, when the step or the loss change falls below
+// tolerance_change, or after max_eval closure calls (default max_iter * 5 / 4).
+//
+// As in torch: a single param group only; step() needs the closure (it re-evaluates the loss and its
+// gradient, several times per step); all the state (iteration and evaluation counts, d, t, the
+// history, H's scale, the previous gradient and loss) is kept with the first parameter, so that
+// state_dict() / save() / load() resume a run exactly. Numbers follow torch's kinds: flat vectors in
+// float32, the loss as a double (float(closure())), the step t as torch computes it
+// (optim/python_number.hpp). Unlike the other optimizers, denormals are not flushed: the closure's
+// forward and backward run inside step().
+
+#include <xgrad/optim/optimizer.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace xg::optim {
+
+class LBFGSOptions : public OptimizerOptionsOf<LBFGSOptions> {
+ public:
+  // NOLINTNEXTLINE(google-explicit-constructor): as libtorch
+  LBFGSOptions(double lr = 1) : OptimizerOptionsOf("LBFGS", lr) {}
+  // lr >= 0, max_iter >= 1, max_eval >= 1 when set, tolerances >= 0, history_size >= 1.
+  void validate() const override;
+
+  XG_HYPERPARAMETER(int, max_iter, 20);
+  XG_HYPERPARAMETER(double, tolerance_grad, 1e-7);
+  XG_HYPERPARAMETER(double, tolerance_change, 1e-9);
+  XG_HYPERPARAMETER(int, history_size, 100);
+
+  // Closure calls allowed per step; unset (torch's None) means max_iter * 5 / 4, fixed when the
+  // optimizer is built, as torch does.
+  LBFGSOptions& max_eval(int value);
+  std::optional<int> max_eval() const;
+  // Unset (torch's None: a fixed step of lr) or "strong_wolfe"; any other name throws xg::Error.
+  LBFGSOptions& line_search_fn(const std::optional<std::string>& name);
+  std::optional<std::string> line_search_fn() const;
+
+ private:
+  // NaN while unset (a state file keeps every hyperparameter as a double).
+  std::size_t max_eval_slot_ = declare_hyperparameter("max_eval", std::nan(""), false);
+  // 1 for "strong_wolfe", 0 for none.
+  std::size_t line_search_slot_ = declare_hyperparameter("line_search_fn", 0, true, false);
+};
+
+class LBFGS : public Optimizer {
+ public:
+  LBFGS(std::vector<Tensor> params, LBFGSOptions defaults = {});
+  // Refuses more than one group, as torch (LBFGS has one flat state for all its parameters).
+  LBFGS(std::vector<OptimizerParamGroup> groups, LBFGSOptions defaults = {});
+
+  // Up to max_iter iterations; returns the loss of the closure's first call, as torch.
+  Tensor step(const LossClosure& closure) override;
+  // Throws xg::Error: LBFGS must re-evaluate the loss, so it needs step(closure).
+  void step() override;
+  std::string name() const override { return "LBFGS"; }
+  std::vector<std::string> state_buffer_names() const override {
+    return {"func_evals", "d", "t", "old_dirs", "old_stps", "ro", "H_diag", "prev_flat_grad", "prev_loss"};
+  }
+
+  // torch's state['func_evals'] and state['n_iter']: closure calls and iterations over all steps.
+  std::int64_t func_evals() const;
+  std::int64_t n_iter() const;
+
+ protected:
+  OptimizerParamState restore_param_state(const std::string& op, std::size_t index, const Tensor& param,
+                                          const OptimizerParamState& saved) const override;
+
+ private:
+  struct Memory;                                               // the state while a step runs (lbfgs.cpp)
+  Tensor iterate(const LossClosure& closure, Memory& memory);  // one step's iterations
+  Memory load_memory() const;
+  void store_memory(const Memory& memory);
+  std::size_t numel() const;                    // of all parameters together
+  std::vector<float> gather_flat_grad() const;  // zeros for a parameter without a gradient
+  void add_to_params(float step_size, const std::vector<float>& direction);
+  std::vector<float> clone_params() const;
+  void set_params(const std::vector<float>& flat);
+};
+
+}  // namespace xg::optim
