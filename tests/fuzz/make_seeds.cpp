@@ -122,6 +122,29 @@ void write_optimizer(const fs::path& folder) {
   write(optimizer / "issue17_zero_dim.optim", xg::optim::encode_state_dict(zero_dim));
 }
 
+void write_scheduler(const fs::path& folder) {
+  const fs::path scheduler = folder / "scheduler_load";
+  write(scheduler / "valid_sequential_5.sched",
+        xg::optim::encode_scheduler_state(xg_fuzz::fixed_schedulers(5).sequential->state_dict()));
+  write(scheduler / "valid_sequential_0.sched",
+        xg::optim::encode_scheduler_state(xg_fuzz::fixed_schedulers(0).sequential->state_dict()));
+  write(scheduler / "valid_plateau_6.sched",
+        xg::optim::encode_scheduler_state(xg_fuzz::fixed_schedulers(6).plateau->state_dict()));
+  // Near misses: another scheduler, a sub-scheduler with a scalar it does not keep, nesting too deep.
+  const xg_fuzz::FixedOptimizer fixed = xg_fuzz::fixed_optimizer(0);
+  write(scheduler / "step_lr.sched", xg::optim::encode_scheduler_state(xg::optim::StepLR(*fixed.adam, 2).state_dict()));
+  xg::optim::LRSchedulerState scalar = xg_fuzz::fixed_schedulers(2).sequential->state_dict();
+  scalar.children[0].scalars.emplace_back("T_cur", 1.0);
+  write(scheduler / "extra_scalar.sched", xg::optim::encode_scheduler_state(scalar));
+  xg::optim::LRSchedulerState deep{"SequentialLR", 0, {}, {}, {}, {}};
+  for (int depth = 0; depth < 9; ++depth) {
+    xg::optim::LRSchedulerState outer{"SequentialLR", 0, {}, {}, {}, {}};
+    outer.children.push_back(deep);
+    deep = outer;
+  }
+  write(scheduler / "too_deep.sched", xg::optim::encode_scheduler_state(deep));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -131,6 +154,7 @@ int main(int argc, char** argv) {
     write_csv(folder);
     write_model(folder);
     write_optimizer(folder);
+    write_scheduler(folder);
   } catch (const std::exception& e) {
     std::cerr << e.what() << "\n";
     return 1;
