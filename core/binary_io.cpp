@@ -46,8 +46,14 @@ void LittleEndianWriter::f64(double value) {
 }
 
 void LittleEndianWriter::f32s(const float* values, std::size_t count) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  // The host's order is the file's: the floats' bytes go as they are, in one copy rather than four
+  // pushes per float (a checkpoint of the MLP example holds 700,000 floats).
+  bytes_.append(reinterpret_cast<const char*>(values), 4 * count);
+#else
   bytes_.reserve(bytes_.size() + 4 * count);
   for (std::size_t i = 0; i < count; ++i) f32(values[i]);
+#endif
 }
 
 void LittleEndianWriter::string(std::string_view text) {

@@ -19,13 +19,16 @@ struct Args {
   std::size_t batch_size = 128;
   std::vector<std::size_t> hidden = {256, 128};
   double dropout = 0.0;
-  std::string scheduler = "warmup-cosine";  // none | step | cosine | warmup-cosine
+  std::string scheduler = "warmup-cosine";  // none | step | cosine | warmup-cosine | plateau
   std::uint64_t seed = 0;
   int threads = 0;                  // 0: leave BLAS's default
   std::size_t limit = 0;            // use only the first N training examples (0: all)
   std::string save_path;            // model file to write after training
   std::string load_path;            // model (and optimizer state beside it) to start from
   std::string out_dir = "out/mlp";  // metrics CSV, plot, model
+  int checkpoint_every = 0;         // write a checkpoint every N epochs (0: never)
+  std::string checkpoint_path;      // where ("{epoch}" in it: one file per checkpoint); default in out_dir
+  std::string resume_path;          // the checkpoint to go on from
   bool quiet = false;               // no progress bar
 };
 
@@ -41,6 +44,8 @@ ParseResult parse_args(int argc, const char* const argv[]);
 // AdamW's defaults (lr 2e-3, weight decay 0.05) reach 0.8935-0.8947 test accuracy on Fashion-MNIST in
 // 10 epochs over seeds 0-3; PyTorch's own defaults (1e-3, 0.01) land at 0.889-0.890.
 double learning_rate(const Args& args);
+// Where the checkpoint of `epoch` goes: --checkpoint with "{epoch}" replaced, or <out>/checkpoint.xgrad.
+std::string checkpoint_file(const Args& args, int epoch);
 double weight_decay(const Args& args);
 
 }  // namespace mlp

@@ -98,6 +98,39 @@ inline FixedSchedulers fixed_schedulers(int steps) {
   return fixed;
 }
 
+// A checkpoint over fixed_model(), an Adam over its parameters that took `steps` steps, a StepLR
+// (step size 2, gamma 0.5) stepped as often, and two generators that drew a few numbers ("dropout"
+// holds a spare normal). Epoch 3, step `steps`, one note.
+struct FixedCheckpoint {
+  xg::nn::Sequential model;
+  std::unique_ptr<xg::optim::Adam> adam;
+  std::unique_ptr<xg::optim::StepLR> scheduler;
+  // On the heap, as everything the checkpoint refers to: the struct is returned by value.
+  std::unique_ptr<xg::Generator> dropout, shuffle;
+  std::unique_ptr<xg::Checkpoint> checkpoint;
+};
+
+inline FixedCheckpoint fixed_checkpoint(int steps) {
+  FixedCheckpoint fixed{
+      fixed_model(), nullptr, nullptr, std::make_unique<xg::Generator>(5), std::make_unique<xg::Generator>(6), nullptr};
+  fixed.adam = std::make_unique<xg::optim::Adam>(fixed.model.parameters(), xg::optim::AdamOptions(0.01));
+  fixed.scheduler = std::make_unique<xg::optim::StepLR>(*fixed.adam, 2, 0.5);
+  for (int step = 0; step < steps; ++step) {
+    fixed.adam->step();  // with fixed_model()'s gradients, which stay set
+    fixed.scheduler->step();
+  }
+  fixed.dropout->normal();
+  fixed.shuffle->next_u64();
+  fixed.checkpoint = std::make_unique<xg::Checkpoint>(fixed.model, *fixed.adam);
+  fixed.checkpoint->scheduler(*fixed.scheduler)
+      .generator("dropout", *fixed.dropout)
+      .generator("shuffle", *fixed.shuffle);
+  fixed.checkpoint->epoch = 3;
+  fixed.checkpoint->step = steps;
+  fixed.checkpoint->notes["run"] = "fuzz";
+  return fixed;
+}
+
 // An array's shape and values, byte for byte (so a NaN compares equal to itself).
 inline void append_bytes(std::string& bytes, const xg::Array& values) {
   bytes += xg::to_string(xg::Shape(values.shape().begin(), values.shape().end()));

@@ -145,6 +145,25 @@ void write_scheduler(const fs::path& folder) {
   write(scheduler / "too_deep.sched", xg::optim::encode_scheduler_state(deep));
 }
 
+void write_checkpoint(const fs::path& folder) {
+  const fs::path checkpoint = folder / "checkpoint_load";
+  write(checkpoint / "valid_2_steps.ckpt", xg_fuzz::fixed_checkpoint(2).checkpoint->encode());
+  write(checkpoint / "valid_0_steps.ckpt", xg_fuzz::fixed_checkpoint(0).checkpoint->encode());
+  // Near misses: without the scheduler, without a generator, the model of another architecture.
+  xg_fuzz::FixedCheckpoint fixed = xg_fuzz::fixed_checkpoint(1);
+  xg::Checkpoint no_scheduler(fixed.model, *fixed.adam);
+  no_scheduler.generator("dropout", *fixed.dropout).generator("shuffle", *fixed.shuffle);
+  write(checkpoint / "no_scheduler.ckpt", no_scheduler.encode());
+  xg::Checkpoint one_generator(fixed.model, *fixed.adam);
+  one_generator.scheduler(*fixed.scheduler).generator("dropout", *fixed.dropout);
+  write(checkpoint / "one_generator.ckpt", one_generator.encode());
+  xg::nn::Linear other(3, 2);
+  xg::optim::Adam other_adam(other->parameters());
+  write(checkpoint / "other_architecture.ckpt", xg::Checkpoint(other, other_adam).encode());
+  const std::string valid = xg_fuzz::fixed_checkpoint(2).checkpoint->encode();
+  write(checkpoint / "truncated.ckpt", valid.substr(0, valid.size() / 2));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -155,6 +174,7 @@ int main(int argc, char** argv) {
     write_model(folder);
     write_optimizer(folder);
     write_scheduler(folder);
+    write_checkpoint(folder);
   } catch (const std::exception& e) {
     std::cerr << e.what() << "\n";
     return 1;
