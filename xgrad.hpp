@@ -18,3 +18,5 @@
 #include <xgrad/data/data.hpp>
 #include <xgrad/nn/nn.hpp>
 #include <xgrad/optim/optim.hpp>
+
+#include <xgrad/checkpoint/checkpoint.hpp>

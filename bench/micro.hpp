@@ -107,5 +107,6 @@ void set_blas_threads(int threads);
 void register_limits();      // micro_limits.cpp: raw cblas_sgemm and STREAM copy/triad
 void register_ops();         // micro_ops.cpp: matmul, Linear, elementwise ops, CrossEntropyLoss, a training step
 void register_optimizers();  // micro_optim.cpp: one step of SGD, momentum, Adam, AdamW over 1M parameters
+void register_checkpoint();  // micro_checkpoint.cpp: encoding and saving the MLP example's checkpoint
 
 }  // namespace bench

@@ -293,6 +293,7 @@ int main(int argc, char** argv) {
   bench::register_limits();
   bench::register_ops();
   bench::register_optimizers();
+  bench::register_checkpoint();
   bench::SummaryReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();

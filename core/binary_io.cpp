@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -45,8 +46,14 @@ void LittleEndianWriter::f64(double value) {
 }
 
 void LittleEndianWriter::f32s(const float* values, std::size_t count) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  // The host's order is the file's: the floats' bytes go as they are, in one copy rather than four
+  // pushes per float (a checkpoint of the MLP example holds 700,000 floats).
+  bytes_.append(reinterpret_cast<const char*>(values), 4 * count);
+#else
   bytes_.reserve(bytes_.size() + 4 * count);
   for (std::size_t i = 0; i < count; ++i) f32(values[i]);
+#endif
 }
 
 void LittleEndianWriter::string(std::string_view text) {
@@ -67,6 +74,15 @@ void ByteReader::need(std::size_t size, const std::string& field) const {
     throw Error(where_ + " is truncated: " + field + " needs " + std::to_string(size) + " bytes at offset " +
                 std::to_string(offset()) + ", but " + region_ + " ends at " + std::to_string(base_ + bytes_.size()));
   }
+}
+
+std::uint32_t ByteReader::count(std::size_t item_bytes, const std::string& what) {
+  const std::uint32_t n = u32(what + " (count)");
+  if (n > remaining() / item_bytes) {
+    corrupted(std::to_string(n) + " " + what + " at offset " + std::to_string(offset() - 4) + " cannot fit in the " +
+              std::to_string(remaining()) + " bytes left");
+  }
+  return n;
 }
 
 void ByteReader::corrupted(const std::string& what) const { throw Error(where_ + " is corrupted: " + what); }
@@ -189,6 +205,58 @@ std::size_t check_shape(const ArrayClaim& claim) {
                 std::to_string(claim.offset) + ", but only " + std::to_string(claim.bytes_present) + " are left");
   }
   return static_cast<std::size_t>(count);
+}
+
+// ---- sealed files ----
+
+std::string seal(const SealedFormat& format, std::string_view payload) {
+  LittleEndianWriter file;
+  file.raw(format.magic);
+  file.u32(format.version);
+  file.u64(payload.size());
+  file.raw(payload);
+  file.u32(crc32_of(payload));
+  return file.bytes();
+}
+
+ByteReader open_sealed(std::string_view bytes, const SealedFormat& format) {
+  constexpr std::size_t kTrailerSize = 4;  // CRC-32
+  const std::string op = format.op + ": ";
+  const std::string_view magic = format.magic;
+  const std::size_t magic_bytes = std::min(bytes.size(), magic.size());
+  if (bytes.empty() || bytes.substr(0, magic_bytes) != magic.substr(0, magic_bytes)) {
+    const std::string_view shown = magic.substr(0, magic.find('\0'));
+    throw Error(op + "not an xgrad " + format.what + " (expected the magic \"" + std::string(shown) +
+                "\" at the start)");
+  }
+  if (bytes.size() < kSealedHeaderSize + kTrailerSize) {
+    throw Error(op + "truncated " + format.what + ": " + std::to_string(bytes.size()) +
+                " bytes is shorter than the header and checksum");
+  }
+  ByteReader file(bytes, ByteOrder::little_endian, op + "the " + format.what);
+  file.raw(magic.size(), "the magic");
+  const std::uint32_t version = file.u32("the version");
+  if (version != format.version) {
+    throw Error(op + "unsupported " + format.what + " version " + std::to_string(version) + " (expected " +
+                std::to_string(format.version) + ")");
+  }
+  const std::uint64_t payload_size = file.u64("the payload size");
+  const std::size_t available = bytes.size() - kSealedHeaderSize - kTrailerSize;
+  if (payload_size > available) {
+    throw Error(op + "truncated " + format.what + ": the header announces " + std::to_string(payload_size) +
+                " payload bytes, the file holds " + std::to_string(available));
+  }
+  if (payload_size < available) {
+    throw Error(op + std::to_string(available - payload_size) + " unexpected bytes after the " + format.what);
+  }
+  ByteReader payload = file.part(static_cast<std::size_t>(payload_size), "the payload");
+  const std::uint32_t stored_crc = file.u32("the checksum");
+  const std::uint32_t actual_crc = crc32_of(bytes.substr(kSealedHeaderSize, payload_size));
+  if (stored_crc != actual_crc) {
+    throw Error(op + "checksum mismatch (the " + format.what + " is corrupt): stored CRC-32 " +
+                std::to_string(stored_crc) + ", computed " + std::to_string(actual_crc));
+  }
+  return payload;
 }
 
 // ---- files ----

@@ -82,6 +82,10 @@ class ByteReader {
   // start of the file); `part` names them for its messages: "the payload ends at ...".
   ByteReader part(std::size_t size, const std::string& part);
 
+  // A u32 count of items that take at least `item_bytes` each, checked against the bytes left before
+  // anyone allocates for it, so that a damaged count cannot ask for gigabytes.
+  std::uint32_t count(std::size_t item_bytes, const std::string& what);
+
   // Throws unless `size` more bytes are there.
   void need(std::size_t size, const std::string& field) const;
   // Throws "<where> is corrupted: <what>".
@@ -123,6 +127,24 @@ struct ArrayClaim {
 //  - the values need at most the bytes present.
 // Throws xg::Error naming the file, the field and the shape otherwise.
 std::size_t check_shape(const ArrayClaim& claim);
+
+// The envelope of xgrad's state files (optimizer state, scheduler state):
+//   8 bytes magic | u32 version | u64 payload size N | N bytes payload | u32 CRC-32 of the payload
+// All the formats that use it refuse their files with the same messages, which name the format.
+struct SealedFormat {
+  std::string_view magic;  // 8 bytes, e.g. "XGOPTIM\0"
+  std::uint32_t version;
+  std::string op;    // starts every message: "read_state_dict"
+  std::string what;  // names the format in messages: "optimizer state"
+};
+constexpr std::size_t kSealedHeaderSize = 8 + 4 + 8;  // magic, version, payload size
+
+// The envelope around `payload`.
+std::string seal(const SealedFormat& format, std::string_view payload);
+// The payload of a sealed file, after checking its magic, version, size and CRC (before any of the
+// payload is decoded). The reader views `bytes`, which must outlive it; its messages start with
+// "<op>: the <what>". Throws xg::Error naming the problem otherwise.
+ByteReader open_sealed(std::string_view bytes, const SealedFormat& format);
 
 // Writes `bytes` to `path` so that `path` holds either its old contents or all the new ones, never a
 // part: the bytes go to `path + ".tmp"` in the same folder, are flushed to the disk (fsync), and the

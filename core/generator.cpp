@@ -3,6 +3,7 @@
 #include <xgrad/core/error.hpp>
 
 #include <cmath>
+#include <cstring>
 #include <string>
 
 namespace xg {
@@ -11,6 +12,19 @@ void Generator::manual_seed(std::uint64_t seed) {
   seed_ = seed;
   state_ = seed;
   has_spare_normal_ = false;
+}
+
+bool GeneratorState::operator==(const GeneratorState& other) const {
+  // The spare is compared by its bits only when it will be used (a NaN would not equal itself).
+  return seed == other.seed && state == other.state && has_spare_normal == other.has_spare_normal &&
+         (!has_spare_normal || std::memcmp(&spare_normal, &other.spare_normal, sizeof spare_normal) == 0);
+}
+
+void Generator::set_state(const GeneratorState& state) {
+  seed_ = state.seed;
+  state_ = state.state;
+  has_spare_normal_ = state.has_spare_normal;
+  spare_normal_ = state.has_spare_normal ? state.spare_normal : 0.0;
 }
 
 // SplitMix64 (Steele, Lea, Flood 2014): a tiny, fast generator whose every seed, 0 included,

@@ -9,6 +9,17 @@
 
 namespace xg {
 
+// Everything a Generator's future numbers depend on (torch's get_state / set_state): a checkpoint
+// saves it so that a resumed run draws the same dropout masks and shuffles as one that never stopped.
+struct GeneratorState {
+  std::uint64_t seed = 0;   // what initial_seed() reports
+  std::uint64_t state = 0;  // SplitMix64's counter
+  bool has_spare_normal = false;
+  double spare_normal = 0.0;  // Box-Muller's second number, returned by the next normal()
+  bool operator==(const GeneratorState& other) const;
+  bool operator!=(const GeneratorState& other) const { return !(*this == other); }
+};
+
 class Generator {
  public:
   explicit Generator(std::uint64_t seed = 0) { manual_seed(seed); }
@@ -16,6 +27,10 @@ class Generator {
   // Restarts the stream: the same seed gives the same numbers.
   void manual_seed(std::uint64_t seed);
   std::uint64_t initial_seed() const { return seed_; }
+
+  GeneratorState get_state() const { return {seed_, state_, has_spare_normal_, spare_normal_}; }
+  // After set_state(s) the generator draws exactly what it drew after get_state() returned s.
+  void set_state(const GeneratorState& state);
 
   std::uint64_t next_u64();
   // The next n draws of next_u64() at once, the same numbers in the same order. (SplitMix64's k-th

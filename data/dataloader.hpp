@@ -117,10 +117,11 @@ class DataLoader {
   std::size_t num_batches() const;
   const Dataset& dataset() const { return *dataset_; }
   const DataLoaderOptions& options() const { return options_; }
-
- private:
+  // The generator the next begin() shuffles with (its own, the one passed in, or the default): a
+  // checkpoint saves its state so that a resumed run visits the examples in the same order.
   Generator& generator();
 
+ private:
   std::shared_ptr<const Dataset> dataset_;
   DataLoaderOptions options_;
   std::optional<Generator> own_generator_;  // set when options.seed() is

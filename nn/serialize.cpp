@@ -19,35 +19,19 @@ constexpr std::uint32_t kVersion = 1;
 constexpr std::uint32_t kMaxDim = 64;  // more is surely a corrupted file, not a tensor
 
 std::string encode(const nn::Module& module) {
-  const nn::StateDict parameters = module.state_dict();
   LittleEndianWriter out;
   out.raw(std::string_view(kMagic, sizeof kMagic));
   out.u32(kVersion);
-  out.u64(parameters.size());
-  for (const auto& [name, tensor] : parameters) {
-    const std::size_t record_start = out.size();
-    out.string(name);
-    const Shape shape = tensor.shape();
-    out.u32(static_cast<std::uint32_t>(shape.size()));
-    for (std::size_t size : shape) out.u64(size);
-    out.f32s(tensor.data().data(), tensor.data().size());
-    out.u32(crc32_of(std::string_view(out.bytes()).substr(record_start)));
-  }
+  write_module_records(module, out);
   return out.bytes();
 }
 
-struct Record {
-  std::string name;
-  Shape shape;
-  Array values;
-};
-
 // The record's header is read and its shape checked first; then its checksum, over bytes that are now
 // known to be there; only then are the values decoded into an array.
-Record read_record(ByteReader& in, std::string_view bytes, std::size_t index) {
+ModuleRecord read_record(ByteReader& in, std::string_view bytes, std::size_t index) {
   const std::size_t start = in.offset();
   const std::string which = "record " + std::to_string(index);
-  Record record;
+  ModuleRecord record;
   record.name = in.string(which + " (name)");
   const std::string label = which + " ('" + record.name + "')";
   const std::uint32_t dim = in.u32(label + " (dimensions)");
@@ -68,7 +52,7 @@ Record read_record(ByteReader& in, std::string_view bytes, std::size_t index) {
   return record;
 }
 
-std::map<std::string, Record> decode(std::string_view bytes, const std::string& where) {
+ModuleRecords decode(std::string_view bytes, const std::string& where) {
   ByteReader in(bytes, ByteOrder::little_endian, "load: " + where);
   if (in.raw(sizeof kMagic, "the magic number") != std::string_view(kMagic, sizeof kMagic)) {
     throw Error("load: " + where + " is not an xgrad parameter file (its first bytes are not \"XGRADPRM\")");
@@ -78,22 +62,49 @@ std::map<std::string, Record> decode(std::string_view bytes, const std::string& 
     throw Error("load: " + where + " has format version " + std::to_string(version) +
                 ", but this xgrad reads version " + std::to_string(kVersion));
   }
-  const std::uint64_t count = in.u64("the tensor count");
-  std::map<std::string, Record> records;
-  for (std::uint64_t i = 0; i < count; ++i) {
-    Record record = read_record(in, bytes, static_cast<std::size_t>(i));
-    const std::string name = record.name;
-    if (!records.emplace(name, std::move(record)).second) in.corrupted("it holds '" + name + "' twice");
-  }
+  ModuleRecords records = read_module_records(in, bytes);
   if (!in.at_end()) {
-    in.corrupted(std::to_string(in.remaining()) + " unexpected bytes follow the last of its " + std::to_string(count) +
-                 " tensors");
+    in.corrupted(std::to_string(in.remaining()) + " unexpected bytes follow the last of its " +
+                 std::to_string(records.size()) + " tensors");
   }
   return records;
 }
 
-// Throws unless the file's tensors are exactly the module's state_dict(), with the same shapes.
-void check_fits(const nn::Module& module, const std::map<std::string, Record>& records, const std::string& where) {
+// Everything that can fail happens before the first parameter is written.
+void load_bytes(nn::Module& module, std::string_view bytes, const std::string& where) {
+  const ModuleRecords records = decode(bytes, where);
+  check_module_records(module, records, "load: " + where);
+  copy_module_records(records, module);
+}
+
+}  // namespace
+
+void write_module_records(const nn::Module& module, LittleEndianWriter& out) {
+  const nn::StateDict parameters = module.state_dict();
+  out.u64(parameters.size());
+  for (const auto& [name, tensor] : parameters) {
+    const std::size_t record_start = out.size();
+    out.string(name);
+    const Shape shape = tensor.shape();
+    out.u32(static_cast<std::uint32_t>(shape.size()));
+    for (std::size_t size : shape) out.u64(size);
+    out.f32s(tensor.data().data(), tensor.data().size());
+    out.u32(crc32_of(std::string_view(out.bytes()).substr(record_start)));
+  }
+}
+
+ModuleRecords read_module_records(ByteReader& in, std::string_view file) {
+  const std::uint64_t count = in.u64("the tensor count");
+  ModuleRecords records;
+  for (std::uint64_t i = 0; i < count; ++i) {
+    ModuleRecord record = read_record(in, file, static_cast<std::size_t>(i));
+    const std::string name = record.name;
+    if (!records.emplace(name, std::move(record)).second) in.corrupted("it holds '" + name + "' twice");
+  }
+  return records;
+}
+
+void check_module_records(const nn::Module& module, const ModuleRecords& records, const std::string& where) {
   std::vector<std::string> missing, unexpected, reshaped;
   std::set<std::string> in_module;
   for (const auto& [name, tensor] : module.state_dict()) {
@@ -110,7 +121,7 @@ void check_fits(const nn::Module& module, const std::map<std::string, Record>& r
     if (!in_module.count(entry.first)) unexpected.push_back(entry.first);
   }
   if (missing.empty() && unexpected.empty() && reshaped.empty()) return;
-  std::string message = "load: " + where + " does not match the module " + module.name() + ":";
+  std::string message = where + " does not match the module " + module.name() + ":";
   if (!missing.empty()) message += " missing from the file: " + join(missing) + ";";
   if (!unexpected.empty()) message += " not in the module: " + join(unexpected) + ";";
   if (!reshaped.empty()) message += " different shapes: " + join(reshaped) + ";";
@@ -118,18 +129,13 @@ void check_fits(const nn::Module& module, const std::map<std::string, Record>& r
   throw Error(message + "; the module was not changed");
 }
 
-// Everything that can fail happens before the first parameter is written.
-void load_bytes(nn::Module& module, std::string_view bytes, const std::string& where) {
-  const std::map<std::string, Record> records = decode(bytes, where);
-  check_fits(module, records, where);
+void copy_module_records(const ModuleRecords& records, nn::Module& module) {
   for (const auto& [name, entry] : module.state_dict()) {
     const Array& values = records.at(name).values;
     Tensor tensor = entry;
     std::copy(values.data(), values.data() + values.size(), tensor.data().data());
   }
 }
-
-}  // namespace
 
 void save(const nn::Module& module, const std::string& path) { save_atomically(path, encode(module), "save"); }
 

@@ -32,10 +32,13 @@
 // writes exactly the bytes it always did, and every file of version 1 still loads. A buffer that holds
 // a count (num_batches_tracked) is a float32 record too: exact up to 2^24.
 
+#include <xgrad/core/binary_io.hpp>
 #include <xgrad/nn/module.hpp>
 
 #include <iosfwd>
+#include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace xg {
@@ -45,6 +48,28 @@ void load(nn::Module& module, const std::string& path);
 // The same bytes to or from a stream (opened in binary mode); load reads the stream to its end.
 void save(const nn::Module& module, std::ostream& out);
 void load(nn::Module& module, std::istream& in);
+
+// ---- For files that hold a module among other things (checkpoints: checkpoint/checkpoint.hpp) ----
+// They embed the part of the format above from `count` on, so the checks stay in one place.
+
+// One tensor as read from a file: its shape checked, its checksum right, not yet in any module.
+struct ModuleRecord {
+  std::string name;
+  Shape shape;
+  Array values;
+};
+using ModuleRecords = std::map<std::string, ModuleRecord>;  // by name
+
+// Appends the count and the records of `module` (the format above, without magic and version).
+void write_module_records(const nn::Module& module, LittleEndianWriter& out);
+// Reads what write_module_records wrote. `file` is the whole file the reader reads from (the records'
+// checksums are computed over it by offset). Throws xg::Error naming the record on any problem.
+ModuleRecords read_module_records(ByteReader& in, std::string_view file);
+// Throws xg::Error "<where> does not match the module <name>: ...; the module was not changed" unless
+// the records are exactly the module's state_dict() (parameters and persistent buffers), with the same shapes.
+void check_module_records(const nn::Module& module, const ModuleRecords& records, const std::string& where);
+// Copies checked records into the module's state_dict() tensors (cannot fail after check_module_records).
+void copy_module_records(const ModuleRecords& records, nn::Module& module);
 
 template <class Impl, class Target>
 void save(const nn::ModuleHolder<Impl>& module, Target&& path_or_stream) {

@@ -68,14 +68,18 @@ void LRScheduler::check_param_groups() const {
   }
 }
 
-LRSchedulerState LRScheduler::state_dict() const { return {name(), last_epoch_, base_lrs_, last_lr_, {}}; }
+LRSchedulerState LRScheduler::state_dict() const {
+  LRSchedulerState state{name(), last_epoch_, base_lrs_, last_lr_, scalars(), {}};
+  for (const LRScheduler* sub : sub_schedulers()) state.children.push_back(sub->state_dict());
+  return state;
+}
 
 void LRScheduler::load_state_dict(const LRSchedulerState& state) {
-  check_state(state, 0);
+  check_state_dict(state);
   restore(state);
 }
 
-void LRScheduler::check_state(const LRSchedulerState& state, std::size_t children) const {
+void LRScheduler::check_state(const LRSchedulerState& state, std::int64_t min_last_epoch) const {
   const std::string where = std::string(name()) + "::load_state_dict: ";
   if (state.scheduler != name()) throw Error(where + "the state was saved by a " + state.scheduler);
   if (state.base_lrs.size() != num_groups() || state.last_lr.size() != num_groups()) {
@@ -83,17 +87,36 @@ void LRScheduler::check_state(const LRSchedulerState& state, std::size_t childre
                 std::to_string(state.last_lr.size()) + " param groups, the scheduler has " +
                 std::to_string(num_groups()));
   }
-  if (state.last_epoch < 0) throw Error(where + "last_epoch must be >= 0, got " + std::to_string(state.last_epoch));
-  if (state.children.size() != children) {
-    throw Error(where + "the state holds " + std::to_string(state.children.size()) +
-                " sub-scheduler states, expected " + std::to_string(children));
+  if (state.last_epoch < min_last_epoch) {
+    throw Error(where + "last_epoch must be >= " + std::to_string(min_last_epoch) + ", got " +
+                std::to_string(state.last_epoch));
   }
+  const auto names = [](const std::vector<std::pair<std::string, double>>& list) {
+    return "[" + join_with(list, [](const auto& entry) { return entry.first; }) + "]";
+  };
+  const std::vector<std::pair<std::string, double>> expected = scalars();
+  bool same_names = expected.size() == state.scalars.size();
+  for (std::size_t i = 0; same_names && i < expected.size(); ++i)
+    same_names = expected[i].first == state.scalars[i].first;
+  if (!same_names) {
+    throw Error(where + "the state holds the scalars " + names(state.scalars) + ", expected " + names(expected));
+  }
+  check_scalars(state.scalars, where);
+  const std::vector<LRScheduler*> subs = sub_schedulers();
+  if (state.children.size() != subs.size()) {
+    throw Error(where + "the state holds " + std::to_string(state.children.size()) +
+                " sub-scheduler states, expected " + std::to_string(subs.size()));
+  }
+  for (std::size_t i = 0; i < subs.size(); ++i) subs[i]->check_state(state.children[i], -1);
 }
 
 void LRScheduler::restore(const LRSchedulerState& state) {
   last_epoch_ = state.last_epoch;
   base_lrs_ = state.base_lrs;
   last_lr_ = state.last_lr;
+  restore_scalars(state.scalars);
+  const std::vector<LRScheduler*> subs = sub_schedulers();
+  for (std::size_t i = 0; i < subs.size(); ++i) subs[i]->restore(state.children[i]);
 }
 
 namespace detail {

@@ -31,21 +31,26 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace xg::optim {
 
 class SequentialLR;
+class ChainedScheduler;
 
 // A scheduler's progress (PyTorch's scheduler.state_dict() without the hyperparameters, which the
 // scheduler it is loaded into got from its own constructor): enough to resume a schedule where it
-// stopped.
+// stopped. optim/scheduler_state.hpp writes it to a file, or into a checkpoint.
 struct LRSchedulerState {
   std::string scheduler;  // name() of the scheduler that made it
   std::int64_t last_epoch = 0;
   std::vector<double> base_lrs;
   std::vector<double> last_lr;
-  std::vector<LRSchedulerState> children;  // SequentialLR: its schedulers' states, in order
+  // What a scheduler remembers beyond the epoch count, by name and in the scheduler's order
+  // (CosineAnnealingWarmRestarts: "T_cur", "T_i"); empty for most.
+  std::vector<std::pair<std::string, double>> scalars;
+  std::vector<LRSchedulerState> children;  // SequentialLR, ChainedScheduler: their schedulers' states, in order
 };
 
 class LRScheduler {
@@ -78,10 +83,13 @@ class LRScheduler {
   // A copy of the progress. To resume (as in PyTorch): construct the optimizer and the same scheduler
   // again, restore the optimizer (its lrs are part of its state: Optimizer::load_state_dict or load),
   // then this scheduler with load_state_dict(). It does not touch the optimizer's lrs.
-  virtual LRSchedulerState state_dict() const;
-  // Throws xg::Error, changing nothing, unless `state` comes from a scheduler of the same kind over as
-  // many param groups (and, for SequentialLR, as many sub-schedulers of the same kinds).
-  virtual void load_state_dict(const LRSchedulerState& state);
+  LRSchedulerState state_dict() const;
+  // Throws xg::Error, changing nothing, unless check_state_dict(state) passes.
+  void load_state_dict(const LRSchedulerState& state);
+  // Throws xg::Error unless `state` comes from a scheduler of the same kind over as many param groups,
+  // with the same named scalars, sensible values and, for SequentialLR and ChainedScheduler, as many
+  // sub-scheduler states of the same kinds. Changes nothing: a checkpoint checks every part first.
+  void check_state_dict(const LRSchedulerState& state) const { check_state(state, 0); }
 
  protected:
   // Records the base lrs. It cannot perform the initial step: a base constructor cannot call the
@@ -102,15 +110,29 @@ class LRScheduler {
   void set_lrs(const std::vector<double>& lrs);
   // Throws unless the optimizer still has as many param groups as when the scheduler was made.
   void check_param_groups() const;
-  // Throws unless `state` fits this scheduler: its kind, one lr per group, last_epoch >= 0 and
-  // `children` sub-scheduler states.
-  void check_state(const LRSchedulerState& state, std::size_t children) const;
-  // Takes the progress from a checked state.
-  void restore(const LRSchedulerState& state);
+
+  // The progress a scheduler keeps beyond last_epoch (LRSchedulerState::scalars), by name; the base
+  // class checks that a loaded state has the same names in the same order.
+  virtual std::vector<std::pair<std::string, double>> scalars() const { return {}; }
+  // Throws unless loaded scalars (names already matched) make sense; "where" starts the message.
+  virtual void check_scalars(const std::vector<std::pair<std::string, double>>& /*scalars*/,
+                             const std::string& /*where*/) const {}
+  // Takes checked scalars.
+  virtual void restore_scalars(const std::vector<std::pair<std::string, double>>& /*scalars*/) {}
+  // The schedulers this one drives (SequentialLR, ChainedScheduler), whose states are its children.
+  virtual std::vector<LRScheduler*> sub_schedulers() const { return {}; }
 
  private:
-  // SequentialLR rewinds its sub-schedulers, restarts them at milestones and shares base lrs.
+  // SequentialLR rewinds its sub-schedulers, restarts them at milestones and shares base lrs;
+  // ChainedScheduler steps them.
   friend class SequentialLR;
+  class ChainedScheduler;
+  friend class ChainedScheduler;
+  // check_state_dict, for a scheduler whose last_epoch may be as low as `min_last_epoch`: a
+  // SequentialLR's later sub-schedulers sit at -1 until their milestone.
+  void check_state(const LRSchedulerState& state, std::int64_t min_last_epoch) const;
+  // Takes the progress from a checked state, the sub-schedulers' too.
+  void restore(const LRSchedulerState& state);
   // PyTorch's deprecated step(epoch): jumps to `epoch`, using the closed form when there is one.
   void step_to(std::int64_t epoch);
 

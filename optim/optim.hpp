@@ -24,6 +24,7 @@
 #include <xgrad/optim/lr_scheduler.hpp>
 #include <xgrad/optim/multi_step_lr.hpp>
 #include <xgrad/optim/reduce_lr_on_plateau.hpp>
+#include <xgrad/optim/scheduler_state.hpp>
 #include <xgrad/optim/sequential_lr.hpp>
 #include <xgrad/optim/step_lr.hpp>
 #include <xgrad/optim/warmup_cosine_lr.hpp>

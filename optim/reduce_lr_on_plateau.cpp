@@ -66,6 +66,15 @@ ReduceLROnPlateauState ReduceLROnPlateau::state_dict() const {
 }
 
 void ReduceLROnPlateau::load_state_dict(const ReduceLROnPlateauState& state) {
+  check_state_dict(state);
+  last_epoch_ = state.last_epoch;
+  best_ = state.best;
+  num_bad_epochs_ = state.num_bad_epochs;
+  cooldown_counter_ = state.cooldown_counter;
+  last_lr_ = state.last_lr;
+}
+
+void ReduceLROnPlateau::check_state_dict(const ReduceLROnPlateauState& state) const {
   const std::string where = "ReduceLROnPlateau::load_state_dict: ";
   const std::size_t groups = optimizer_.param_groups().size();
   if (state.last_lr.size() != groups) {
@@ -77,11 +86,6 @@ void ReduceLROnPlateau::load_state_dict(const ReduceLROnPlateauState& state) {
                 std::to_string(state.last_epoch) + ", " + std::to_string(state.num_bad_epochs) + " and " +
                 std::to_string(state.cooldown_counter));
   }
-  last_epoch_ = state.last_epoch;
-  best_ = state.best;
-  num_bad_epochs_ = state.num_bad_epochs;
-  cooldown_counter_ = state.cooldown_counter;
-  last_lr_ = state.last_lr;
 }
 
 void ReduceLROnPlateau::step(double metric) {

@@ -65,9 +65,11 @@ class ReduceLROnPlateau {
 
   // A copy of the progress, and its restoration into a ReduceLROnPlateau constructed again (after the
   // optimizer's own state, which holds the lrs; the optimizer is not touched). load_state_dict throws
-  // xg::Error, changing nothing, unless the state has one lr per param group and no negative count.
+  // xg::Error, changing nothing, unless check_state_dict(state) passes: one lr per param group and no
+  // negative count. optim/scheduler_state.hpp writes the state to a file, or into a checkpoint.
   ReduceLROnPlateauState state_dict() const;
   void load_state_dict(const ReduceLROnPlateauState& state);
+  void check_state_dict(const ReduceLROnPlateauState& state) const;
 
  private:
   bool is_better(double metric) const;

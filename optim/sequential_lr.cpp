@@ -71,18 +71,10 @@ void SequentialLR::step() {
   last_lr_ = sub.last_lr_;
 }
 
-LRSchedulerState SequentialLR::state_dict() const {
-  LRSchedulerState state = LRScheduler::state_dict();
-  for (const auto& sub : schedulers_) state.children.push_back(sub->state_dict());
-  return state;
-}
-
-void SequentialLR::load_state_dict(const LRSchedulerState& state) {
-  // Everything is checked before anything changes.
-  check_state(state, schedulers_.size());
-  for (std::size_t i = 0; i < schedulers_.size(); ++i) schedulers_[i]->check_state(state.children[i], 0);
-  restore(state);
-  for (std::size_t i = 0; i < schedulers_.size(); ++i) schedulers_[i]->restore(state.children[i]);
+std::vector<LRScheduler*> SequentialLR::sub_schedulers() const {
+  std::vector<LRScheduler*> subs;
+  for (const auto& sub : schedulers_) subs.push_back(sub.get());
+  return subs;
 }
 
 bool SequentialLR::has_closed_form() const {

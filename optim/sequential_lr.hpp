@@ -52,14 +52,11 @@ class SequentialLR final : public LRScheduler {
   const LRScheduler& scheduler(std::size_t i) const { return *schedulers_.at(i); }
   const std::vector<std::int64_t>& milestones() const { return milestones_; }
 
-  // Its own progress and each sub-scheduler's, in order.
-  LRSchedulerState state_dict() const override;
-  void load_state_dict(const LRSchedulerState& state) override;
-
  private:
   // Never called: step() is overridden, and a SequentialLR cannot be a sub-scheduler.
   double get_lr(std::size_t group) const override { return group_lr(group); }
   double closed_form_lr(std::int64_t epoch, std::size_t group) const override;
+  std::vector<LRScheduler*> sub_schedulers() const override;
   // The index of the scheduler in charge at `epoch`.
   std::size_t active(std::int64_t epoch) const;
 

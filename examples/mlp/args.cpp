@@ -123,6 +123,13 @@ void check_regression_flags(const Args& args) {
   if (args.targets.empty()) {
     throw CLI::ValidationError("--task regression needs --target COL[,COL]: the CSV column(s) to predict");
   }
+  // The regression path has no checkpoints yet, and steps its schedule per batch.
+  if (args.checkpoint_every > 0 || !args.resume_path.empty()) {
+    throw CLI::ValidationError("--checkpoint-every and --resume are for --task classification only");
+  }
+  if (args.scheduler == "plateau") {
+    throw CLI::ValidationError("--scheduler plateau is for --task classification only (regression steps per batch)");
+  }
 }
 
 // CLI11's help with "usage: PROGRAM [flags]" first and the description under it.
@@ -180,9 +187,19 @@ void add_flags(CLI::App& app, Args& args) {
                  "label smoothing of the training loss, 0 <= S <= 1 (default 0)")
       ->option_text("S")
       ->check(in_range(0, Bound::kClosed, 1, Bound::kClosed));
-  app.add_option("--scheduler", args.scheduler, "none | step | cosine | warmup-cosine (default warmup-cosine)")
+  app.add_option("--scheduler", args.scheduler,
+                 "the lr schedule (default warmup-cosine), stepped per batch\n"
+                 "except plateau:\n"
+                 "  none           the --lr throughout\n"
+                 "  step           lr / 10 after each third of the run (StepLR)\n"
+                 "  cosine         cosine from --lr down to 0 (CosineAnnealingLR)\n"
+                 "  warmup-cosine  linear warmup over the first epoch (at most a\n"
+                 "                 tenth of the run), then cosine to 0\n"
+                 "  plateau        halve the lr when an epoch's mean training loss\n"
+                 "                 has not improved for 2 epochs (ReduceLROnPlateau,\n"
+                 "                 stepped per epoch)")
       ->option_text("NAME")
-      ->check(one_of({"none", "step", "cosine", "warmup-cosine"}));
+      ->check(one_of({"none", "step", "cosine", "warmup-cosine", "plateau"}));
   app.add_option("--seed", args.seed, "seed for initialisation and shuffling (default 0)")
       ->option_text("N")
       ->check(count_from(0));
@@ -206,12 +223,38 @@ void add_flags(CLI::App& app, Args& args) {
       ->option_text("PATH");
   app.add_option("--out", args.out_dir, "where the metrics CSV, the plot and the model go (default out/mlp)")
       ->option_text("DIR");
+  app.add_option("--checkpoint-every", args.checkpoint_every,
+                 "write a checkpoint every N epochs, and after the last: the\n"
+                 "model, the optimizer's and the schedule's state, the random\n"
+                 "generators, the epoch and the metrics so far (default 0: none)")
+      ->option_text("N")
+      ->check(count_from(1));
+  app.add_option("--checkpoint", args.checkpoint_path,
+                 "where the checkpoints go (default OUT/checkpoint.xgrad, replaced\n"
+                 "each time, atomically); \"{epoch}\" in PATH keeps one per epoch:\n"
+                 "run-{epoch}.xgrad")
+      ->option_text("PATH");
+  app.add_option("--resume", args.resume_path,
+                 "go on from this checkpoint up to --epochs epochs in all, as if\n"
+                 "the run had never stopped: same schedule, shuffling, dropout\n"
+                 "masks and metrics.csv. Give the flags of the run that wrote it\n"
+                 "(a flag that differs is an error naming it)")
+      ->option_text("PATH");
   app.add_flag("--quiet", args.quiet, "no progress bar");
   add_regression_flags(app, args);
   app.callback([&args, &app] {
     check_regression_flags(args);
     // The batch-norm default is the Fashion-MNIST recipe's; a regression uses a norm only when asked.
     if (args.task == "regression" && app.count("--norm") == 0) args.norm = "none";
+    if (!args.resume_path.empty() && !args.load_path.empty()) {
+      throw CLI::ValidationError("--resume and --load both give the starting weights: use one of them");
+    }
+    if (!args.checkpoint_path.empty() && args.checkpoint_every == 0) {
+      throw CLI::ValidationError("--checkpoint PATH says where checkpoints go: give --checkpoint-every N as well");
+    }
+    if (!args.resume_path.empty() && args.epochs == 0) {
+      throw CLI::ValidationError("--resume trains on up to --epochs epochs in all: --epochs 0 leaves nothing to do");
+    }
     // Evaluating an untrained network would also overwrite the model in --out with random weights.
     if (args.epochs == 0 && args.load_path.empty()) {
       throw CLI::ValidationError("--epochs 0 only evaluates a trained model: give it one with --load PATH");
@@ -233,6 +276,16 @@ double learning_rate(const Args& args) {
   if (name == "adagrad") return 1e-2;
   if (name == "adamw") return 2e-3;
   return 1e-3;  // adam, rmsprop
+}
+
+std::string checkpoint_file(const Args& args, int epoch) {
+  if (args.checkpoint_path.empty()) return args.out_dir + "/checkpoint.xgrad";
+  std::string path = args.checkpoint_path;
+  const std::string placeholder = "{epoch}";
+  for (std::size_t at = path.find(placeholder); at != std::string::npos; at = path.find(placeholder, at)) {
+    path.replace(at, placeholder.size(), std::to_string(epoch));
+  }
+  return path;
 }
 
 double weight_decay(const Args& args) { return args.weight_decay.value_or(args.optimizer == "adamw" ? 0.05 : 0.0); }

@@ -21,13 +21,16 @@ struct Args {
   double dropout = 0.0;
   std::string norm = "batch";               // none | batch | layer: after each hidden Linear, before the ReLU
   double label_smoothing = 0.0;             // of the training loss (the reported losses are plain cross-entropy)
-  std::string scheduler = "warmup-cosine";  // none | step | cosine | warmup-cosine
+  std::string scheduler = "warmup-cosine";  // none | step | cosine | warmup-cosine | plateau
   std::uint64_t seed = 0;
   int threads = 0;                  // 0: leave BLAS's default
   std::size_t limit = 0;            // use only the first N training examples (0: all)
   std::string save_path;            // model file to write after training
   std::string load_path;            // model (and optimizer state beside it) to start from
   std::string out_dir = "out/mlp";  // metrics CSV, plot, model
+  int checkpoint_every = 0;         // write a checkpoint every N epochs (0: never)
+  std::string checkpoint_path;      // where ("{epoch}" in it: one file per checkpoint); default in out_dir
+  std::string resume_path;          // the checkpoint to go on from
   bool quiet = false;               // no progress bar
   // --task regression: predict the float columns `targets` (names, or 0-based indices) of a CSV table.
   std::string task = "classification";  // classification | regression
@@ -50,6 +53,8 @@ ParseResult parse_args(int argc, const char* const argv[]);
 // batch a last batch of one is dropped.
 bool drop_lone_last_batch(const Args& args, std::size_t train_size);
 double learning_rate(const Args& args);
+// Where the checkpoint of `epoch` goes: --checkpoint with "{epoch}" replaced, or <out>/checkpoint.xgrad.
+std::string checkpoint_file(const Args& args, int epoch);
 double weight_decay(const Args& args);
 
 }  // namespace mlp

@@ -13,6 +13,8 @@
 #   WRITE_CORRUPT_IDX        a folder to fill with the four MNIST file names holding text, not IDX data
 #   WRITE_DISC_CSV           a CSV file to write: points of a grid, label 1 inside a disc, 0 outside
 #   WRITE_PLANE_CSV          a CSV file to write: columns a, b, y with y = 3a - 2b + small noise
+#   CORRUPT_COPY, TO, AT_OFFSET  before the run, copy file CORRUPT_COPY to TO with the byte AT_OFFSET set to 0xFF
+#   SAME_BYTES, AS           afterwards, files SAME_BYTES and AS must hold the same bytes
 
 cmake_minimum_required(VERSION 3.18)
 
@@ -112,6 +114,16 @@ if(DEFINED WRITE_PLANE_CSV)
   file(WRITE "${WRITE_PLANE_CSV}" "${rows}")
 endif()
 
+if(DEFINED CORRUPT_COPY)
+  file(COPY_FILE "${CORRUPT_COPY}" "${TO}")
+  # CMake strings cannot hold every byte: dd (coreutils) writes one in place.
+  execute_process(COMMAND sh -c "printf '\\377' | dd of='${TO}' bs=1 seek=${AT_OFFSET} conv=notrunc 2>/dev/null"
+                  RESULT_VARIABLE dd_status)
+  if(NOT dd_status EQUAL 0)
+    message(FATAL_ERROR "CORRUPT_COPY: dd could not write ${TO}")
+  endif()
+endif()
+
 execute_process(COMMAND ${command} RESULT_VARIABLE exit_code OUTPUT_VARIABLE out ERROR_VARIABLE err)
 set(output "${out}${err}")
 if(DEFINED LOG)
@@ -139,6 +151,13 @@ if(DEFINED SAME_FINAL_ACCURACY_AS)
   string(REGEX MATCH "final test accuracy: [0-9.]+" now "${output}")
   if(NOT then OR NOT now STREQUAL then)
     string(APPEND failures "  '${now}' here, but '${then}' in ${SAME_FINAL_ACCURACY_AS}\n")
+  endif()
+endif()
+
+if(DEFINED SAME_BYTES)
+  execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files "${SAME_BYTES}" "${AS}" RESULT_VARIABLE differ)
+  if(NOT differ EQUAL 0)
+    string(APPEND failures "  ${SAME_BYTES} and ${AS} differ\n")
   endif()
 endif()
 

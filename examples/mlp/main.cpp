@@ -1,6 +1,7 @@
 // The MLP example, the first thing a new user runs: it trains a multi-layer perceptron, shows it learn
 // (a live progress bar, then one line per epoch), and writes what it made: the model, the optimizer
-// state, a metrics CSV and an SVG plot of the curves. `mlp --help` lists the flags.
+// state, a metrics CSV and an SVG plot of the curves; with --checkpoint-every, checkpoints that
+// --resume goes on from exactly. `mlp --help` lists the flags.
 //
 // The training loop is the one every xgrad program has:
 //   forward -> loss -> zero_grad -> backward -> step (-> scheduler step)
@@ -16,7 +17,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
+#include <sstream>
 
 namespace {
 
@@ -25,6 +28,10 @@ using xg::data::TensorDataset;
 
 // Thrown for problems the user can fix (missing data, unwritable output): printed without a trace.
 struct UserError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+// A flag that does not fit the checkpoint given to --resume: exit 2, as for any bad flag.
+struct FlagError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
@@ -107,19 +114,46 @@ std::unique_ptr<xg::optim::Optimizer> make_optimizer(const mlp::Args& args, std:
   return std::make_unique<optim::Adagrad>(params, optim::AdagradOptions(lr).weight_decay(wd));
 }
 
-// The schedule runs per batch: `total_steps` optimizer steps in all.
-std::unique_ptr<xg::optim::LRScheduler> make_scheduler(const mlp::Args& args, xg::optim::Optimizer& optimizer,
-                                                       std::int64_t steps_per_epoch, std::int64_t total_steps) {
+// The learning-rate schedule: an LRScheduler stepped after every optimizer step, or (plateau) a
+// ReduceLROnPlateau stepped after every epoch with the epoch's mean training loss. (The example has
+// no validation split, and deciding on the test loss would tune the lr on the test set.)
+struct Schedule {
+  std::unique_ptr<xg::optim::LRScheduler> per_batch;
+  std::unique_ptr<xg::optim::ReduceLROnPlateau> plateau;
+};
+
+// `total_steps` optimizer steps in all.
+Schedule make_schedule(const mlp::Args& args, xg::optim::Optimizer& optimizer, std::int64_t steps_per_epoch,
+                       std::int64_t total_steps) {
   namespace optim = xg::optim;
-  if (args.scheduler == "none" || total_steps == 0) return nullptr;
+  Schedule schedule;
+  if (args.scheduler == "plateau") {
+    // Halve the lr once the loss has not improved for 2 epochs (PyTorch's patience of 10 epochs is
+    // most of a 10-epoch run).
+    schedule.plateau =
+        std::make_unique<optim::ReduceLROnPlateau>(optimizer, optim::ReduceLROnPlateau::Mode::min, 0.5, 2);
+    return schedule;
+  }
+  if (args.scheduler == "none" || total_steps == 0) return schedule;
   if (args.scheduler == "step") {
     // Divide the lr by 10 after each third of the run.
-    return std::make_unique<optim::StepLR>(optimizer, std::max<std::int64_t>(1, total_steps / 3), 0.1);
+    schedule.per_batch = std::make_unique<optim::StepLR>(optimizer, std::max<std::int64_t>(1, total_steps / 3), 0.1);
+  } else if (args.scheduler == "cosine") {
+    schedule.per_batch = std::make_unique<optim::CosineAnnealingLR>(optimizer, total_steps);
+  } else {
+    // Warm up over the first epoch (at most a tenth of the run), then follow a cosine down to 0.
+    const std::int64_t warmup = std::max<std::int64_t>(1, std::min(steps_per_epoch, total_steps / 10));
+    schedule.per_batch = std::make_unique<optim::WarmupCosineLR>(optimizer, warmup, total_steps);
   }
-  if (args.scheduler == "cosine") return std::make_unique<optim::CosineAnnealingLR>(optimizer, total_steps);
-  // Warm up over the first epoch (at most a tenth of the run), then follow a cosine down to 0.
-  const std::int64_t warmup = std::max<std::int64_t>(1, std::min(steps_per_epoch, total_steps / 10));
-  return std::make_unique<optim::WarmupCosineLR>(optimizer, warmup, total_steps);
+  return schedule;
+}
+
+// The regression path steps its schedule per batch only (parse_args refuses plateau there).
+std::unique_ptr<xg::optim::LRScheduler> make_per_batch_scheduler(const mlp::Args& args,
+                                                                 xg::optim::Optimizer& optimizer,
+                                                                 std::int64_t steps_per_epoch,
+                                                                 std::int64_t total_steps) {
+  return make_schedule(args, optimizer, steps_per_epoch, total_steps).per_batch;
 }
 
 struct Evaluation {
@@ -226,7 +260,7 @@ bool resume_optimizer_state(xg::optim::Optimizer& optimizer, const std::string& 
 struct Training {
   std::unique_ptr<xg::optim::Optimizer> optimizer;
   xg::data::DataLoader loader;
-  std::unique_ptr<xg::optim::LRScheduler> scheduler;
+  Schedule schedule;
   xg::nn::CrossEntropyLoss loss_fn;
 };
 
@@ -241,9 +275,9 @@ Training set_up_training(const mlp::Args& args, Setup& setup) {
                                                     .seed(args.seed)
                                                     .drop_last(drop_lone_last_batch(args, setup.data.train.size())));
   const auto steps_per_epoch = static_cast<std::int64_t>(loader.num_batches());
-  auto scheduler = make_scheduler(args, *optimizer, steps_per_epoch, steps_per_epoch * args.epochs);
+  Schedule schedule = make_schedule(args, *optimizer, steps_per_epoch, steps_per_epoch * args.epochs);
   xg::nn::CrossEntropyLoss loss_fn(xg::nn::CrossEntropyLossOptions().label_smoothing(args.label_smoothing));
-  return {std::move(optimizer), std::move(loader), std::move(scheduler), loss_fn};
+  return {std::move(optimizer), std::move(loader), std::move(schedule), loss_fn};
 }
 
 // One epoch's line on the screen and in metrics.csv.
@@ -268,14 +302,15 @@ EpochResult train_one_epoch(const mlp::Args& args, Setup& setup, Training& train
     optimizer.zero_grad();                                     // clear last step's gradients
     loss.backward();                                           // gradients of the loss
     result.lr = optimizer.param_groups()[0].options().get_lr();
-    optimizer.step();                                    // update the weights
-    if (training.scheduler) training.scheduler->step();  // next learning rate
+    optimizer.step();                                                      // update the weights
+    if (training.schedule.per_batch) training.schedule.per_batch->step();  // next learning rate
     correct += xg::nn::accuracy(logits, batch.labels) * static_cast<double>(batch.size());
     progress.update(batch.size(), loss.item());
   }
   progress.finish();
   result.epoch = epoch;
   result.train_loss = progress.mean_loss();
+  if (training.schedule.plateau) training.schedule.plateau->step(result.train_loss);
   result.train_accuracy = correct / static_cast<double>(setup.data.train.size());
   result.test = evaluate(setup.net, setup.data.test);
   result.seconds = progress.seconds();
@@ -288,9 +323,30 @@ void print_epoch(const EpochResult& r, int epochs) {
   std::fflush(stdout);
 }
 
-void write_metrics_row(std::ofstream& metrics, const EpochResult& r) {
-  metrics << r.epoch << ',' << r.train_loss << ',' << r.train_accuracy << ',' << r.test.loss << ',' << r.test.accuracy
-          << ',' << r.lr << ',' << r.seconds << '\n';
+constexpr const char* kMetricsHeader = "epoch,train_loss,train_accuracy,test_loss,test_accuracy,lr,seconds\n";
+
+std::string metrics_row(const EpochResult& r) {
+  std::ostringstream row;
+  row << r.epoch << ',' << r.train_loss << ',' << r.train_accuracy << ',' << r.test.loss << ',' << r.test.accuracy
+      << ',' << r.lr << ',' << r.seconds << '\n';
+  return row.str();
+}
+
+// The rows of metrics.csv back into results (a checkpoint keeps them, for the resumed run's CSV and plot).
+std::vector<EpochResult> parse_metrics_rows(const std::string& rows) {
+  std::vector<EpochResult> history;
+  std::istringstream lines(rows);
+  std::string line;
+  while (std::getline(lines, line)) {
+    EpochResult r;
+    char comma = 0;
+    std::istringstream fields(line);
+    fields >> r.epoch >> comma >> r.train_loss >> comma >> r.train_accuracy >> comma >> r.test.loss >> comma >>
+        r.test.accuracy >> comma >> r.lr >> comma >> r.seconds;
+    if (!fields) throw UserError("--resume: the checkpoint's metrics row '" + line + "' is not one of this program's");
+    history.push_back(r);
+  }
+  return history;
 }
 
 // Loss and accuracy per epoch, train and test, side by side.
@@ -326,8 +382,77 @@ void write_outputs(const mlp::Args& args, const Setup& setup, const xg::optim::O
   std::printf("  plot             %s\n", plot_path.c_str());
 }
 
+// The flags that shape the run, as a checkpoint records them: --resume wants the same ones.
+std::map<std::string, std::string> run_flags(const mlp::Args& args) {
+  std::string hidden;
+  for (std::size_t size : args.hidden) hidden += (hidden.empty() ? "" : ",") + std::to_string(size);
+  return {{"--dataset", args.dataset},
+          {"--optimizer", args.optimizer},
+          {"--lr", xg::format_number(mlp::learning_rate(args))},
+          {"--weight-decay", xg::format_number(mlp::weight_decay(args))},
+          {"--epochs", std::to_string(args.epochs)},
+          {"--batch-size", std::to_string(args.batch_size)},
+          {"--hidden", hidden},
+          {"--dropout", xg::format_number(args.dropout)},
+          {"--norm", args.norm},
+          {"--label-smoothing", xg::format_number(args.label_smoothing)},
+          {"--scheduler", args.scheduler},
+          {"--seed", std::to_string(args.seed)},
+          {"--limit", std::to_string(args.limit)}};
+}
+
+constexpr const char* kFlagNote = "flag ";  // notes "flag --hidden" = "256,128", ...
+constexpr const char* kMetricsNote = "metrics.csv rows";
+
+// Everything that decides what the rest of the run does: the weights, the optimizer's and schedule's
+// state, the generators of the dropout masks (the default one, seeded with --seed) and of the
+// shuffling (the loader's own).
+xg::Checkpoint make_checkpoint(Setup& setup, Training& training) {
+  xg::Checkpoint checkpoint(setup.net, *training.optimizer);
+  if (training.schedule.per_batch) checkpoint.scheduler(*training.schedule.per_batch);
+  if (training.schedule.plateau) checkpoint.scheduler(*training.schedule.plateau);
+  checkpoint.generator("dropout", xg::default_generator()).generator("shuffle", training.loader.generator());
+  return checkpoint;
+}
+
+// Throws FlagError unless this run's flags are those the checkpoint was written with. --epochs may
+// differ only where the schedule does not depend on the run's length (none, plateau).
+void check_resume_flags(const mlp::Args& args, const std::map<std::string, std::string>& notes) {
+  const std::string start = "--resume " + args.resume_path + ": ";
+  for (const auto& [flag, value] : run_flags(args)) {
+    const auto found = notes.find(kFlagNote + flag);
+    if (found == notes.end())
+      throw FlagError(start + "the checkpoint was not written by this program (it has no " + flag + ")");
+    if (found->second == value) continue;
+    if (flag == "--epochs" && (args.scheduler == "none" || args.scheduler == "plateau")) continue;
+    std::string message = start + "the checkpoint's run had " + flag + " " + found->second + ", this one has " + flag +
+                          " " + value + " (give the flags of the run that wrote it";
+    if (flag == "--epochs") message += ": its " + args.scheduler + " schedule spans " + found->second + " epochs";
+    throw FlagError(message + ")");
+  }
+}
+
+// Loads the --resume checkpoint; returns the results of the epochs it has done.
+std::vector<EpochResult> resume(const mlp::Args& args, xg::Checkpoint& checkpoint) {
+  check_resume_flags(args, xg::read_checkpoint_notes(args.resume_path));
+  checkpoint.load(args.resume_path);
+  if (checkpoint.epoch > args.epochs) {
+    throw FlagError("--resume " + args.resume_path + ": the checkpoint has " + std::to_string(checkpoint.epoch) +
+                    " epochs done, more than --epochs " + std::to_string(args.epochs));
+  }
+  std::printf("resuming from %s: %lld of %d epochs done (%lld steps)\n", args.resume_path.c_str(),
+              static_cast<long long>(checkpoint.epoch), args.epochs, static_cast<long long>(checkpoint.step));
+  return parse_metrics_rows(checkpoint.notes[kMetricsNote]);
+}
+
+void save_checkpoint(const mlp::Args& args, xg::Checkpoint& checkpoint, const std::string& metrics_rows) {
+  for (const auto& [flag, value] : run_flags(args)) checkpoint.notes[kFlagNote + flag] = value;
+  checkpoint.notes[kMetricsNote] = metrics_rows;
+  checkpoint.save(mlp::checkpoint_file(args, static_cast<int>(checkpoint.epoch)));
+}
+
 int run(const mlp::Args& args) {
-  if (args.task == "regression") return mlp::run_regression(args, {make_optimizer, make_scheduler});
+  if (args.task == "regression") return mlp::run_regression(args, {make_optimizer, make_per_batch_scheduler});
   Setup setup = set_up(args);
   if (args.epochs == 0) {  // evaluation only (parse_args made sure there is a model): nothing to write
     std::printf("evaluating %s\n", args.load_path.c_str());
@@ -344,15 +469,27 @@ int run(const mlp::Args& args) {
               args.scheduler.c_str(), args.batch_size, args.epochs, xg::blas::get_num_threads(),
               blas_core.empty() ? "" : (" (OpenBLAS " + blas_core + " kernels)").c_str());
 
-  // A row per epoch as soon as it ends, so that a run stopped early keeps what it did.
+  xg::Checkpoint checkpoint = make_checkpoint(setup, training);
+  std::vector<EpochResult> history;
+  if (!args.resume_path.empty()) history = resume(args, checkpoint);
+
+  // A row per epoch as soon as it ends, so that a run stopped early keeps what it did. A resumed run
+  // writes the rows its checkpoint kept, then goes on.
   const std::string metrics_path = (fs::path(args.out_dir) / "metrics.csv").string();
   std::ofstream metrics(metrics_path);
-  metrics << "epoch,train_loss,train_accuracy,test_loss,test_accuracy,lr,seconds\n";
-  std::vector<EpochResult> history;
-  for (int epoch = 1; epoch <= args.epochs; ++epoch) {
+  std::string metrics_rows = checkpoint.notes[kMetricsNote];
+  metrics << kMetricsHeader << metrics_rows << std::flush;
+  for (int epoch = static_cast<int>(checkpoint.epoch) + 1; epoch <= args.epochs; ++epoch) {
     history.push_back(train_one_epoch(args, setup, training, epoch));
     print_epoch(history.back(), args.epochs);
-    write_metrics_row(metrics, history.back());
+    const std::string row = metrics_row(history.back());
+    metrics << row << std::flush;
+    metrics_rows += row;
+    checkpoint.epoch = epoch;
+    checkpoint.step += static_cast<std::int64_t>(training.loader.num_batches());
+    if (args.checkpoint_every > 0 && (epoch % args.checkpoint_every == 0 || epoch == args.epochs)) {
+      save_checkpoint(args, checkpoint, metrics_rows);
+    }
   }
   print_final_evaluation(setup.net, setup.data, setup.sizes.back());
   write_outputs(args, setup, *training.optimizer, history, metrics_path);
@@ -366,6 +503,9 @@ int main(int argc, char** argv) {
   if (!parsed.args) return parsed.exit_code;
   try {
     return run(*parsed.args);
+  } catch (const FlagError& e) {
+    std::fprintf(stderr, "mlp: %s\n", e.what());
+    return 2;
   } catch (const UserError& e) {
     std::fprintf(stderr, "mlp: %s\n", e.what());
     return 1;

@@ -74,6 +74,63 @@ inline FixedOptimizer fixed_optimizer(int steps) {
   return fixed;
 }
 
+// The schedulers of the scheduler_load seeds, on fixed_optimizer(0)'s Adam (two groups): a
+// SequentialLR (LinearLR(0.25, 1, 3), then ExponentialLR(0.9) from epoch 3), which has sub-scheduler
+// states, and a ReduceLROnPlateau(min, factor 0.5, patience 1), each stepped `steps` times.
+struct FixedSchedulers {
+  FixedOptimizer optimizer;
+  std::unique_ptr<xg::optim::SequentialLR> sequential;
+  std::unique_ptr<xg::optim::ReduceLROnPlateau> plateau;
+};
+
+inline FixedSchedulers fixed_schedulers(int steps) {
+  FixedSchedulers fixed{fixed_optimizer(0), nullptr, nullptr};
+  xg::optim::Optimizer& adam = *fixed.optimizer.adam;
+  std::vector<std::unique_ptr<xg::optim::LRScheduler>> parts;
+  parts.push_back(std::make_unique<xg::optim::LinearLR>(adam, 0.25, 1.0, 3));
+  parts.push_back(std::make_unique<xg::optim::ExponentialLR>(adam, 0.9));
+  fixed.sequential = std::make_unique<xg::optim::SequentialLR>(adam, std::move(parts), std::vector<std::int64_t>{3});
+  fixed.plateau = std::make_unique<xg::optim::ReduceLROnPlateau>(adam, xg::optim::ReduceLROnPlateau::Mode::min, 0.5, 1);
+  for (int step = 0; step < steps; ++step) {
+    fixed.sequential->step();
+    fixed.plateau->step(1.0 / (1 + step % 3));
+  }
+  return fixed;
+}
+
+// A checkpoint over fixed_model(), an Adam over its parameters that took `steps` steps, a StepLR
+// (step size 2, gamma 0.5) stepped as often, and two generators that drew a few numbers ("dropout"
+// holds a spare normal). Epoch 3, step `steps`, one note.
+struct FixedCheckpoint {
+  xg::nn::Sequential model;
+  std::unique_ptr<xg::optim::Adam> adam;
+  std::unique_ptr<xg::optim::StepLR> scheduler;
+  // On the heap, as everything the checkpoint refers to: the struct is returned by value.
+  std::unique_ptr<xg::Generator> dropout, shuffle;
+  std::unique_ptr<xg::Checkpoint> checkpoint;
+};
+
+inline FixedCheckpoint fixed_checkpoint(int steps) {
+  FixedCheckpoint fixed{
+      fixed_model(), nullptr, nullptr, std::make_unique<xg::Generator>(5), std::make_unique<xg::Generator>(6), nullptr};
+  fixed.adam = std::make_unique<xg::optim::Adam>(fixed.model.parameters(), xg::optim::AdamOptions(0.01));
+  fixed.scheduler = std::make_unique<xg::optim::StepLR>(*fixed.adam, 2, 0.5);
+  for (int step = 0; step < steps; ++step) {
+    fixed.adam->step();  // with fixed_model()'s gradients, which stay set
+    fixed.scheduler->step();
+  }
+  fixed.dropout->normal();
+  fixed.shuffle->next_u64();
+  fixed.checkpoint = std::make_unique<xg::Checkpoint>(fixed.model, *fixed.adam);
+  fixed.checkpoint->scheduler(*fixed.scheduler)
+      .generator("dropout", *fixed.dropout)
+      .generator("shuffle", *fixed.shuffle);
+  fixed.checkpoint->epoch = 3;
+  fixed.checkpoint->step = steps;
+  fixed.checkpoint->notes["run"] = "fuzz";
+  return fixed;
+}
+
 // An array's shape and values, byte for byte (so a NaN compares equal to itself).
 inline void append_bytes(std::string& bytes, const xg::Array& values) {
   bytes += xg::to_string(xg::Shape(values.shape().begin(), values.shape().end()));

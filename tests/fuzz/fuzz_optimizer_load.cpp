@@ -13,32 +13,18 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 
 namespace {
 
-constexpr std::size_t kHeaderSize = 8 + 4 + 8;  // magic, version, payload size (optim/state_dict.hpp)
-
 std::string state_bytes(const xg::optim::Optimizer& optimizer) {
   return xg::optim::encode_state_dict(optimizer.state_dict());
-}
-
-// Makes the payload size and the CRC-32 at the end agree with the bytes between, so that the decoder
-// behind the checksum gets fuzzed too.
-void fix_checksum(std::uint8_t* data, std::size_t size) {
-  if (size < kHeaderSize + 4) return;
-  const std::uint64_t payload_size = size - kHeaderSize - 4;
-  std::memcpy(data + 12, &payload_size, 8);  // the format and the host (x86-64) are little-endian
-  const std::uint32_t crc =
-      xg::crc32_of(std::string_view(reinterpret_cast<const char*>(data + kHeaderSize), payload_size));
-  std::memcpy(data + size - 4, &crc, 4);
 }
 
 }  // namespace
 
 extern "C" std::size_t LLVMFuzzerCustomMutator(std::uint8_t* data, std::size_t size, std::size_t max_size,
                                                unsigned int seed) {
-  return xg_fuzz::mutate_then_fix(data, size, max_size, seed, fix_checksum);
+  return xg_fuzz::mutate_then_fix(data, size, max_size, seed, xg_fuzz::fix_sealed_checksum);
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -122,6 +122,48 @@ void write_optimizer(const fs::path& folder) {
   write(optimizer / "issue17_zero_dim.optim", xg::optim::encode_state_dict(zero_dim));
 }
 
+void write_scheduler(const fs::path& folder) {
+  const fs::path scheduler = folder / "scheduler_load";
+  write(scheduler / "valid_sequential_5.sched",
+        xg::optim::encode_scheduler_state(xg_fuzz::fixed_schedulers(5).sequential->state_dict()));
+  write(scheduler / "valid_sequential_0.sched",
+        xg::optim::encode_scheduler_state(xg_fuzz::fixed_schedulers(0).sequential->state_dict()));
+  write(scheduler / "valid_plateau_6.sched",
+        xg::optim::encode_scheduler_state(xg_fuzz::fixed_schedulers(6).plateau->state_dict()));
+  // Near misses: another scheduler, a sub-scheduler with a scalar it does not keep, nesting too deep.
+  const xg_fuzz::FixedOptimizer fixed = xg_fuzz::fixed_optimizer(0);
+  write(scheduler / "step_lr.sched", xg::optim::encode_scheduler_state(xg::optim::StepLR(*fixed.adam, 2).state_dict()));
+  xg::optim::LRSchedulerState scalar = xg_fuzz::fixed_schedulers(2).sequential->state_dict();
+  scalar.children[0].scalars.emplace_back("T_cur", 1.0);
+  write(scheduler / "extra_scalar.sched", xg::optim::encode_scheduler_state(scalar));
+  xg::optim::LRSchedulerState deep{"SequentialLR", 0, {}, {}, {}, {}};
+  for (int depth = 0; depth < 9; ++depth) {
+    xg::optim::LRSchedulerState outer{"SequentialLR", 0, {}, {}, {}, {}};
+    outer.children.push_back(deep);
+    deep = outer;
+  }
+  write(scheduler / "too_deep.sched", xg::optim::encode_scheduler_state(deep));
+}
+
+void write_checkpoint(const fs::path& folder) {
+  const fs::path checkpoint = folder / "checkpoint_load";
+  write(checkpoint / "valid_2_steps.ckpt", xg_fuzz::fixed_checkpoint(2).checkpoint->encode());
+  write(checkpoint / "valid_0_steps.ckpt", xg_fuzz::fixed_checkpoint(0).checkpoint->encode());
+  // Near misses: without the scheduler, without a generator, the model of another architecture.
+  xg_fuzz::FixedCheckpoint fixed = xg_fuzz::fixed_checkpoint(1);
+  xg::Checkpoint no_scheduler(fixed.model, *fixed.adam);
+  no_scheduler.generator("dropout", *fixed.dropout).generator("shuffle", *fixed.shuffle);
+  write(checkpoint / "no_scheduler.ckpt", no_scheduler.encode());
+  xg::Checkpoint one_generator(fixed.model, *fixed.adam);
+  one_generator.scheduler(*fixed.scheduler).generator("dropout", *fixed.dropout);
+  write(checkpoint / "one_generator.ckpt", one_generator.encode());
+  xg::nn::Linear other(3, 2);
+  xg::optim::Adam other_adam(other->parameters());
+  write(checkpoint / "other_architecture.ckpt", xg::Checkpoint(other, other_adam).encode());
+  const std::string valid = xg_fuzz::fixed_checkpoint(2).checkpoint->encode();
+  write(checkpoint / "truncated.ckpt", valid.substr(0, valid.size() / 2));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -131,6 +173,8 @@ int main(int argc, char** argv) {
     write_csv(folder);
     write_model(folder);
     write_optimizer(folder);
+    write_scheduler(folder);
+    write_checkpoint(folder);
   } catch (const std::exception& e) {
     std::cerr << e.what() << "\n";
     return 1;
