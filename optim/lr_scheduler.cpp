@@ -21,6 +21,7 @@ void LRScheduler::step() {
   std::vector<double> lrs(num_groups());
   for (std::size_t g = 0; g < lrs.size(); ++g) lrs[g] = get_lr(g);
   set_lrs(lrs);
+  set_momentums();
 }
 
 void LRScheduler::step_to(std::int64_t epoch) {
@@ -29,6 +30,7 @@ void LRScheduler::step_to(std::int64_t epoch) {
   std::vector<double> lrs(num_groups());
   for (std::size_t g = 0; g < lrs.size(); ++g) lrs[g] = has_closed_form() ? closed_form_lr(epoch, g) : get_lr(g);
   set_lrs(lrs);
+  set_momentums();
 }
 
 double LRScheduler::lr_at(std::int64_t step, std::size_t group) const {

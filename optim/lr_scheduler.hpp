@@ -96,6 +96,9 @@ class LRScheduler {
   // derived get_lr(). Every concrete scheduler checks its arguments, then calls initial_step() last.
   explicit LRScheduler(Optimizer& optimizer);
   void initial_step() { step(); }
+  // PyTorch's deprecated step(epoch): jumps to `epoch`, using the closed form when there is one.
+  // SequentialLR restarts its schedulers with it; CosineAnnealingWarmRestarts moves its period too.
+  virtual void step_to(std::int64_t epoch);
 
   // The chainable rule (PyTorch's get_lr()) for one group: its new lr at last_epoch(), which step()
   // has already advanced, from the group's current lr group_lr(group) and base_lrs()[group].
@@ -103,6 +106,12 @@ class LRScheduler {
   // The closed form (PyTorch's _get_closed_form_lr()) for one group; only called when
   // has_closed_form(), with epoch >= 0 and a valid group.
   virtual double closed_form_lr(std::int64_t epoch, std::size_t group) const;
+
+  // CyclicLR and OneCycleLR cycle the momentum (or beta1) with the lr: called by every step, after
+  // the lrs are set.
+  virtual void set_momentums() {}
+  // CyclicLR and OneCycleLR choose their base lrs instead of taking the groups' lrs.
+  void set_base_lrs(const std::vector<double>& lrs) { base_lrs_ = lrs; }
 
   double group_lr(std::size_t group) const;
   std::size_t num_groups() const { return base_lrs_.size(); }
@@ -126,15 +135,12 @@ class LRScheduler {
   // SequentialLR rewinds its sub-schedulers, restarts them at milestones and shares base lrs;
   // ChainedScheduler steps them.
   friend class SequentialLR;
-  class ChainedScheduler;
   friend class ChainedScheduler;
   // check_state_dict, for a scheduler whose last_epoch may be as low as `min_last_epoch`: a
   // SequentialLR's later sub-schedulers sit at -1 until their milestone.
   void check_state(const LRSchedulerState& state, std::int64_t min_last_epoch) const;
   // Takes the progress from a checked state, the sub-schedulers' too.
   void restore(const LRSchedulerState& state);
-  // PyTorch's deprecated step(epoch): jumps to `epoch`, using the closed form when there is one.
-  void step_to(std::int64_t epoch);
 
   Optimizer& optimizer_;
   std::vector<double> base_lrs_;

@@ -18,11 +18,18 @@
 #include <xgrad/optim/state_dict.hpp>
 
 // Learning-rate schedulers
+#include <xgrad/optim/chained_scheduler.hpp>
+#include <xgrad/optim/constant_lr.hpp>
 #include <xgrad/optim/cosine_annealing_lr.hpp>
+#include <xgrad/optim/cosine_annealing_warm_restarts.hpp>
+#include <xgrad/optim/cyclic_lr.hpp>
 #include <xgrad/optim/exponential_lr.hpp>
+#include <xgrad/optim/lambda_lr.hpp>
 #include <xgrad/optim/linear_lr.hpp>
 #include <xgrad/optim/lr_scheduler.hpp>
 #include <xgrad/optim/multi_step_lr.hpp>
+#include <xgrad/optim/one_cycle_lr.hpp>
+#include <xgrad/optim/polynomial_lr.hpp>
 #include <xgrad/optim/reduce_lr_on_plateau.hpp>
 #include <xgrad/optim/scheduler_state.hpp>
 #include <xgrad/optim/sequential_lr.hpp>

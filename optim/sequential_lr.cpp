@@ -1,6 +1,7 @@
 #include <xgrad/optim/sequential_lr.hpp>
 
 #include <xgrad/core/error.hpp>
+#include <xgrad/optim/chained_scheduler.hpp>
 
 #include <algorithm>
 
@@ -18,6 +19,10 @@ SequentialLR::SequentialLR(Optimizer& optimizer, std::vector<std::unique_ptr<LRS
     // rewind one correctly as a first scheduler; we refuse instead of going wrong.
     if (dynamic_cast<const SequentialLR*>(sub) != nullptr) {
       throw Error(which + " is a SequentialLR; nesting is not supported");
+    }
+    // Nor can it take a ChainedScheduler, which has no last_epoch in PyTorch 1.13.
+    if (dynamic_cast<const ChainedScheduler*>(sub) != nullptr) {
+      throw Error(which + " is a ChainedScheduler; nesting one in a SequentialLR is not supported");
     }
     if (&sub->optimizer() != &optimizer) {
       throw Error(which + " belongs to a different optimizer than the one passed in");

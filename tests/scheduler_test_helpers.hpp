@@ -5,6 +5,7 @@
 #include <xgrad/xgrad.hpp>
 
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace xg_test {
@@ -30,6 +31,8 @@ class PlainSGD final : public optim::Optimizer {
   PlainSGD(std::vector<optim::OptimizerParamGroup> groups, double default_lr)
       : Optimizer(std::move(groups), std::make_unique<PlainSGDOptions>(default_lr)) {}
 
+  std::string name() const override { return "PlainSGD"; }
+
   void step() override {
     for (optim::OptimizerParamGroup& group : param_groups()) {
       const float lr = static_cast<float>(group.options().get_lr());
@@ -45,14 +48,17 @@ class PlainSGD final : public optim::Optimizer {
 
 inline const Lrs kBaseLrs = {0.1, 0.03};  // the reference script's BASE_LRS
 
-// Two param groups of one parameter each, with lrs 0.1 and 0.03 (or `lrs`).
-inline PlainSGD two_groups(const Lrs& lrs = kBaseLrs) {
+// Param groups of one parameter each, with lrs `lrs`.
+inline std::vector<optim::OptimizerParamGroup> plain_groups(const Lrs& lrs) {
   std::vector<optim::OptimizerParamGroup> groups;
   for (double lr : lrs) {
     groups.emplace_back(std::vector<xg::Tensor>{xg::zeros({2}, true)}, std::make_unique<PlainSGDOptions>(lr));
   }
-  return PlainSGD(std::move(groups), kBaseLrs[0]);
+  return groups;
 }
+
+// Two param groups of one parameter each, with lrs 0.1 and 0.03 (or `lrs`).
+inline PlainSGD two_groups(const Lrs& lrs = kBaseLrs) { return PlainSGD(plain_groups(lrs), kBaseLrs[0]); }
 
 inline Lrs group_lrs(const optim::Optimizer& opt) {
   Lrs lrs;
