@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Proves that the package arrows hold at build time (DESIGN.md: core <- autograd <- nn; core <- optim;
-# core <- data): a scratch file compiled with a package's own flags, as its sources are, must fail to
-# compile when it includes a header of a package above or beside it, and must compile when it
-# includes one it may use. Reads the flags from the build's compile_commands.json.
+# core <- data; nn, optim, data <- distributed when the build has MPI): a scratch file compiled with a
+# package's own flags, as its sources are, must fail to compile when it includes a header of a package
+# above or beside it, and must compile when it includes one it may use. Reads the flags from the
+# build's compile_commands.json.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${XGRAD_BUILD_DIR:-$ROOT/build}"
@@ -11,10 +12,13 @@ trap 'rm -rf "$SCRATCH"' EXIT
 
 # One header per package, to include.
 declare -A HEADER=([core]=core/tensor.hpp [autograd]=autograd/ops.hpp [nn]=nn/module.hpp
-  [optim]=optim/optimizer.hpp [data]=data/dataset.hpp)
+  [optim]=optim/optimizer.hpp [data]=data/dataset.hpp [distributed]=distributed/gradients.hpp)
 # What each package may include; every other package is off limits.
 declare -A ALLOWED=([core]="core" [autograd]="core autograd" [nn]="core autograd nn"
-  [optim]="core optim" [data]="core data")
+  [optim]="core optim" [data]="core data" [distributed]="core autograd nn optim data distributed")
+PACKAGES=(core autograd nn optim data)
+# distributed/ is built only with MPI (-DXGRAD_WITH_MPI): probe it when this build has it.
+if grep -q "\"$ROOT/distributed/" "$BUILD_DIR/compile_commands.json"; then PACKAGES+=(distributed); fi
 
 # The compile command of one source file of the package, with its input and output left out.
 flags_of() {
@@ -34,9 +38,9 @@ PY
 }
 
 failures=0
-for package in core autograd nn optim data; do
+for package in "${PACKAGES[@]}"; do
   mapfile -d '' -t command < <(flags_of "$package" | tr -d '\n')
-  for other in core autograd nn optim data; do
+  for other in "${PACKAGES[@]}"; do
     printf '#include <xgrad/%s>\n' "${HEADER[$other]}" >"$SCRATCH/probe.cpp"
     if "${command[@]}" -fsyntax-only "$SCRATCH/probe.cpp" 2>"$SCRATCH/error.txt"; then compiled=yes; else compiled=no; fi
     if [[ " ${ALLOWED[$package]} " == *" $other "* ]]; then
@@ -54,4 +58,4 @@ for package in core autograd nn optim data; do
   done
 done
 if ((failures > 0)); then exit 1; fi
-echo "check_layers: 25 includes checked, every arrow holds (5 packages; upward includes do not compile)"
+echo "check_layers: $((${#PACKAGES[@]} * ${#PACKAGES[@]})) includes checked, every arrow holds (${#PACKAGES[@]} packages; upward includes do not compile)"

@@ -6,6 +6,7 @@
 //   forward -> loss -> zero_grad -> backward -> step (-> scheduler step)
 
 #include "args.hpp"
+#include "parallel.hpp"
 
 #include <support/plot.hpp>
 #include <support/progress.hpp>
@@ -250,28 +251,33 @@ struct EpochResult {
   double seconds = 0.0;
 };
 
-EpochResult train_one_epoch(const mlp::Args& args, Setup& setup, Training& training, int epoch) {
+EpochResult train_one_epoch(const mlp::Args& args, Setup& setup, Training& training, int epoch,
+                            const mlp::Parallel& parallel) {
   char label[32];
   std::snprintf(label, sizeof label, "epoch %d/%d", epoch, args.epochs);
   support::ProgressBar progress(label, training.loader.num_batches(), !args.quiet && support::stdout_is_terminal());
   xg::optim::Optimizer& optimizer = *training.optimizer;
   EpochResult result;
-  double correct = 0.0;
-  for (xg::data::Batch& batch : training.loader) {
+  double correct = 0.0, seen = 0.0;
+  for (xg::data::Batch& global : training.loader) {
+    const xg::data::Batch batch = parallel.shard(global);      // this rank's part (one process: all)
     xg::Tensor logits = setup.net(batch.input);                // forward
     xg::Tensor loss = training.loss_fn(logits, batch.labels);  // loss
     optimizer.zero_grad();                                     // clear last step's gradients
     loss.backward();                                           // gradients of the loss
+    parallel.average_gradients(setup.net->parameters(), batch.size(), global.size());
     result.lr = optimizer.param_groups()[0].options().get_lr();
     optimizer.step();                                    // update the weights
     if (training.scheduler) training.scheduler->step();  // next learning rate
     correct += xg::nn::accuracy(logits, batch.labels) * static_cast<double>(batch.size());
     progress.update(batch.size(), loss.item());
+    seen += static_cast<double>(batch.size());
   }
   progress.finish();
   result.epoch = epoch;
-  result.train_loss = progress.mean_loss();
-  result.train_accuracy = correct / static_cast<double>(setup.data.train.size());
+  // Over every rank's examples (the progress bar showed rank 0's).
+  result.train_loss = parallel.sum(progress.mean_loss() * seen) / std::max(1.0, parallel.sum(seen));
+  result.train_accuracy = parallel.sum(correct) / static_cast<double>(setup.data.train.size());
   result.test = evaluate(setup.net, setup.data.test);
   result.seconds = progress.seconds();
   return result;
@@ -321,7 +327,7 @@ void write_outputs(const mlp::Args& args, const Setup& setup, const xg::optim::O
   std::printf("  plot             %s\n", plot_path.c_str());
 }
 
-int run(const mlp::Args& args) {
+int run(const mlp::Args& args, const mlp::Parallel& parallel) {
   Setup setup = set_up(args);
   if (args.epochs == 0) {  // evaluation only (parse_args made sure there is a model): nothing to write
     std::printf("evaluating %s\n", args.load_path.c_str());
@@ -329,9 +335,12 @@ int run(const mlp::Args& args) {
     return 0;
   }
   Training training = set_up_training(args, setup);
+  parallel.start(setup.net->parameters(), setup.data.train.size(), args.batch_size, args.seed);
   std::error_code ignored;
-  fs::create_directories(args.out_dir, ignored);
-  if (!fs::is_directory(args.out_dir)) throw UserError("cannot create the output directory " + args.out_dir);
+  if (parallel.is_main()) fs::create_directories(args.out_dir, ignored);  // only rank 0 writes files
+  if (parallel.is_main() && !fs::is_directory(args.out_dir)) {
+    throw UserError("cannot create the output directory " + args.out_dir);
+  }
   const std::string blas_core = xg::blas::core_name();
   std::printf("training: %s, lr %g, weight decay %g, %s schedule, batch %zu, %d epochs, BLAS threads %d%s\n\n",
               training.optimizer->name().c_str(), mlp::learning_rate(args), mlp::weight_decay(args),
@@ -340,34 +349,34 @@ int run(const mlp::Args& args) {
 
   // A row per epoch as soon as it ends, so that a run stopped early keeps what it did.
   const std::string metrics_path = (fs::path(args.out_dir) / "metrics.csv").string();
-  std::ofstream metrics(metrics_path);
+  std::ofstream metrics;  // left closed on the other ranks, where writing to it does nothing
+  if (parallel.is_main()) metrics.open(metrics_path);
   metrics << "epoch,train_loss,train_accuracy,test_loss,test_accuracy,lr,seconds\n";
   std::vector<EpochResult> history;
   for (int epoch = 1; epoch <= args.epochs; ++epoch) {
-    history.push_back(train_one_epoch(args, setup, training, epoch));
+    history.push_back(train_one_epoch(args, setup, training, epoch, parallel));
     print_epoch(history.back(), args.epochs);
     write_metrics_row(metrics, history.back());
   }
   print_final_evaluation(setup.net, setup.data, setup.sizes.back());
-  write_outputs(args, setup, *training.optimizer, history, metrics_path);
+  if (parallel.is_main()) write_outputs(args, setup, *training.optimizer, history, metrics_path);
   return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  const mlp::Parallel parallel(argc, argv);  // one process, or one rank of an mpirun job (parallel.hpp)
   const mlp::ParseResult parsed = mlp::parse_args(argc, argv);
   if (!parsed.args) return parsed.exit_code;
+  // Under mpirun, fail() ends every rank: the others must not wait for this one in an allreduce.
   try {
-    return run(*parsed.args);
+    return run(*parsed.args, parallel);
   } catch (const UserError& e) {
-    std::fprintf(stderr, "mlp: %s\n", e.what());
-    return 1;
+    return parallel.fail(e.what());
   } catch (const xg::Error& e) {
-    std::fprintf(stderr, "mlp: %s\n", e.what());
-    return 1;
+    return parallel.fail(e.what());
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "mlp: %s\n", e.what());
-    return 1;
+    return parallel.fail(e.what());
   }
 }
