@@ -35,8 +35,10 @@ if(XGRAD_HAVE_MPI)
     list(APPEND XGRAD_MPIEXEC_FLAGS --allow-run-as-root --oversubscribe)
   endif()
   # Single-copy shared memory (CMA) needs ptrace rights that containers often lack; "none" copies
-  # through the shared segment instead (same numbers).
-  set(XGRAD_MPI_TEST_ENVIRONMENT "OPENBLAS_NUM_THREADS=1;OMPI_MCA_btl_vader_single_copy_mechanism=none")
+  # through the shared segment instead (same numbers). A waiting rank yields its core instead of
+  # spinning: with more ranks than free cores, spinning starved the rank being waited for.
+  set(XGRAD_MPI_TEST_ENVIRONMENT
+    "OPENBLAS_NUM_THREADS=1;OMPI_MCA_btl_vader_single_copy_mechanism=none;OMPI_MCA_mpi_yield_when_idle=1")
   message(STATUS "xgrad: building distributed/ with MPI ${MPI_C_VERSION} (mpirun: ${MPIEXEC_EXECUTABLE})")
   list(APPEND XGRAD_PACKAGES distributed)
 endif()

@@ -61,7 +61,9 @@ if [[ -x "$BUILD_DIR/bench/xgrad_distributed_bench" ]] && command -v mpirun >/de
   steps=$((QUICK ? 100 : 400))
   for config in "1 1" "2 1" "1 2"; do
     read -r ranks threads <<<"$config"
-    OPENBLAS_NUM_THREADS=$threads mpirun -np "$ranks" "${mpi_flags[@]}" "$BUILD_DIR/bench/xgrad_distributed_bench" \
+    # A waiting rank yields its core (mpi_yield_when_idle): on a shared machine a spinning one starves
+    # the rank it waits for.
+    OMPI_MCA_mpi_yield_when_idle=1 OPENBLAS_NUM_THREADS=$threads mpirun -np "$ranks" "${mpi_flags[@]}" "$BUILD_DIR/bench/xgrad_distributed_bench" \
       --threads "$threads" --steps "$steps"
     echo
   done | tee "$RESULTS/distributed.md"
