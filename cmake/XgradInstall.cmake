@@ -11,7 +11,11 @@ foreach(package IN LISTS XGRAD_PACKAGES)
 endforeach()
 install(FILES ${PROJECT_SOURCE_DIR}/xgrad.hpp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/xgrad)
 
-install(TARGETS xgrad xgrad_core xgrad_autograd xgrad_nn xgrad_optim xgrad_data xgrad_checkpoint EXPORT xgradTargets
+set(xgrad_installed_targets xgrad)
+foreach(package IN LISTS XGRAD_PACKAGES)
+  list(APPEND xgrad_installed_targets xgrad_${package})
+endforeach()
+install(TARGETS ${xgrad_installed_targets} EXPORT xgradTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(EXPORT xgradTargets NAMESPACE xgrad:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/xgrad)

@@ -7,4 +7,5 @@
 #include <xgrad/data/idx.hpp>
 #include <xgrad/data/mnist.hpp>
 #include <xgrad/data/preprocess.hpp>
+#include <xgrad/data/sampler.hpp>
 #include <xgrad/data/synthetic.hpp>

@@ -31,6 +31,9 @@ DataLoader::DataLoader(std::shared_ptr<const Dataset> dataset, DataLoaderOptions
     : dataset_(std::move(dataset)), options_(options) {
   if (!dataset_) throw Error("DataLoader: expected a dataset, got a null pointer");
   if (options_.batch_size() == 0) throw Error("DataLoader: expected batch_size >= 1, got 0");
+  if (options_.sampler() && options_.shuffle()) {
+    throw Error("DataLoader: expected either a sampler or shuffle, got both (the sampler decides the order)");
+  }
   if (options_.seed() && !options_.generator()) own_generator_.emplace(*options_.seed());
 }
 
@@ -41,7 +44,7 @@ Generator& DataLoader::generator() {
 }
 
 std::size_t DataLoader::num_batches() const {
-  const std::size_t n = dataset_->size();
+  const std::size_t n = options_.sampler() ? options_.sampler()->num_samples(dataset_->size()) : dataset_->size();
   const std::size_t b = options_.batch_size();
   return options_.drop_last() ? n / b : (n + b - 1) / b;
 }
@@ -51,7 +54,13 @@ DataLoader::Iterator DataLoader::begin() {
   epoch->dataset = dataset_;
   epoch->batch_size = options_.batch_size();
   epoch->num_batches = num_batches();
-  if (options_.shuffle()) {
+  if (options_.sampler()) {
+    epoch->order = options_.sampler()->epoch_indices(dataset_->size());
+    if (epoch->order.size() != options_.sampler()->num_samples(dataset_->size())) {
+      throw Error("DataLoader: the sampler gave " + std::to_string(epoch->order.size()) + " indices, expected " +
+                  std::to_string(options_.sampler()->num_samples(dataset_->size())) + " (its num_samples)");
+    }
+  } else if (options_.shuffle()) {
     epoch->order = randperm(dataset_->size(), generator());
   } else {
     epoch->order.resize(dataset_->size());

@@ -14,6 +14,7 @@
 
 #include <xgrad/core/generator.hpp>
 #include <xgrad/data/dataset.hpp>
+#include <xgrad/data/sampler.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -59,11 +60,19 @@ class DataLoaderOptions {
     return *this;
   }
 
+  // Visit the indices this sampler gives each epoch (it must outlive the loader) instead of every
+  // example once. As in torch, it cannot be combined with shuffle: the sampler decides the order.
+  DataLoaderOptions& sampler(Sampler& sampler) {
+    sampler_ = &sampler;
+    return *this;
+  }
+
   std::size_t batch_size() const { return batch_size_; }
   bool shuffle() const { return shuffle_; }
   bool drop_last() const { return drop_last_; }
   std::optional<std::uint64_t> seed() const { return seed_; }
   Generator* generator() const { return generator_; }
+  Sampler* sampler() const { return sampler_; }
 
  private:
   std::size_t batch_size_ = 1;
@@ -71,6 +80,7 @@ class DataLoaderOptions {
   bool drop_last_ = false;
   std::optional<std::uint64_t> seed_;
   Generator* generator_ = nullptr;
+  Sampler* sampler_ = nullptr;
 };
 
 class DataLoader {
@@ -113,7 +123,8 @@ class DataLoader {
   Iterator begin();
   Iterator end() const;
 
-  // Batches per epoch, like len(loader) in PyTorch: ceil(N / B), or floor(N / B) with drop_last.
+  // Batches per epoch, like len(loader) in PyTorch: ceil(N / B), or floor(N / B) with drop_last
+  // (N: the dataset's size, or the sampler's number of samples).
   std::size_t num_batches() const;
   const Dataset& dataset() const { return *dataset_; }
   const DataLoaderOptions& options() const { return options_; }

@@ -4,6 +4,8 @@
 #   1. bench/xgrad_bench        micro benchmarks beside the machine's limits (Google Benchmark)
 #   2. bench/xgrad_vs_libtorch  end-to-end MLP training throughput, xgrad and libtorch side by side
 #   3. bench/xgrad_memory       allocations per step, memory from epoch to epoch, peak RSS of the example
+#   4. bench/xgrad_distributed_bench  (with MPI) data-parallel samples/s: 1 process x 1 thread, 2 x 1,
+#                               1 x 2; the allreduce's share; the projection for k machines
 # 3-5 minutes on 2 cores (--quick: about 1). Every output also goes to build-bench/bench-results/.
 # BENCH_THREADS sets the thread counts of the comparison (default "1,2"). Never part of ctest or CI.
 set -euo pipefail
@@ -49,9 +51,28 @@ echo; echo "=== 3/3 memory ==="
 "$BUILD_DIR/bench/xgrad_memory" "${memory_args[@]}" --example "$BUILD_DIR/examples/mlp/mlp" --quiet \
   --out "$SCRATCH/mlp" "${example_args[@]}" | tee "$RESULTS/memory.md"
 
+parts=(micro compare memory)
+if [[ -x "$BUILD_DIR/bench/xgrad_distributed_bench" ]] && command -v mpirun >/dev/null; then
+  echo; echo "=== 4 (with MPI) distributed training ==="
+  # --bind-to none: OpenMPI pins a lone process to one core, which would leave a second BLAS thread
+  # no core of its own. As root mpirun needs --allow-run-as-root.
+  mpi_flags=(--bind-to none)
+  if [[ $(id -u) -eq 0 ]]; then mpi_flags+=(--allow-run-as-root); fi
+  steps=$((QUICK ? 100 : 400))
+  for config in "1 1" "2 1" "1 2"; do
+    read -r ranks threads <<<"$config"
+    # A waiting rank yields its core (mpi_yield_when_idle): on a shared machine a spinning one starves
+    # the rank it waits for.
+    OMPI_MCA_mpi_yield_when_idle=1 OPENBLAS_NUM_THREADS=$threads mpirun -np "$ranks" "${mpi_flags[@]}" "$BUILD_DIR/bench/xgrad_distributed_bench" \
+      --threads "$threads" --steps "$steps"
+    echo
+  done | tee "$RESULTS/distributed.md"
+  parts+=(distributed)
+fi
+
 echo; echo "=== summary (also in $RESULTS) ==="
-for part in micro compare memory; do
+for part in "${parts[@]}"; do
   # The Markdown tables and headings, plus the lines that give their context.
-  grep -E '^(\||## |peak RSS|MLP |xgrad vs|Streaming time)' "$RESULTS/$part.md" || true
+  grep -E '^(\||## |peak RSS|MLP |xgrad vs|Streaming time|PROJECTION)' "$RESULTS/$part.md" || true
   echo
 done

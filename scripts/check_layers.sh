@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Proves that the package arrows hold at build time (DESIGN.md: core <- autograd <- nn; core <- optim;
-# core <- data; nn, optim <- checkpoint): a scratch file compiled with a package's own flags, as its
-# sources are, must fail to compile when it includes a header of a package above or beside it, and
-# must compile when it includes one it may use. Reads the flags from the build's compile_commands.json.
+# core <- data; nn, optim <- checkpoint; nn, optim, data <- distributed when the build has MPI): a
+# scratch file compiled with a package's own flags, as its sources are, must fail to compile when it
+# includes a header of a package above or beside it, and must compile when it includes one it may use.
+# Reads the flags from the build's compile_commands.json.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${XGRAD_BUILD_DIR:-$ROOT/build}"
@@ -11,10 +12,15 @@ trap 'rm -rf "$SCRATCH"' EXIT
 
 # One header per package, to include.
 declare -A HEADER=([core]=core/tensor.hpp [autograd]=autograd/ops.hpp [nn]=nn/module.hpp
-  [optim]=optim/optimizer.hpp [data]=data/dataset.hpp [checkpoint]=checkpoint/checkpoint.hpp)
+  [optim]=optim/optimizer.hpp [data]=data/dataset.hpp [checkpoint]=checkpoint/checkpoint.hpp
+  [distributed]=distributed/gradients.hpp)
 # What each package may include; every other package is off limits.
 declare -A ALLOWED=([core]="core" [autograd]="core autograd" [nn]="core autograd nn"
-  [optim]="core optim" [data]="core data" [checkpoint]="core autograd nn optim checkpoint")
+  [optim]="core optim" [data]="core data"
+  [checkpoint]="core autograd nn optim checkpoint" [distributed]="core autograd nn optim data distributed")
+PACKAGES=(core autograd nn optim data checkpoint)
+# distributed/ is built only with MPI (-DXGRAD_WITH_MPI): probe it when this build has it.
+if grep -q "\"$ROOT/distributed/" "$BUILD_DIR/compile_commands.json"; then PACKAGES+=(distributed); fi
 
 # The compile command of one source file of the package, with its input and output left out.
 flags_of() {
@@ -34,7 +40,6 @@ PY
 }
 
 failures=0
-PACKAGES=(core autograd nn optim data checkpoint)
 for package in "${PACKAGES[@]}"; do
   mapfile -d '' -t command < <(flags_of "$package" | tr -d '\n')
   for other in "${PACKAGES[@]}"; do

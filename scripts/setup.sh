@@ -11,9 +11,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${XGRAD_BUILD_DIR:-$ROOT/build}"
 
 # Build tools and libraries, the test framework and JSON reader for the golden values, CLI11 (the MLP
-# example's command line), and the data set.
+# example's command line), the data set, and OpenMPI (its headers and mpirun: distributed/ and the
+# multi-process tests).
 PACKAGES=(g++ cmake make libxtensor-dev libxtensor-blas-dev libopenblas-dev libgtest-dev nlohmann-json3-dev
-  zlib1g-dev libcli11-dev dataset-fashion-mnist)
+  zlib1g-dev libcli11-dev dataset-fashion-mnist libopenmpi-dev openmpi-bin)
 
 "$ROOT/scripts/install_packages.sh" "${PACKAGES[@]}"
 

@@ -284,4 +284,44 @@ TEST(DataLoader, RandpermIsAPermutationFixedBySeed) {
   EXPECT_EQ(xg::data::randperm(1, a), (std::vector<std::size_t>{0}));
 }
 
+// A sampler that visits the odd examples backwards, and can lie about its length.
+class OddBackwards : public xg::data::Sampler {
+ public:
+  explicit OddBackwards(std::size_t claimed_extra = 0) : claimed_extra_(claimed_extra) {}
+  std::vector<std::size_t> epoch_indices(std::size_t n) override {
+    std::vector<std::size_t> order;
+    for (std::size_t i = n; i-- > 0;)
+      if (i % 2 == 1) order.push_back(i);
+    return order;
+  }
+  std::size_t num_samples(std::size_t n) const override { return n / 2 + claimed_extra_; }
+
+ private:
+  std::size_t claimed_extra_;
+};
+
+TEST(DataLoader, ASamplerDecidesWhichExamplesAndTheirOrder) {
+  TensorDataset dataset = numbered(7);
+  OddBackwards sampler;
+  DataLoader loader(dataset, xg::data::DataLoaderOptions(2).sampler(sampler));
+  EXPECT_EQ(loader.num_batches(), 2u);  // 3 samples in batches of 2
+  std::vector<std::size_t> sizes;
+  EXPECT_EQ(run_epoch(loader, &sizes), (Labels{5, 3, 1}));
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{2, 1}));
+  DataLoader dropping(dataset, xg::data::DataLoaderOptions(2).sampler(sampler).drop_last(true));
+  EXPECT_EQ(dropping.num_batches(), 1u);
+  EXPECT_EQ(run_epoch(dropping), (Labels{5, 3}));
+}
+
+TEST(DataLoader, RejectsASamplerWithShuffleOrOneWhoseLengthIsWrong) {
+  TensorDataset dataset = numbered(7);
+  OddBackwards sampler;
+  EXPECT_EQ(error_message([&] { DataLoader(dataset, xg::data::DataLoaderOptions(2).sampler(sampler).shuffle(true)); }),
+            "DataLoader: expected either a sampler or shuffle, got both (the sampler decides the order)");
+  OddBackwards liar(1);
+  DataLoader loader(dataset, xg::data::DataLoaderOptions(2).sampler(liar));
+  EXPECT_EQ(error_message([&] { loader.begin(); }),
+            "DataLoader: the sampler gave 3 indices, expected 4 (its num_samples)");
+}
+
 }  // namespace

@@ -7,6 +7,7 @@
 //   forward -> loss -> zero_grad -> backward -> step (-> scheduler step)
 
 #include "args.hpp"
+#include "parallel.hpp"
 #include "regression.hpp"
 
 #include <support/plot.hpp>
@@ -289,29 +290,34 @@ struct EpochResult {
   double seconds = 0.0;
 };
 
-EpochResult train_one_epoch(const mlp::Args& args, Setup& setup, Training& training, int epoch) {
+EpochResult train_one_epoch(const mlp::Args& args, Setup& setup, Training& training, int epoch,
+                            const mlp::Parallel& parallel) {
   char label[32];
   std::snprintf(label, sizeof label, "epoch %d/%d", epoch, args.epochs);
   support::ProgressBar progress(label, training.loader.num_batches(), !args.quiet && support::stdout_is_terminal());
   xg::optim::Optimizer& optimizer = *training.optimizer;
   EpochResult result;
-  double correct = 0.0;
-  for (xg::data::Batch& batch : training.loader) {
+  double correct = 0.0, seen = 0.0;
+  for (xg::data::Batch& global : training.loader) {
+    const xg::data::Batch batch = parallel.shard(global);      // this rank's part (one process: all)
     xg::Tensor logits = setup.net(batch.input);                // forward
     xg::Tensor loss = training.loss_fn(logits, batch.labels);  // loss
     optimizer.zero_grad();                                     // clear last step's gradients
     loss.backward();                                           // gradients of the loss
+    parallel.average_gradients(setup.net->parameters(), batch.size(), global.size());
     result.lr = optimizer.param_groups()[0].options().get_lr();
     optimizer.step();                                                      // update the weights
     if (training.schedule.per_batch) training.schedule.per_batch->step();  // next learning rate
     correct += xg::nn::accuracy(logits, batch.labels) * static_cast<double>(batch.size());
     progress.update(batch.size(), loss.item());
+    seen += static_cast<double>(batch.size());
   }
   progress.finish();
   result.epoch = epoch;
-  result.train_loss = progress.mean_loss();
+  // Over every rank's examples (the progress bar showed rank 0's).
+  result.train_loss = parallel.sum(progress.mean_loss() * seen) / std::max(1.0, parallel.sum(seen));
   if (training.schedule.plateau) training.schedule.plateau->step(result.train_loss);
-  result.train_accuracy = correct / static_cast<double>(setup.data.train.size());
+  result.train_accuracy = parallel.sum(correct) / static_cast<double>(setup.data.train.size());
   result.test = evaluate(setup.net, setup.data.test);
   result.seconds = progress.seconds();
   return result;
@@ -451,8 +457,11 @@ void save_checkpoint(const mlp::Args& args, xg::Checkpoint& checkpoint, const st
   checkpoint.save(mlp::checkpoint_file(args, static_cast<int>(checkpoint.epoch)));
 }
 
-int run(const mlp::Args& args) {
-  if (args.task == "regression") return mlp::run_regression(args, {make_optimizer, make_per_batch_scheduler});
+int run(const mlp::Args& args, const mlp::Parallel& parallel) {
+  if (args.task == "regression") {
+    if (parallel.world_size() > 1) throw FlagError("--task regression runs in one process only, not under mpirun");
+    return mlp::run_regression(args, {make_optimizer, make_per_batch_scheduler});
+  }
   Setup setup = set_up(args);
   if (args.epochs == 0) {  // evaluation only (parse_args made sure there is a model): nothing to write
     std::printf("evaluating %s\n", args.load_path.c_str());
@@ -460,9 +469,12 @@ int run(const mlp::Args& args) {
     return 0;
   }
   Training training = set_up_training(args, setup);
+  parallel.start(setup.net->parameters(), setup.data.train.size(), args.batch_size, args.seed);
   std::error_code ignored;
-  fs::create_directories(args.out_dir, ignored);
-  if (!fs::is_directory(args.out_dir)) throw UserError("cannot create the output directory " + args.out_dir);
+  if (parallel.is_main()) fs::create_directories(args.out_dir, ignored);  // only rank 0 writes files
+  if (parallel.is_main() && !fs::is_directory(args.out_dir)) {
+    throw UserError("cannot create the output directory " + args.out_dir);
+  }
   const std::string blas_core = xg::blas::core_name();
   std::printf("training: %s, lr %g, weight decay %g, %s schedule, batch %zu, %d epochs, BLAS threads %d%s\n\n",
               training.optimizer->name().c_str(), mlp::learning_rate(args), mlp::weight_decay(args),
@@ -471,49 +483,54 @@ int run(const mlp::Args& args) {
 
   xg::Checkpoint checkpoint = make_checkpoint(setup, training);
   std::vector<EpochResult> history;
-  if (!args.resume_path.empty()) history = resume(args, checkpoint);
+  if (!args.resume_path.empty()) {
+    history = resume(args, checkpoint);  // every rank reads the checkpoint rank 0 wrote
+    parallel.reseed_dropout_after_resume(args.seed, checkpoint.epoch);
+  }
 
   // A row per epoch as soon as it ends, so that a run stopped early keeps what it did. A resumed run
   // writes the rows its checkpoint kept, then goes on.
   const std::string metrics_path = (fs::path(args.out_dir) / "metrics.csv").string();
-  std::ofstream metrics(metrics_path);
+  std::ofstream metrics;  // left closed on the other ranks, where writing to it does nothing
+  if (parallel.is_main()) metrics.open(metrics_path);
   std::string metrics_rows = checkpoint.notes[kMetricsNote];
   metrics << kMetricsHeader << metrics_rows << std::flush;
   for (int epoch = static_cast<int>(checkpoint.epoch) + 1; epoch <= args.epochs; ++epoch) {
-    history.push_back(train_one_epoch(args, setup, training, epoch));
+    history.push_back(train_one_epoch(args, setup, training, epoch, parallel));
     print_epoch(history.back(), args.epochs);
     const std::string row = metrics_row(history.back());
     metrics << row << std::flush;
     metrics_rows += row;
     checkpoint.epoch = epoch;
     checkpoint.step += static_cast<std::int64_t>(training.loader.num_batches());
-    if (args.checkpoint_every > 0 && (epoch % args.checkpoint_every == 0 || epoch == args.epochs)) {
+    if (parallel.is_main() && args.checkpoint_every > 0 &&
+        (epoch % args.checkpoint_every == 0 || epoch == args.epochs)) {
       save_checkpoint(args, checkpoint, metrics_rows);
     }
   }
   print_final_evaluation(setup.net, setup.data, setup.sizes.back());
-  write_outputs(args, setup, *training.optimizer, history, metrics_path);
+  if (parallel.is_main()) write_outputs(args, setup, *training.optimizer, history, metrics_path);
   return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  const mlp::Parallel parallel(argc, argv);  // one process, or one rank of an mpirun job (parallel.hpp)
   const mlp::ParseResult parsed = mlp::parse_args(argc, argv);
   if (!parsed.args) return parsed.exit_code;
+  // Under mpirun, fail() ends every rank: the others must not wait for this one in an allreduce.
   try {
-    return run(*parsed.args);
+    return run(*parsed.args, parallel);
   } catch (const FlagError& e) {
+    if (parallel.world_size() > 1) return parallel.fail(e.what());
     std::fprintf(stderr, "mlp: %s\n", e.what());
     return 2;
   } catch (const UserError& e) {
-    std::fprintf(stderr, "mlp: %s\n", e.what());
-    return 1;
+    return parallel.fail(e.what());
   } catch (const xg::Error& e) {
-    std::fprintf(stderr, "mlp: %s\n", e.what());
-    return 1;
+    return parallel.fail(e.what());
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "mlp: %s\n", e.what());
-    return 1;
+    return parallel.fail(e.what());
   }
 }

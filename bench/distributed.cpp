@@ -1,0 +1,145 @@
+// Data-parallel training throughput over MPI (README "Benchmarks", "Distributed training"). Run under
+// mpirun, once per configuration; scripts/bench.sh runs all three:
+//   mpirun -np 1 xgrad_distributed_bench --threads 1     1 process, 1 BLAS thread
+//   mpirun -np 2 xgrad_distributed_bench --threads 1     2 processes, 1 thread each
+//   mpirun -np 1 xgrad_distributed_bench --threads 2     1 process, 2 threads
+// It trains the default MLP (784-256-128-10, AdamW, global batch 128) as examples/mlp does under
+// mpirun, and reports samples/s, the time all_reduce_gradients takes per step (waiting for the slower
+// rank included) and its share of the step. Then it times the allreduce alone over this machine's
+// loopback (shared memory) on the gradient's bytes, and projects from it, on paper, what k machines
+// would spend per step on a ring allreduce at 10 and 100 Gbit/s: a projection, not a measurement.
+#include "training_data.hpp"
+
+#include <xgrad/distributed/distributed.hpp>
+#include <xgrad/xgrad.hpp>
+
+#include <mpi.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+struct Flags {
+  int threads = 1;
+  std::size_t steps = 300;
+  std::size_t batch = 128;
+};
+
+Flags parse(int argc, char** argv) {
+  Flags flags;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string name = argv[i];
+    const long value = std::atol(argv[i + 1]);
+    if (value <= 0) continue;
+    if (name == "--threads") flags.threads = static_cast<int>(value);
+    if (name == "--steps") flags.steps = static_cast<std::size_t>(value);
+    if (name == "--batch-size") flags.batch = static_cast<std::size_t>(value);
+  }
+  return flags;
+}
+
+// The slowest rank's time decides the job's speed.
+double max_over_ranks(double value) {
+  MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+  return value;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  xg::distributed::Environment mpi(argc, argv);
+  const Flags flags = parse(argc, argv);
+  xg::blas::set_num_threads(flags.threads);
+  const auto rank = static_cast<std::size_t>(xg::distributed::rank());
+  const auto world = static_cast<std::size_t>(xg::distributed::world_size());
+  const bench::TrainingData data = bench::load_training_data();
+
+  xg::Generator init(0);
+  xg::nn::MLP net({784, 256, 128, 10}, xg::nn::Activation::ReLU, 0.0, init);
+  const std::vector<xg::Tensor> params = net->parameters();
+  xg::distributed::broadcast_parameters(params);
+  xg::optim::AdamW optimizer(params, xg::optim::AdamWOptions(2e-3).weight_decay(0.05));
+  xg::nn::CrossEntropyLoss loss_fn;
+  xg::data::DataLoader loader(data.dataset, xg::data::DataLoaderOptions(flags.batch).shuffle(true).seed(0));
+
+  const std::size_t warmup = 20;
+  std::size_t step = 0, samples = 0;
+  double reduce_seconds = 0.0;
+  Clock::time_point start = Clock::now();
+  while (step < warmup + flags.steps) {
+    for (xg::data::Batch& global : loader) {
+      if (step == warmup) {  // the first steps allocate and warm the caches: not timed
+        MPI_Barrier(MPI_COMM_WORLD);
+        start = Clock::now();
+        reduce_seconds = 0.0;
+        samples = 0;
+      }
+      const xg::data::Batch mine = xg::distributed::shard_of_batch(global, rank, world);
+      xg::Tensor loss = loss_fn(net(mine.input), mine.labels);
+      optimizer.zero_grad();
+      loss.backward();
+      const Clock::time_point reduce_start = Clock::now();
+      xg::distributed::all_reduce_gradients(params,
+                                            xg::distributed::AllReduceOptions().examples(mine.size(), global.size()));
+      reduce_seconds += seconds_since(reduce_start);
+      optimizer.step();
+      samples += global.size();
+      if (++step == warmup + flags.steps) break;
+    }
+  }
+  const double total = max_over_ranks(seconds_since(start));
+  const double reduce_per_step = max_over_ranks(reduce_seconds) / static_cast<double>(flags.steps);
+
+  // The allreduce alone on the gradient's bytes, ranks in step (a barrier first), over loopback.
+  std::size_t floats = 0;
+  for (const xg::Tensor& p : params) floats += p.numel();
+  std::vector<float> buffer(floats, 1.0f);
+  const int repeats = 200;
+  double alone = 0.0;
+  for (int i = 0; i < repeats; ++i) {
+    MPI_Barrier(MPI_COMM_WORLD);
+    const Clock::time_point t = Clock::now();
+    MPI_Allreduce(MPI_IN_PLACE, buffer.data(), static_cast<int>(floats), MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
+    alone += seconds_since(t);
+  }
+  alone = max_over_ranks(alone) / repeats;
+  if (rank != 0) return 0;
+
+  const double bytes = 4.0 * static_cast<double>(floats);
+  const double step_seconds = total / static_cast<double>(flags.steps);
+  std::printf("## distributed training: %zu process%s x %d BLAS thread%s, %s\n\n", world, world > 1 ? "es" : "",
+              flags.threads, flags.threads > 1 ? "s" : "", data.description.c_str());
+  std::printf("| measurement | result |\n| --- | --- |\n");
+  std::printf("| samples/s (global batch %zu, %zu steps) | %.0f |\n", flags.batch, flags.steps,
+              static_cast<double>(samples) / total);
+  std::printf("| step time | %.3f ms |\n", 1e3 * step_seconds);
+  std::printf("| all_reduce_gradients per step (incl. waiting for the slower rank) | %.3f ms (%.1f%% of the step) |\n",
+              1e3 * reduce_per_step, 100.0 * reduce_per_step / step_seconds);
+  std::printf("| MPI_Allreduce alone of %.0f bytes over loopback, ranks in step | %.3f ms |\n", bytes, 1e3 * alone);
+  if (world > 1) {
+    // A ring allreduce sends and receives 2 (k - 1) / k of the buffer per rank; over loopback with
+    // this k, the effective bandwidth that implies:
+    const double moved = 2.0 * static_cast<double>(world - 1) / static_cast<double>(world) * bytes;
+    std::printf("| bytes each rank sends per step (ring: 2(k-1)/k x %.0f) | %.0f |\n", bytes, moved);
+    std::printf("| effective loopback bandwidth (those bytes / the time alone) | %.2f GB/s |\n", moved / alone / 1e9);
+  }
+  std::printf(
+      "\nPROJECTION (on paper, not measured): ring allreduce of %.0f bytes per step per rank over k machines,\n"
+      "time = 2(k-1)/k x bytes / bandwidth (bandwidth term only; add ~2(k-1) message latencies)\n\n",
+      bytes);
+  std::printf("| k | bytes sent per rank per step | 10 Gbit/s | 100 Gbit/s |\n| --- | --- | --- | --- |\n");
+  for (int k : {2, 4, 8, 16, 64}) {
+    const double moved = 2.0 * (k - 1) / k * bytes;
+    std::printf("| %d | %.0f | %.3f ms | %.3f ms |\n", k, moved, 1e3 * moved / 1.25e9, 1e3 * moved / 12.5e9);
+  }
+  return 0;
+}

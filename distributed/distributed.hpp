@@ -1,0 +1,9 @@
+#pragma once
+// Everything in xgrad's distributed package (data-parallel training over MPI). Not part of
+// <xgrad/xgrad.hpp>: it exists only in builds with MPI; link xgrad::distributed.
+
+#include <xgrad/distributed/batch_shard.hpp>
+#include <xgrad/distributed/environment.hpp>
+#include <xgrad/distributed/gradients.hpp>
+#include <xgrad/distributed/metrics.hpp>
+#include <xgrad/distributed/sampler.hpp>
