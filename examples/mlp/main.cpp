@@ -150,8 +150,7 @@ Schedule make_schedule(const mlp::Args& args, xg::optim::Optimizer& optimizer, s
 }
 
 // The regression path steps its schedule per batch only (parse_args refuses plateau there).
-std::unique_ptr<xg::optim::LRScheduler> make_per_batch_scheduler(const mlp::Args& args,
-                                                                 xg::optim::Optimizer& optimizer,
+std::unique_ptr<xg::optim::LRScheduler> make_per_batch_scheduler(const mlp::Args& args, xg::optim::Optimizer& optimizer,
                                                                  std::int64_t steps_per_epoch,
                                                                  std::int64_t total_steps) {
   return make_schedule(args, optimizer, steps_per_epoch, total_steps).per_batch;

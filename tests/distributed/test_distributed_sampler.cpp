@@ -145,4 +145,23 @@ TEST(ShardOfBatch, ShardsOfOneGlobalBatchTogetherAreThatBatch) {
   EXPECT_THROW(xg::distributed::shard_of_batch(global, 3, 3), xg::Error);
 }
 
+TEST(ShardOfBatch, ARegressionBatchIsShardedWithItsTargets) {
+  // 5 rows of float targets [5, 2] and no labels over 2 ranks: rows 0 2 4 | 1 3.
+  xg::data::Batch global;
+  global.input = xg::Tensor(xt::xarray<float>(xt::arange<float>(5).reshape({5, 1})));
+  global.targets = xg::Tensor(xt::xarray<float>(xt::arange<float>(10).reshape({5, 2})));
+  const xg::data::Batch shard1 = xg::distributed::shard_of_batch(global, 1, 2);
+  EXPECT_EQ(shard1.size(), 2u);
+  EXPECT_TRUE(shard1.labels.empty());
+  EXPECT_EQ(shard1.input.data(), (xt::xarray<float>{{1}, {3}}));
+  EXPECT_EQ(shard1.targets.data(), (xt::xarray<float>{{2, 3}, {6, 7}}));
+  global.targets = xg::Tensor(xt::xarray<float>(xt::arange<float>(8).reshape({4, 2})));
+  try {
+    xg::distributed::shard_of_batch(global, 0, 2);
+    ADD_FAILURE() << "four target rows for five inputs were sharded";
+  } catch (const xg::Error& e) {
+    EXPECT_STREQ(e.what(), "shard_of_batch: expected inputs with one row per example (4), got 5 rows");
+  }
+}
+
 }  // namespace
