@@ -195,11 +195,20 @@ void add_flags(CLI::App& app, Args& args) {
                  "  cosine         cosine from --lr down to 0 (CosineAnnealingLR)\n"
                  "  warmup-cosine  linear warmup over the first epoch (at most a\n"
                  "                 tenth of the run), then cosine to 0\n"
+                 "  onecycle       up from --lr / 25 to --lr over the first 30%,\n"
+                 "                 then cosine down to --lr / 25e4 (OneCycleLR;\n"
+                 "                 momentum or Adam's beta1 cycles 0.95-0.85)\n"
+                 "  cyclic         triangles between --lr / 10 and --lr, one epoch\n"
+                 "                 up and one down (CyclicLR; a momentum cycles\n"
+                 "                 0.9-0.8)\n"
+                 "  warm-restarts  cosine to 0 restarting at --lr, each cycle twice\n"
+                 "                 as long as the last: 3 cycles, the last ending\n"
+                 "                 with the run (CosineAnnealingWarmRestarts)\n"
                  "  plateau        halve the lr when an epoch's mean training loss\n"
                  "                 has not improved for 2 epochs (ReduceLROnPlateau,\n"
                  "                 stepped per epoch)")
       ->option_text("NAME")
-      ->check(one_of({"none", "step", "cosine", "warmup-cosine", "plateau"}));
+      ->check(one_of({"none", "step", "cosine", "warmup-cosine", "onecycle", "cyclic", "warm-restarts", "plateau"}));
   app.add_option("--seed", args.seed, "seed for initialisation and shuffling (default 0)")
       ->option_text("N")
       ->check(count_from(0));

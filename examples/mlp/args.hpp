@@ -21,7 +21,7 @@ struct Args {
   double dropout = 0.0;
   std::string norm = "batch";               // none | batch | layer: after each hidden Linear, before the ReLU
   double label_smoothing = 0.0;             // of the training loss (the reported losses are plain cross-entropy)
-  std::string scheduler = "warmup-cosine";  // none | step | cosine | warmup-cosine | plateau
+  std::string scheduler = "warmup-cosine";  // see --help
   std::uint64_t seed = 0;
   int threads = 0;                  // 0: leave BLAS's default
   std::size_t limit = 0;            // use only the first N training examples (0: all)

@@ -124,6 +124,14 @@ struct Schedule {
 };
 
 // `total_steps` optimizer steps in all.
+// OneCycleLR cycles the momentum (or Adam's beta1) of an optimizer that already uses one, CyclicLR
+// only a momentum (as in torch 1.13, it refuses Adam's betas). Plain SGD, RMSprop and Adagrad are left
+// without (torch would switch SGD's momentum on).
+bool has_momentum(const mlp::Args& args) { return args.optimizer == "momentum" || args.optimizer == "nesterov"; }
+bool has_momentum_or_beta1(const mlp::Args& args) {
+  return has_momentum(args) || args.optimizer == "adam" || args.optimizer == "adamw";
+}
+
 Schedule make_schedule(const mlp::Args& args, xg::optim::Optimizer& optimizer, std::int64_t steps_per_epoch,
                        std::int64_t total_steps) {
   namespace optim = xg::optim;
@@ -141,6 +149,20 @@ Schedule make_schedule(const mlp::Args& args, xg::optim::Optimizer& optimizer, s
     schedule.per_batch = std::make_unique<optim::StepLR>(optimizer, std::max<std::int64_t>(1, total_steps / 3), 0.1);
   } else if (args.scheduler == "cosine") {
     schedule.per_batch = std::make_unique<optim::CosineAnnealingLR>(optimizer, total_steps);
+  } else if (args.scheduler == "onecycle") {
+    optim::OneCycleLR::Options options(mlp::learning_rate(args));
+    options.total_steps = total_steps;
+    options.cycle_momentum = has_momentum_or_beta1(args);
+    schedule.per_batch = std::make_unique<optim::OneCycleLR>(optimizer, options);
+  } else if (args.scheduler == "cyclic") {
+    optim::CyclicLR::Options options(mlp::learning_rate(args) / 10, mlp::learning_rate(args));
+    options.step_size_up = static_cast<double>(steps_per_epoch);
+    options.cycle_momentum = has_momentum(args);
+    schedule.per_batch = std::make_unique<optim::CyclicLR>(optimizer, options);
+  } else if (args.scheduler == "warm-restarts") {
+    // Cycles of T_0, 2 T_0 and 4 T_0 steps: the third ends with the run.
+    schedule.per_batch =
+        std::make_unique<optim::CosineAnnealingWarmRestarts>(optimizer, std::max<std::int64_t>(1, total_steps / 7), 2);
   } else {
     // Warm up over the first epoch (at most a tenth of the run), then follow a cosine down to 0.
     const std::int64_t warmup = std::max<std::int64_t>(1, std::min(steps_per_epoch, total_steps / 10));
