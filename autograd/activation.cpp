@@ -75,4 +75,63 @@ Tensor gelu(const Tensor& x) {
   });
 }
 
+// elu(x) = x for x > 0, else alpha (e^x - 1); elu'(x) = 1 for x > 0, else alpha e^x. torch 1.13 writes
+// e^x - 1 rather than expm1(x), so tiny negative x give exactly 0 there too.
+Tensor elu(const Tensor& x, float alpha) {
+  Array y = map_vector(vector_math::exp, x.data());
+  const float* px = x.data().data();
+  float* py = y.data();
+  for (std::size_t i = 0, n = y.size(); i < n; ++i) py[i] = px[i] <= 0.0f ? (py[i] - 1.0f) * alpha : px[i];
+  return record("elu", std::move(y), {x}, [alpha](BackwardContext& ctx) {
+    Array grad = map_vector(vector_math::exp, ctx.input(0));
+    const float* g = ctx.grad.data();
+    const float* v = ctx.input(0).data();
+    float* dx = grad.data();
+    for (std::size_t i = 0, n = grad.size(); i < n; ++i) dx[i] = v[i] <= 0.0f ? g[i] * alpha * dx[i] : g[i];
+    ctx.accumulate(0, std::move(grad));
+  });
+}
+
+// silu(x) = x sigmoid(x) = x / (1 + e^-x), PyTorch's form.
+// silu'(x) = s (1 + x (1 - s)), s = sigmoid(x), recomputed from the input.
+Tensor silu(const Tensor& x) {
+  Array y = map_vector(vector_math::exp, x.data(), [](float v) { return -v; });  // e^-x
+  const float* px = x.data().data();
+  float* py = y.data();
+  for (std::size_t i = 0, n = y.size(); i < n; ++i) py[i] = px[i] / (1.0f + py[i]);
+  return record("silu", std::move(y), {x}, [](BackwardContext& ctx) {
+    Array grad = map_vector(vector_math::exp, ctx.input(0), [](float v) { return -v; });
+    const float* g = ctx.grad.data();
+    const float* v = ctx.input(0).data();
+    float* dx = grad.data();
+    for (std::size_t i = 0, n = grad.size(); i < n; ++i) {
+      const float s = 1.0f / (1.0f + dx[i]);
+      dx[i] = g[i] * s * (1.0f + v[i] * (1.0f - s));
+    }
+    ctx.accumulate(0, std::move(grad));
+  });
+}
+
+// softplus(x) = log(1 + e^(beta x)) / beta, and x itself where beta x > threshold: there the two agree
+// in float and e^(beta x) could overflow. softplus'(x) = z / (z + 1), z = e^(beta x) (the sigmoid of
+// beta x), and 1 above the threshold.
+Tensor softplus(const Tensor& x, float beta, float threshold) {
+  Array y = map_vector(vector_math::exp, x.data(), [beta](float v) { return v * beta; });  // e^(beta x)
+  const float* px = x.data().data();
+  float* py = y.data();
+  for (std::size_t i = 0, n = y.size(); i < n; ++i) {
+    py[i] = px[i] * beta > threshold ? px[i] : std::log1p(py[i]) / beta;
+  }
+  return record("softplus", std::move(y), {x}, [beta, threshold](BackwardContext& ctx) {
+    Array grad = map_vector(vector_math::exp, ctx.input(0), [beta](float v) { return v * beta; });
+    const float* g = ctx.grad.data();
+    const float* v = ctx.input(0).data();
+    float* dx = grad.data();
+    for (std::size_t i = 0, n = grad.size(); i < n; ++i) {
+      dx[i] = v[i] * beta > threshold ? g[i] : g[i] * dx[i] / (dx[i] + 1.0f);
+    }
+    ctx.accumulate(0, std::move(grad));
+  });
+}
+
 }  // namespace xg

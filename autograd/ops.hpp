@@ -49,6 +49,12 @@ Tensor tanh(const Tensor& x);
 Tensor sigmoid(const Tensor& x);
 // The exact GELU, x * Phi(x) with the normal CDF (PyTorch's default approximate='none').
 Tensor gelu(const Tensor& x);
+// alpha (e^x - 1) for x <= 0, else x (torch.nn.functional.elu).
+Tensor elu(const Tensor& x, float alpha = 1.0f);
+// x sigmoid(x), also called swish.
+Tensor silu(const Tensor& x);
+// log(1 + e^(beta x)) / beta; x itself where beta x > threshold.
+Tensor softplus(const Tensor& x, float beta = 1.0f, float threshold = 20.0f);
 
 // ---- matrix product (matmul.cpp) ----
 // [m, k] x [k, n] -> [m, n], and a batch [b, m, k] x [k, n] -> [b, m, n]. Runs on cblas_sgemm.

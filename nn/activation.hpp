@@ -1,5 +1,6 @@
 #pragma once
-// Activation layers: each applies its xg op (autograd/activation.cpp) to the whole input.
+// Activation layers: each applies its xg op (autograd/activation.cpp, autograd/softmax.cpp) to the
+// whole input. Identity passes its input through (a placeholder, e.g. for an optional layer).
 
 #include <xgrad/nn/module.hpp>
 
@@ -34,6 +35,55 @@ class GELUImpl : public Module {
   Tensor forward(const Tensor& input) override;
 };
 
+// alpha (e^x - 1) for x <= 0, else x.
+class ELUImpl : public Module {
+ public:
+  explicit ELUImpl(double alpha = 1.0) : alpha(alpha) {}
+  Tensor forward(const Tensor& input) override;
+  void pretty_print(std::ostream& out) const override;
+  double alpha;
+};
+
+// x sigmoid(x).
+class SiLUImpl : public Module {
+ public:
+  Tensor forward(const Tensor& input) override;
+};
+
+// log(1 + e^(beta x)) / beta, linear (x itself) where beta x > threshold.
+class SoftplusImpl : public Module {
+ public:
+  explicit SoftplusImpl(double beta = 1.0, double threshold = 20.0) : beta(beta), threshold(threshold) {}
+  Tensor forward(const Tensor& input) override;
+  void pretty_print(std::ostream& out) const override;
+  double beta;
+  double threshold;
+};
+
+// softmax or log_softmax along `dim` (negative counts from the end). As in libtorch the dimension is
+// required: PyTorch's implicit choice is deprecated.
+class SoftmaxImpl : public Module {
+ public:
+  explicit SoftmaxImpl(long dim) : dim(dim) {}
+  Tensor forward(const Tensor& input) override;
+  void pretty_print(std::ostream& out) const override;
+  long dim;
+};
+
+class LogSoftmaxImpl : public Module {
+ public:
+  explicit LogSoftmaxImpl(long dim) : dim(dim) {}
+  Tensor forward(const Tensor& input) override;
+  void pretty_print(std::ostream& out) const override;
+  long dim;
+};
+
+// Returns its input itself: no node is recorded.
+class IdentityImpl : public Module {
+ public:
+  Tensor forward(const Tensor& input) override;
+};
+
 class ReLU : public ModuleHolder<ReLUImpl> {
  public:
   using ModuleHolder::ModuleHolder;
@@ -51,6 +101,31 @@ class Sigmoid : public ModuleHolder<SigmoidImpl> {
   using ModuleHolder::ModuleHolder;
 };
 class GELU : public ModuleHolder<GELUImpl> {
+ public:
+  using ModuleHolder::ModuleHolder;
+};
+
+class ELU : public ModuleHolder<ELUImpl> {
+ public:
+  using ModuleHolder::ModuleHolder;
+};
+class SiLU : public ModuleHolder<SiLUImpl> {
+ public:
+  using ModuleHolder::ModuleHolder;
+};
+class Softplus : public ModuleHolder<SoftplusImpl> {
+ public:
+  using ModuleHolder::ModuleHolder;
+};
+class Softmax : public ModuleHolder<SoftmaxImpl> {
+ public:
+  using ModuleHolder::ModuleHolder;
+};
+class LogSoftmax : public ModuleHolder<LogSoftmaxImpl> {
+ public:
+  using ModuleHolder::ModuleHolder;
+};
+class Identity : public ModuleHolder<IdentityImpl> {
  public:
   using ModuleHolder::ModuleHolder;
 };

@@ -3,87 +3,20 @@
 // (libtorch's torch::nn::functional). Each is one graph node whose backward sits beside its forward:
 //   linear, dropout                       functional.cpp
 //   cross_entropy, nll_loss               cross_entropy.cpp
-//   mse_loss, l1_loss, bce_with_logits    elementwise_loss.cpp
+//   mse_loss, l1_loss, huber_loss, smooth_l1_loss, binary_cross_entropy(_with_logits), kl_div
+//                                         elementwise_loss.cpp
 //   batch_norm, layer_norm                normalization_ops.cpp
+// and, for symmetry with torch.nn.functional, the activations of autograd/ops.hpp that take settings
+// (softmax, log_softmax, elu, silu, softplus) under the same names, in activation.cpp.
 
 #include <xgrad/core/generator.hpp>
 #include <xgrad/core/tensor.hpp>
 #include <xgrad/nn/labels.hpp>
+#include <xgrad/nn/loss_options.hpp>
 
 #include <cstdint>
 
-namespace xg::nn {
-
-// How a loss combines its per-sample values: their mean (the default), their sum, or none (one
-// value per sample, shape [N], or the input's shape for elementwise losses).
-enum class Reduction { None, Mean, Sum };
-
-// Options of the losses, with libtorch's builder style: CrossEntropyLossOptions().label_smoothing(0.1).
-// Each converts from a Reduction, so MSELoss(Reduction::Sum) works.
-class LossOptions {
- public:
-  LossOptions(Reduction reduction = Reduction::Mean) : reduction_(reduction) {}  // NOLINT: implicit on purpose
-  LossOptions& reduction(Reduction reduction) {
-    reduction_ = reduction;
-    return *this;
-  }
-  Reduction reduction() const { return reduction_; }
-
- private:
-  Reduction reduction_;
-};
-using MSELossOptions = LossOptions;
-using L1LossOptions = LossOptions;
-using BCEWithLogitsLossOptions = LossOptions;
-
-class NLLLossOptions {
- public:
-  NLLLossOptions(Reduction reduction = Reduction::Mean) : reduction_(reduction) {}  // NOLINT: implicit on purpose
-  NLLLossOptions& reduction(Reduction reduction) {
-    reduction_ = reduction;
-    return *this;
-  }
-  // Samples with this label count for nothing, not even in the mean's denominator (PyTorch: -100).
-  NLLLossOptions& ignore_index(std::int64_t index) {
-    ignore_index_ = index;
-    return *this;
-  }
-  Reduction reduction() const { return reduction_; }
-  std::int64_t ignore_index() const { return ignore_index_; }
-
- private:
-  Reduction reduction_;
-  std::int64_t ignore_index_ = -100;
-};
-
-class CrossEntropyLossOptions {
- public:
-  CrossEntropyLossOptions(Reduction reduction = Reduction::Mean)  // NOLINT: implicit on purpose
-      : reduction_(reduction) {}
-  CrossEntropyLossOptions& reduction(Reduction reduction) {
-    reduction_ = reduction;
-    return *this;
-  }
-  CrossEntropyLossOptions& ignore_index(std::int64_t index) {
-    ignore_index_ = index;
-    return *this;
-  }
-  // In [0, 1]: the target becomes (1 - s) * onehot + s / C, as in PyTorch.
-  CrossEntropyLossOptions& label_smoothing(double smoothing) {
-    label_smoothing_ = smoothing;
-    return *this;
-  }
-  Reduction reduction() const { return reduction_; }
-  std::int64_t ignore_index() const { return ignore_index_; }
-  double label_smoothing() const { return label_smoothing_; }
-
- private:
-  Reduction reduction_;
-  std::int64_t ignore_index_ = -100;
-  double label_smoothing_ = 0.0;
-};
-
-namespace functional {
+namespace xg::nn::functional {
 
 // y = x W^T + b, with W stored [out, in] as in PyTorch; x is [..., in], y is [..., out]. Runs on two
 // or three sgemm calls with transpose flags (nothing is copied). `bias` may be undefined (Tensor()).
@@ -99,12 +32,24 @@ Tensor cross_entropy(const Tensor& logits, const Labels& labels, const CrossEntr
 // Negative log likelihood of log-probabilities [N, C] (e.g. log_softmax's output) at the labels.
 Tensor nll_loss(const Tensor& log_probs, const Labels& labels, const NLLLossOptions& options = {});
 
-// Elementwise losses; input and target have one shape. mse: (x - t)^2; l1: |x - t|; bce with logits:
-// -(t log sigmoid(x) + (1 - t) log(1 - sigmoid(x))) in PyTorch's overflow-free form.
+// Elementwise losses; input and target have one shape ([N], [N, K], ...), the target being floats.
+//   mse: (x - t)^2            l1: |x - t|
+//   huber (delta d):          0.5 (x - t)^2 where |x - t| < d, else d (|x - t| - 0.5 d)
+//   smooth_l1 (beta b):       0.5 (x - t)^2 / b where |x - t| < b, else |x - t| - 0.5 b (b = 0: l1)
+//   binary_cross_entropy:     -(t log x + (1 - t) log(1 - x)), x probabilities, each log clamped
+//                             to >= -100 as in PyTorch (so x = 0 or 1 gives 100, not inf)
+//   bce with logits:          -(p t log sigmoid(x) + (1 - t) log(1 - sigmoid(x))), p the pos_weight,
+//                             in PyTorch's overflow-free form
+//   kl_div:                   t (log t - x), x log-probabilities; t log-probabilities too with
+//                             log_target: e^t (t - x)
 Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean);
 Tensor l1_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean);
+Tensor huber_loss(const Tensor& input, const Tensor& target, const HuberLossOptions& options = {});
+Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, const SmoothL1LossOptions& options = {});
+Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const BCELossOptions& options = {});
 Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& target,
-                                        Reduction reduction = Reduction::Mean);
+                                        const BCEWithLogitsLossOptions& options = {});
+Tensor kl_div(const Tensor& input, const Tensor& target, const KLDivLossOptions& options = {});
 
 // Batch normalization of [N, C] or [N, C, L] per channel (torch.nn.functional.batch_norm). With
 // `training`, or without running statistics (both undefined), it normalizes with the batch's mean and
@@ -122,6 +67,14 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
 Tensor layer_norm(const Tensor& input, const Shape& normalized_shape, const Tensor& weight = Tensor(),
                   const Tensor& bias = Tensor(), double eps = 1e-5);
 
-}  // namespace functional
+// Activations with settings (the ops and their backward live in autograd/).
+Tensor softmax(const Tensor& input, long dim);
+Tensor log_softmax(const Tensor& input, long dim);
+// alpha (e^x - 1) for x <= 0, else x.
+Tensor elu(const Tensor& input, double alpha = 1.0);
+// x sigmoid(x), also called swish.
+Tensor silu(const Tensor& input);
+// log(1 + e^(beta x)) / beta, and x itself where beta x > threshold (where the two agree in float).
+Tensor softplus(const Tensor& input, double beta = 1.0, double threshold = 20.0);
 
-}  // namespace xg::nn
+}  // namespace xg::nn::functional

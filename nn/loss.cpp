@@ -1,6 +1,7 @@
 #include <xgrad/nn/loss.hpp>
 
 #include <ostream>
+#include <string>
 
 namespace xg::nn {
 
@@ -19,6 +20,25 @@ const char* to_string(Reduction reduction) {
   return "?";
 }
 
+const char* to_string(KLDivReduction reduction) {
+  switch (reduction) {
+    case KLDivReduction::None:
+      return "none";
+    case KLDivReduction::BatchMean:
+      return "batchmean";
+    case KLDivReduction::Sum:
+      return "sum";
+    case KLDivReduction::Mean:
+      return "mean";
+  }
+  return "?";
+}
+
+// ", weight=[5]" for a weight that is set, nothing otherwise.
+std::string weight_note(const char* name, const Tensor& weight) {
+  return weight.defined() ? std::string(", ") + name + "=" + xg::to_string(weight.shape()) : std::string();
+}
+
 }  // namespace
 
 Tensor CrossEntropyLossImpl::forward(const Tensor& logits, const Labels& labels) {
@@ -29,7 +49,7 @@ Tensor CrossEntropyLossImpl::forward(const Tensor& logits, const Tensor& labels)
 }
 void CrossEntropyLossImpl::pretty_print(std::ostream& out) const {
   out << "CrossEntropyLoss(reduction=" << to_string(options.reduction()) << ", ignore_index=" << options.ignore_index()
-      << ", label_smoothing=" << options.label_smoothing() << ")";
+      << ", label_smoothing=" << options.label_smoothing() << weight_note("weight", options.weight()) << ")";
 }
 
 Tensor NLLLossImpl::forward(const Tensor& log_probs, const Labels& labels) {
@@ -39,7 +59,8 @@ Tensor NLLLossImpl::forward(const Tensor& log_probs, const Tensor& labels) {
   return functional::nll_loss(log_probs, to_labels(labels, "NLLLoss"), options);
 }
 void NLLLossImpl::pretty_print(std::ostream& out) const {
-  out << "NLLLoss(reduction=" << to_string(options.reduction()) << ", ignore_index=" << options.ignore_index() << ")";
+  out << "NLLLoss(reduction=" << to_string(options.reduction()) << ", ignore_index=" << options.ignore_index()
+      << weight_note("weight", options.weight()) << ")";
 }
 
 Tensor MSELossImpl::forward(const Tensor& input, const Tensor& target) {
@@ -56,11 +77,41 @@ void L1LossImpl::pretty_print(std::ostream& out) const {
   out << "L1Loss(reduction=" << to_string(options.reduction()) << ")";
 }
 
+Tensor HuberLossImpl::forward(const Tensor& input, const Tensor& target) {
+  return functional::huber_loss(input, target, options);
+}
+void HuberLossImpl::pretty_print(std::ostream& out) const {
+  out << "HuberLoss(reduction=" << to_string(options.reduction()) << ", delta=" << options.delta() << ")";
+}
+
+Tensor SmoothL1LossImpl::forward(const Tensor& input, const Tensor& target) {
+  return functional::smooth_l1_loss(input, target, options);
+}
+void SmoothL1LossImpl::pretty_print(std::ostream& out) const {
+  out << "SmoothL1Loss(reduction=" << to_string(options.reduction()) << ", beta=" << options.beta() << ")";
+}
+
+Tensor BCELossImpl::forward(const Tensor& input, const Tensor& target) {
+  return functional::binary_cross_entropy(input, target, options);
+}
+void BCELossImpl::pretty_print(std::ostream& out) const {
+  out << "BCELoss(reduction=" << to_string(options.reduction()) << weight_note("weight", options.weight()) << ")";
+}
+
+Tensor KLDivLossImpl::forward(const Tensor& input, const Tensor& target) {
+  return functional::kl_div(input, target, options);
+}
+void KLDivLossImpl::pretty_print(std::ostream& out) const {
+  out << "KLDivLoss(reduction=" << to_string(options.reduction())
+      << ", log_target=" << (options.log_target() ? "true" : "false") << ")";
+}
+
 Tensor BCEWithLogitsLossImpl::forward(const Tensor& input, const Tensor& target) {
-  return functional::binary_cross_entropy_with_logits(input, target, options.reduction());
+  return functional::binary_cross_entropy_with_logits(input, target, options);
 }
 void BCEWithLogitsLossImpl::pretty_print(std::ostream& out) const {
-  out << "BCEWithLogitsLoss(reduction=" << to_string(options.reduction()) << ")";
+  out << "BCEWithLogitsLoss(reduction=" << to_string(options.reduction()) << weight_note("weight", options.weight())
+      << weight_note("pos_weight", options.pos_weight()) << ")";
 }
 
 }  // namespace xg::nn

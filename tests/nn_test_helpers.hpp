@@ -14,13 +14,35 @@
 
 namespace nn_test {
 
+// A JSON file of tests/reference/, parsed.
+inline nlohmann::json read_reference(const std::string& name) {
+  std::ifstream file(std::string(XGRAD_REFERENCE_DIR) + "/" + name);
+  if (!file) throw std::runtime_error("cannot open reference/" + name);
+  return nlohmann::json::parse(file);
+}
+
 inline const nlohmann::json& reference() {
-  static const nlohmann::json json = [] {
-    std::ifstream file(std::string(XGRAD_REFERENCE_DIR) + "/nn.json");
-    if (!file) throw std::runtime_error("cannot open reference/nn.json");
-    return nlohmann::json::parse(file);
-  }();
+  static const nlohmann::json json = read_reference("nn.json");
   return json;
+}
+
+// reference/nn_losses.json (made by nn_losses.py): the newer losses and the activation layers.
+inline const nlohmann::json& losses_reference() {
+  static const nlohmann::json json = read_reference("nn_losses.json");
+  return json;
+}
+
+// A reduction by the name PyTorch gives it ("mean", "sum", "none").
+inline xg::nn::Reduction reduction_from(const std::string& name) {
+  if (name == "mean") return xg::nn::Reduction::Mean;
+  if (name == "sum") return xg::nn::Reduction::Sum;
+  return xg::nn::Reduction::None;
+}
+
+// gradcheck with its defaults, reporting the worst element on failure.
+inline void expect_gradcheck(const xg::GradcheckFunction& f, const std::vector<xg::Tensor>& inputs) {
+  const xg::GradcheckReport report = xg::gradcheck(f, inputs);
+  EXPECT_TRUE(report) << report.message;
 }
 
 // A nested JSON list of numbers as an array of the same shape (a bare number gives shape []).

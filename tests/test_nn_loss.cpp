@@ -11,13 +11,8 @@ namespace nn = xg::nn;
 using nn_test::all_close;
 using nn_test::array_from_json;
 using nn_test::labels_from_json;
+using nn_test::reduction_from;
 using xg_test::error_message;
-
-nn::Reduction reduction_from(const std::string& name) {
-  if (name == "mean") return nn::Reduction::Mean;
-  if (name == "sum") return nn::Reduction::Sum;
-  return nn::Reduction::None;
-}
 
 // Runs every reference case named `name` through `loss(input, case, target)` and compares the loss
 // and the gradients with PyTorch's. Returns how many cases ran.
