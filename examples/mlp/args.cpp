@@ -254,7 +254,8 @@ void add_flags(CLI::App& app, Args& args) {
   app.callback([&args, &app] {
     check_regression_flags(args);
     // The batch-norm default is the Fashion-MNIST recipe's; a regression uses a norm only when asked.
-    if (args.task == "regression" && app.count("--norm") == 0) args.norm = "none";
+    args.norm_given = app.count("--norm") > 0;
+    if (args.task == "regression" && !args.norm_given) args.norm = "none";
     if (!args.resume_path.empty() && !args.load_path.empty()) {
       throw CLI::ValidationError("--resume and --load both give the starting weights: use one of them");
     }

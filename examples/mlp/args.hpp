@@ -32,6 +32,7 @@ struct Args {
   std::string checkpoint_path;      // where ("{epoch}" in it: one file per checkpoint); default in out_dir
   std::string resume_path;          // the checkpoint to go on from
   bool quiet = false;               // no progress bar
+  bool norm_given = false;          // --norm was on the command line (not the default)
   // --task regression: predict the float columns `targets` (names, or 0-based indices) of a CSV table.
   std::string task = "classification";  // classification | regression
   std::vector<std::string> targets;
