@@ -1,4 +1,4 @@
-// Writing a checkpoint of the MLP example at its defaults: 784-256-128-10, AdamW with its two moments,
+// Writing a checkpoint of the MLP example at its defaults: 784-256-128-10 with BatchNorm1d, AdamW with its two moments,
 // the warmup + cosine schedule and the two generators. "encode" builds the file's bytes in memory;
 // "save" also writes them to a temporary file, fsyncs it and renames it over the last one (what
 // --checkpoint-every does after an epoch). The bytes of work are the file's size, so the summary's
@@ -20,9 +20,9 @@ namespace {
 // The example's default run, one step in (so the optimizer has its state), ready to checkpoint.
 struct DefaultRun {
   xg::Generator init{0};
-  xg::nn::MLP net{{784, 256, 128, 10}, xg::nn::Activation::ReLU, 0.0, init};
+  xg::nn::MLP net{{784, 256, 128, 10}, xg::nn::Activation::ReLU, 0.0, xg::nn::Norm::Batch, init};
   xg::optim::AdamW optimizer{net->parameters(), xg::optim::AdamWOptions(2e-3).weight_decay(0.05)};
-  xg::optim::WarmupCosineLR scheduler{optimizer, 469, 4690};
+  xg::optim::WarmupCosineLR scheduler{optimizer, 469, 8 * 469};
   xg::Generator shuffle{0};
   xg::Checkpoint checkpoint{net, optimizer};
 
