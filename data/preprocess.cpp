@@ -29,7 +29,7 @@ void scale_to_unit_(Array& values, float max_value) {
 
 void scale_to_unit_(TensorDataset& dataset, float max_value) { scale_to_unit_(dataset.mutable_inputs(), max_value); }
 
-Standardizer& Standardizer::fit(const Array& inputs) {
+FeatureMoments FeatureMoments::of(const Array& inputs) {
   if (inputs.dimension() == 0 || inputs.shape(0) == 0) {
     throw Error("Standardizer::fit: expected inputs [N, ...] with N >= 1 examples, got shape " +
                 to_string(shape_of(inputs)));
@@ -37,28 +37,81 @@ Standardizer& Standardizer::fit(const Array& inputs) {
   const std::size_t rows = inputs.shape(0);
   const std::size_t features = inputs.size() / rows;
   const float* x = inputs.data();
+  FeatureMoments moments;
+  moments.count = static_cast<std::int64_t>(rows);
+  moments.example_shape = example_shape_of(inputs);
   // Two passes in double: the mean, then the squared deviations from it (no catastrophic cancellation).
-  std::vector<double> mean(features, 0.0);
-  std::vector<double> squares(features, 0.0);
+  moments.mean.assign(features, 0.0);
+  moments.squared_deviations.assign(features, 0.0);
   for (std::size_t r = 0; r < rows; ++r) {
-    for (std::size_t f = 0; f < features; ++f) mean[f] += x[r * features + f];
+    for (std::size_t f = 0; f < features; ++f) moments.mean[f] += x[r * features + f];
   }
-  for (double& m : mean) m /= static_cast<double>(rows);
+  for (double& m : moments.mean) m /= static_cast<double>(rows);
   for (std::size_t r = 0; r < rows; ++r) {
     for (std::size_t f = 0; f < features; ++f) {
-      const double deviation = x[r * features + f] - mean[f];
-      squares[f] += deviation * deviation;
+      const double deviation = x[r * features + f] - moments.mean[f];
+      moments.squared_deviations[f] += deviation * deviation;
     }
   }
-  Array new_mean = Array::from_shape(example_shape_of(inputs));
-  Array new_stddev = Array::from_shape(example_shape_of(inputs));
-  for (std::size_t f = 0; f < features; ++f) {
-    const double stddev = std::sqrt(squares[f] / static_cast<double>(rows));
-    new_mean.data()[f] = static_cast<float>(mean[f]);
+  return moments;
+}
+
+FeatureMoments& FeatureMoments::merge(const FeatureMoments& other) {
+  if (other.count == 0) return *this;
+  if (count == 0) return *this = other;
+  if (other.example_shape != example_shape) {
+    throw Error("FeatureMoments::merge: the example shapes differ: " + to_string(example_shape) + " and " +
+                to_string(other.example_shape));
+  }
+  const double n_a = static_cast<double>(count);
+  const double n_b = static_cast<double>(other.count);
+  const double n = n_a + n_b;
+  for (std::size_t f = 0; f < mean.size(); ++f) {
+    const double delta = other.mean[f] - mean[f];
+    mean[f] += delta * (n_b / n);
+    squared_deviations[f] += other.squared_deviations[f] + delta * delta * (n_a * n_b / n);
+  }
+  count += other.count;
+  return *this;
+}
+
+Standardizer& Standardizer::fit(const FeatureMoments& moments) {
+  if (moments.count < 1 || moments.mean.size() != moments.squared_deviations.size() ||
+      moments.mean.size() != numel_of(moments.example_shape)) {
+    throw Error(
+        "Standardizer::fit: expected moments of N >= 1 examples with one mean and one sum of squares "
+        "per feature, got N = " +
+        std::to_string(moments.count));
+  }
+  Array new_mean = Array::from_shape(moments.example_shape);
+  Array new_stddev = Array::from_shape(moments.example_shape);
+  for (std::size_t f = 0; f < moments.mean.size(); ++f) {
+    const double stddev = std::sqrt(moments.squared_deviations[f] / static_cast<double>(moments.count));
+    new_mean.data()[f] = static_cast<float>(moments.mean[f]);
     new_stddev.data()[f] = stddev == 0.0 ? 1.0f : static_cast<float>(stddev);
   }
   mean_ = std::move(new_mean);
   stddev_ = std::move(new_stddev);
+  fitted_ = true;
+  return *this;
+}
+
+Standardizer& Standardizer::fit(const Array& inputs) { return fit(FeatureMoments::of(inputs)); }
+
+Standardizer& Standardizer::set_statistics(Array mean, Array stddev) {
+  if (shape_of(mean) != shape_of(stddev)) {
+    throw Error("Standardizer::set_statistics: mean " + to_string(shape_of(mean)) + " and stddev " +
+                to_string(shape_of(stddev)) + " differ in shape");
+  }
+  for (std::size_t f = 0; f < stddev.size(); ++f) {
+    if (!std::isfinite(mean.data()[f]) || !std::isfinite(stddev.data()[f]) || !(stddev.data()[f] > 0.0f)) {
+      throw Error("Standardizer::set_statistics: feature " + std::to_string(f) +
+                  " needs a finite mean and a finite stddev > 0, got mean " + format_number(mean.data()[f]) +
+                  " and stddev " + format_number(stddev.data()[f]));
+    }
+  }
+  mean_ = std::move(mean);
+  stddev_ = std::move(stddev);
   fitted_ = true;
   return *this;
 }

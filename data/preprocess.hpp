@@ -19,7 +19,9 @@
 #include <xgrad/core/generator.hpp>
 #include <xgrad/data/dataset.hpp>
 
+#include <cstdint>
 #include <utility>
+#include <vector>
 
 namespace xg::data {
 
@@ -27,6 +29,22 @@ namespace xg::data {
 // does x / 255 for 8-bit images). max_value must be > 0.
 void scale_to_unit_(Array& values, float max_value = 255.0f);
 void scale_to_unit_(TensorDataset& dataset, float max_value = 255.0f);
+
+// The per-feature moments of some examples: how many, their mean and the sum of squared deviations
+// from it, in double. Moments of disjoint parts merge into the moments of their union (Chan, Golub and
+// LeVeque's pairwise update), so statistics fitted over shards (MPI ranks) are one merge away from
+// statistics fitted over all the data at once. This is the one path every fit takes.
+struct FeatureMoments {
+  // Two passes in double over inputs [N, ...], N >= 1: the mean, then the squared deviations from it.
+  static FeatureMoments of(const Array& inputs);
+  // Adds the examples `other` describes (the same example shape; an empty side is the identity).
+  FeatureMoments& merge(const FeatureMoments& other);
+
+  std::int64_t count = 0;
+  Shape example_shape;                     // one example's shape, [features] for inputs [N, features]
+  std::vector<double> mean;                // one per feature (position in an example)
+  std::vector<double> squared_deviations;  // sum over the examples of (x - mean)^2, one per feature
+};
 
 // Per-feature standardization (scikit-learn's StandardScaler): x -> (x - mean) / std, with the mean
 // and the population standard deviation (ddof = 0) of each feature over the examples it was fitted on.
@@ -37,6 +55,11 @@ class Standardizer {
   // Computes the statistics (in double) of inputs [N, ...], N >= 1. Fit on the training split only.
   Standardizer& fit(const Array& inputs);
   Standardizer& fit(const TensorDataset& dataset);
+  // From moments gathered elsewhere (merged over shards); count >= 1.
+  Standardizer& fit(const FeatureMoments& moments);
+  // Takes statistics fitted before (a model file's): mean and stddev of one example's shape, every
+  // stddev > 0 and finite. Throws xg::Error naming what is wrong and changes nothing then.
+  Standardizer& set_statistics(Array mean, Array stddev);
 
   bool fitted() const { return fitted_; }
   // Applies the fitted statistics; the inputs' example shape must match the one fitted on.

@@ -134,3 +134,59 @@ TEST(Preprocess, TrainValSplitIsReproducibleFromTheSeed) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Preprocess, MomentsOfShardsMergeIntoTheMomentsOfTheWhole) {
+  // Rows 1, 3 | 5, 7, 9 of feature 0: mean 5, squared deviations 16 + 4 + 0 + 4 + 16 = 40.
+  // Feature 1 is 2, 2 | 2, 2, 8: mean 3.2, squared deviations 4 * 1.44 + 23.04 = 28.8.
+  const xg::Array first = {{1, 2}, {3, 2}};
+  const xg::Array second = {{5, 2}, {7, 2}, {9, 8}};
+  xg::data::FeatureMoments merged = xg::data::FeatureMoments::of(first);
+  merged.merge(xg::data::FeatureMoments::of(second));
+  EXPECT_EQ(merged.count, 5);
+  EXPECT_EQ(merged.example_shape, (xg::Shape{2}));
+  EXPECT_DOUBLE_EQ(merged.mean[0], 5.0);
+  EXPECT_DOUBLE_EQ(merged.squared_deviations[0], 40.0);
+  EXPECT_DOUBLE_EQ(merged.mean[1], 3.2);
+  EXPECT_DOUBLE_EQ(merged.squared_deviations[1], 28.8);
+
+  // A fit from merged shards equals a fit over all the rows at once, to the float.
+  Standardizer from_shards;
+  from_shards.fit(merged);
+  Standardizer whole;
+  whole.fit(xg::Array{{1, 2}, {3, 2}, {5, 2}, {7, 2}, {9, 8}});
+  EXPECT_EQ(from_shards.mean(), whole.mean());
+  EXPECT_EQ(from_shards.stddev(), whole.stddev());
+  EXPECT_EQ(whole.stddev(), (xg::Array{static_cast<float>(std::sqrt(8.0)), static_cast<float>(std::sqrt(5.76))}));
+
+  // An empty side is the identity; different example shapes are refused by name.
+  xg::data::FeatureMoments empty;
+  EXPECT_EQ(empty.merge(merged).count, 5);
+  EXPECT_EQ(error_message([&] {
+              merged.merge(xg::data::FeatureMoments::of(xg::Array{{1, 2, 3}}));
+            }),
+            "FeatureMoments::merge: the example shapes differ: [2] and [3]");
+}
+
+TEST(Preprocess, StandardizerTakesStoredStatisticsAndRefusesBadOnes) {
+  Standardizer stored;
+  stored.set_statistics(xg::Array{1, 2}, xg::Array{2, 4});
+  EXPECT_EQ(stored.transform(xg::Array{{3, 10}}), (xg::Array{{1, 2}}));
+  EXPECT_EQ(stored.inverse_transform(xg::Array{{1, 2}}), (xg::Array{{3, 10}}));
+
+  EXPECT_EQ(error_message([&] {
+              stored.set_statistics(xg::Array{1, 2}, xg::Array{2});
+            }),
+            "Standardizer::set_statistics: mean [2] and stddev [1] differ in shape");
+  EXPECT_EQ(error_message([&] {
+              stored.set_statistics(xg::Array{1, 2}, xg::Array{2, 0});
+            }),
+            "Standardizer::set_statistics: feature 1 needs a finite mean and a finite stddev > 0, got mean 2 and "
+            "stddev 0");
+  // A refused call keeps the statistics it had.
+  EXPECT_EQ(stored.mean(), (xg::Array{1, 2}));
+  EXPECT_EQ(stored.stddev(), (xg::Array{2, 4}));
+}
+
+}  // namespace
