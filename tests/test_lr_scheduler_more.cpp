@@ -27,13 +27,10 @@ namespace {
 
 namespace optim = xg::optim;
 using json = nlohmann::json;
-using xg_test::group_lrs;
-using xg_test::Lrs;
-using xg_test::PlainSGD;
-using xg_test::two_groups;
+using namespace xg_test;  // group_lrs, Lrs, PlainSGD, two_groups, read_reference
 
 const json& reference() {
-  static const json data = xg_test::read_reference("lr_scheduler_more.json");
+  static const json data = read_reference("lr_scheduler_more.json");
   return data;
 }
 
