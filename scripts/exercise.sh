@@ -5,7 +5,9 @@
 #                                    with its expected and actual numbers and the task's hint
 #   scripts/exercise.sh --solutions [3]   the same with the reference solutions
 #   scripts/exercise.sh --reset 3    restores exercise 3's files as shipped (yours are kept as backups)
-#   scripts/exercise.sh --report [FILE]   writes a summary for the teacher (exercise-report.md and .csv)
+#   scripts/exercise.sh --report [FILE]   writes a summary for the teacher (exercise-report.md and .csv);
+#                                    --student NAME names the student (default: git's user.name, or with
+#                                    --exercises-dir the copy's folder: alice/exercises -> alice)
 #   scripts/exercise.sh --check-skeletons   (CI) every check fails on the skeletons unless it is named
 #                                    Given..., every check passes on the solutions, READMEs match tests
 # Options: --exercises-dir DIR (or XGRAD_EXERCISES_DIR) uses another copy of exercises/, built on its
@@ -18,7 +20,7 @@ EXERCISES_DIR="${XGRAD_EXERCISES_DIR:-$ROOT/exercises}"
 JOBS="$(nproc 2>/dev/null || echo 2)"
 
 usage() {
-  sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 mode=status
@@ -26,6 +28,7 @@ variant=""  # "" the student's code, "_solution" the reference
 build=true
 target=""
 report_file=""
+student_name=""
 while (($# > 0)); do
   case "$1" in
     --solutions) variant="_solution" ;;
@@ -39,6 +42,10 @@ while (($# > 0)); do
     --exercises-dir)
       [[ $# -gt 1 ]] || { echo "exercise.sh: --exercises-dir needs a folder" >&2; exit 2; }
       EXERCISES_DIR="$2"; shift
+      ;;
+    --student)
+      [[ $# -gt 1 ]] || { echo "exercise.sh: --student needs a name" >&2; exit 2; }
+      student_name="$2"; shift
       ;;
     -h | --help) usage; exit 0 ;;
     -*) echo "exercise.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
@@ -132,14 +139,39 @@ configure() {
   fi
   # Another copy of exercises/: xgrad from build/, installed into a prefix beside the copy's build.
   if [[ ! -f "$BUILD_DIR/CMakeCache.txt" ]]; then "$ROOT/scripts/setup.sh" --configure-only; fi
-  cmake --build "$BUILD_DIR" --parallel "$JOBS" --target xgrad_core xgrad_autograd xgrad_nn xgrad_optim xgrad_data >"$WORK/xgrad-build.log" 2>&1 ||
-    { cat "$WORK/xgrad-build.log" >&2; exit 1; }
+  build_with_progress "$BUILD_DIR" $(library_targets) || exit 1
   cmake --install "$BUILD_DIR" --prefix "$EXERCISE_BUILD_DIR/xgrad-prefix" >/dev/null
   if [[ ! -f "$EXERCISE_BUILD_DIR/CMakeCache.txt" ]]; then
     cmake -S "$EXERCISES_DIR" -B "$EXERCISE_BUILD_DIR" -DCMAKE_BUILD_TYPE=Release \
       -DCMAKE_PREFIX_PATH="$EXERCISE_BUILD_DIR/xgrad-prefix" -DXGRAD_SOURCE_DIR="$ROOT" >"$WORK/configure.log" 2>&1 ||
       { cat "$WORK/configure.log" >&2; exit 1; }
   fi
+}
+
+# Every library target cmake --install installs (xgrad_distributed only where MPI was found).
+library_targets() {
+  cmake --build "$BUILD_DIR" --target help 2>/dev/null |
+    grep -oE '\bxgrad_(core|autograd|nn|optim|data|checkpoint|distributed)\b' | sort -u
+}
+
+# cmake --build BUILD TARGETS..., its log in $WORK/build.log; on the first build of xgrad's library
+# (minutes) each file is named as it compiles, so a long silence does not look like a hang.
+build_with_progress() {  # build_with_progress BUILD TARGET...
+  local build="$1"
+  shift
+  if [[ -f "$BUILD_DIR/libxgrad_core.a" ]]; then
+    cmake --build "$build" --parallel "$JOBS" --target "$@" >"$WORK/build.log" 2>&1 && return 0
+  else
+    echo "Building xgrad's library the first time (about 3 minutes on 2 cores; later runs take seconds) ..."
+    set +o pipefail
+    cmake --build "$build" --parallel "$JOBS" --target "$@" 2>&1 | tee "$WORK/build.log" |
+      sed -n -u 's|^\[ *\([0-9]*%\)\] Building CXX object .*/\([^/]*\)\.o$|  [\1] \2|p'
+    local status="${PIPESTATUS[0]}"
+    set -o pipefail
+    ((status == 0)) && return 0
+  fi
+  [[ "${QUIET_BUILD:-}" == 1 ]] || cat "$WORK/build.log" >&2
+  return 1
 }
 
 # Builds one exercise's checks (and program) in one variant; on failure prints the compiler's errors.
@@ -152,7 +184,8 @@ build_exercise() {  # build_exercise NAME VARIANT [quiet]
   targets=("exercise_${number}$2")
   [[ -n "$(exercise_setting "$1" EXERCISE_PROGRAM)" ]] && targets+=("exercise_${number}$2_program")
   $build || return 0
-  if ! cmake --build "$EXERCISE_BUILD_DIR" --parallel "$JOBS" --target "${targets[@]}" >"$WORK/build-$1.log" 2>&1; then
+  if ! QUIET_BUILD=1 build_with_progress "$EXERCISE_BUILD_DIR" "${targets[@]}"; then
+    cp "$WORK/build.log" "$WORK/build-$1.log"
     if [[ "${3:-}" != quiet ]]; then
       echo "exercise $1 does not compile:"
       # The compiler's own lines about errors, with paths shortened to the repository.
@@ -179,35 +212,48 @@ run_checks() {  # run_checks NAME VARIANT
     /^\[ RUN      \] / { test = $4; next }
     /^\[       OK \] / { print "RESULT\t" $4 "\tPASS"; test = ""; next }
     /^\[  FAILED  \] / && test != "" { print "RESULT\t" $4 "\tFAIL"; test = ""; next }
-    /^\[  SKIPPED \] / && test != "" { print "RESULT\t" $4 "\tFAIL"; test = ""; next }
-    test != "" { gsub(exercises, "exercises/"); gsub(root, ""); print "MESSAGE\t" test "\t" $0 }
+    /^\[  SKIPPED \] / && test != "" { print "RESULT\t" $4 "\tSKIP"; test = ""; next }
+    test != "" && $0 != "" { gsub(exercises, "exercises/"); gsub(root, ""); print "MESSAGE\t" test "\t" $0 }
     END { if (test != "") print "RESULT\t" test "\tCRASH" }
   ' "$WORK/$1.output" >"$results"
 }
 
-# Counts from a results file: "passed total" over the student's checks (not Given...), then whether
-# every check (Given included) passed, and the test that crashed if one did.
+# Counts from a results file: "passed total" over the student's checks (not Given...) that ran, then
+# whether every check that ran (Given included) passed, the test that crashed if one did, and how many
+# were skipped (a check skips when something it needs is missing, e.g. the data set: not a failure).
 count_results() {
   awk -F '\t' '
     $1 == "RESULT" {
       split($2, parts, "."); given = (parts[2] ~ /^Given/)
+      if ($3 == "SKIP") { skipped++; next }
       if (!given) { total++; if ($3 == "PASS") passed++ }
       if ($3 != "PASS") all = 0
       if ($3 == "CRASH") crashed = $2
     }
-    BEGIN { all = 1; passed = 0; total = 0; crashed = "-" }
-    END { print passed, total, (total > 0 ? all : 0), crashed }
+    BEGIN { all = 1; passed = 0; total = 0; crashed = "-"; skipped = 0 }
+    END { print passed, total, (total > 0 ? all : 0), crashed, skipped }
+  ' "$WORK/$1.results"
+}
+
+# Why the first skipped check of an exercise skipped (its GTEST_SKIP message says what is missing
+# and how to get it).
+skip_reason() {
+  awk -F '\t' '
+    $1 == "MESSAGE" { last[$2] = substr($0, length($1) + length($2) + 3) }
+    $1 == "RESULT" && $3 == "SKIP" && !shown { print last[$2]; shown = 1 }
   ' "$WORK/$1.results"
 }
 
 state_of() {  # state_of NAME -> one line for the status list
-  local passed total all crashed
+  local passed total all crashed skipped
   if [[ "$(head -1 "$WORK/$1.results")" == NOTBUILT ]]; then echo "not built"; return; fi
-  read -r passed total all crashed < <(count_results "$1")
+  read -r passed total all crashed skipped < <(count_results "$1")
   if ((total == 0)); then
     echo "no checks ran (scripts/exercise.sh ${1:0:2} shows why)"
   elif [[ "$crashed" != "-" ]]; then
     echo "$passed of $total checks pass, then $crashed crashed"
+  elif ((all == 1 && skipped > 0)); then
+    echo "done, but $skipped check(s) skipped: $(skip_reason "$1")"
   elif ((all == 1)); then
     echo "done"
   elif ((passed == 0)); then
@@ -220,7 +266,7 @@ state_of() {  # state_of NAME -> one line for the status list
 # Prints each check of one exercise as PASS or FAIL; a failure with its task, the first failed
 # expectation (gtest shows expected and actual values) and the README's hint.
 show_checks() {  # show_checks NAME VARIANT
-  local name="$1" test result passed total all crashed
+  local name="$1" test result passed total all crashed skipped
   local where="exercises/$name"
   [[ "$2" == _solution ]] && where="exercises/solutions/$name"
   echo "exercise $name ($where: $(exercise_setting "$name" EXERCISE_STUDENT_FILES))"
@@ -228,6 +274,10 @@ show_checks() {  # show_checks NAME VARIANT
   while IFS=$'\t' read -r _ test result; do
     if [[ "$result" == PASS ]]; then
       printf '  PASS  %s\n' "$test"
+      continue
+    fi
+    if [[ "$result" == SKIP ]]; then
+      printf '  SKIP  %s\n        %s\n' "$test" "$(awk -F '\t' -v t="$test" '$1 == "MESSAGE" && $2 == t { m = substr($0, length($1) + length($2) + 3) } END { print m }' "$WORK/$name.results")"
       continue
     fi
     printf '  %s  %s\n' "$([[ "$result" == CRASH ]] && echo CRASH || echo FAIL)" "$test"
@@ -250,9 +300,11 @@ show_checks() {  # show_checks NAME VARIANT
     [[ -n "$hint" ]] && printf '        Hint: %s\n' "$hint" | fold -s -w 88 | sed '2,$s/^/              /'
     echo
   done < <(grep '^RESULT' "$WORK/$name.results")
-  read -r passed total all crashed < <(count_results "$name")
+  read -r passed total all crashed skipped < <(count_results "$name")
   ((all == 1)) && echo
-  if ((all == 1)); then
+  if ((all == 1 && skipped > 0)); then
+    echo "$name: done: the $total checks that ran pass; $skipped skipped (see SKIP above: it says what is missing)."
+  elif ((all == 1)); then
     echo "$name: done, all $total checks pass."
   else
     echo "$name: $passed of $total checks pass."
@@ -312,7 +364,7 @@ one_exercise() {
     exit 1
   fi
   show_checks "$name" "$variant"
-  [[ "$(state_of "$name")" == done ]] || exit 1
+  [[ "$(state_of "$name")" == done* ]] || exit 1
   run_program "$name" "$variant"
 }
 
@@ -335,21 +387,34 @@ reset_exercise() {
 }
 
 write_report() {
-  local md="${report_file:-$ROOT/exercise-report.md}" csv user when commit name state passed total all crashed
+  local md="${report_file:-$ROOT/exercise-report.md}" csv user when commit name state passed total all crashed skipped
   [[ "$md" == *.md ]] || md="$md.md"
   csv="${md%.md}.csv"
-  user="$(git -C "$ROOT" config user.name 2>/dev/null || true)"
-  user="${user:-${USER:-$(id -un)}}"
+  local repo="$ROOT" machine="$(id -un)@$(hostname)"
+  if $standalone; then
+    # A teacher measuring a student's copy: the student is named by --student, else by the copy's
+    # folder (alice/exercises -> alice), never by the teacher's git name; the commit is the copy's.
+    repo="$EXERCISES_DIR"
+    user="$student_name"
+    if [[ -z "$user" ]]; then
+      user="$(basename "$EXERCISES_DIR")"
+      [[ "$user" == exercises ]] && user="$(basename "$(dirname "$EXERCISES_DIR")")"
+    fi
+    machine="measured by $(id -un)@$(hostname) from $EXERCISES_DIR"
+  else
+    user="${student_name:-$(git -C "$ROOT" config user.name 2>/dev/null || true)}"
+    user="${user:-${USER:-$(id -un)}}"
+  fi
   when="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  commit="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  commit="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo "not a git repository")"
   configure
   status_all >"$WORK/status.tsv"
   {
     echo "# Exercise report"
     echo
-    echo "- student: $user ($(id -un)@$(hostname))"
+    echo "- student: $user ($machine)"
     echo "- date: $when"
-    echo "- repository at: $commit$([[ -n "$(git -C "$ROOT" status --porcelain -- exercises 2>/dev/null)" ]] && echo ", with changes in exercises/")"
+    echo "- repository at: $commit$([[ -n "$(git -C "$repo" status --porcelain -- . 2>/dev/null)" ]] && echo ", with uncommitted changes")"
     echo
     echo "| exercise | state | checks passing |"
     echo "| --- | --- | --- |"
@@ -367,7 +432,7 @@ write_report() {
     while IFS=$'\t' read -r name state; do
       passed=0 total=0
       if [[ -f "$WORK/$name.results" && "$(head -1 "$WORK/$name.results")" != NOTBUILT ]]; then
-        read -r passed total all crashed < <(count_results "$name")
+        read -r passed total all crashed skipped < <(count_results "$name")
       fi
       echo "\"$user\",$when,$name,\"$state\",$passed,$total"
     done <"$WORK/status.tsv"
