@@ -8,6 +8,7 @@
 #   scripts/exercise.sh --report [FILE]   writes a summary for the teacher (exercise-report.md and .csv);
 #                                    --student NAME names the student (default: git's user.name, or with
 #                                    --exercises-dir the copy's folder: alice/exercises -> alice)
+#   scripts/exercise.sh --grade SUBMISSIONS --out GRADEBOOK   grades a class (scripts/grade.sh --help)
 #   scripts/exercise.sh --check-skeletons   (CI) every check fails on the skeletons unless it is named
 #                                    Given..., every check passes on the solutions, READMEs match tests
 # Options: --exercises-dir DIR (or XGRAD_EXERCISES_DIR) uses another copy of exercises/, built on its
@@ -15,12 +16,14 @@
 # Installs nothing beyond scripts/setup.sh (which it calls when build/ is not configured yet).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Grading a class is scripts/grade.sh's job (its options: scripts/grade.sh --help).
+if [[ "${1:-}" == --grade ]]; then shift; exec "$ROOT/scripts/grade.sh" "$@"; fi
 BUILD_DIR="${XGRAD_BUILD_DIR:-$ROOT/build}"
 EXERCISES_DIR="${XGRAD_EXERCISES_DIR:-$ROOT/exercises}"
 JOBS="$(nproc 2>/dev/null || echo 2)"
 
 usage() {
-  sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 mode=status
@@ -38,6 +41,10 @@ while (($# > 0)); do
       if [[ $# -gt 1 && "$2" != -* ]]; then report_file="$2"; shift; fi
       ;;
     --check-skeletons) mode=check ;;
+    --install-xgrad)  # for scripts/grade.sh: xgrad from build/ installed into the folder given
+      [[ $# -gt 1 ]] || { echo "exercise.sh: --install-xgrad needs a folder" >&2; exit 2; }
+      mode=install; install_prefix="$2"; shift
+      ;;
     --no-build) build=false ;;
     --exercises-dir)
       [[ $# -gt 1 ]] || { echo "exercise.sh: --exercises-dir needs a folder" >&2; exit 2; }
@@ -138,9 +145,7 @@ configure() {
     return 0
   fi
   # Another copy of exercises/: xgrad from build/, installed into a prefix beside the copy's build.
-  if [[ ! -f "$BUILD_DIR/CMakeCache.txt" ]]; then "$ROOT/scripts/setup.sh" --configure-only; fi
-  build_with_progress "$BUILD_DIR" $(library_targets) || exit 1
-  cmake --install "$BUILD_DIR" --prefix "$EXERCISE_BUILD_DIR/xgrad-prefix" >/dev/null
+  install_xgrad "$EXERCISE_BUILD_DIR/xgrad-prefix"
   if [[ ! -f "$EXERCISE_BUILD_DIR/CMakeCache.txt" ]]; then
     cmake -S "$EXERCISES_DIR" -B "$EXERCISE_BUILD_DIR" -DCMAKE_BUILD_TYPE=Release \
       -DCMAKE_PREFIX_PATH="$EXERCISE_BUILD_DIR/xgrad-prefix" -DXGRAD_SOURCE_DIR="$ROOT" >"$WORK/configure.log" 2>&1 ||
@@ -172,6 +177,15 @@ build_with_progress() {  # build_with_progress BUILD TARGET...
   fi
   [[ "${QUIET_BUILD:-}" == 1 ]] || cat "$WORK/build.log" >&2
   return 1
+}
+
+# xgrad's libraries built in build/ (configured first if need be) and installed into PREFIX, for a
+# build of exercises outside the repository's tree (--exercises-dir, and scripts/grade.sh).
+install_xgrad() {  # install_xgrad PREFIX
+  if [[ ! -f "$BUILD_DIR/CMakeCache.txt" ]]; then "$ROOT/scripts/setup.sh" --configure-only; fi
+  # shellcheck disable=SC2046  # one word per target
+  build_with_progress "$BUILD_DIR" $(library_targets) || exit 1
+  cmake --install "$BUILD_DIR" --prefix "$1" >/dev/null
 }
 
 # Builds one exercise's checks (and program) in one variant; on failure prints the compiler's errors.
@@ -488,4 +502,5 @@ case "$mode" in
   reset) reset_exercise ;;
   report) write_report ;;
   check) check_skeletons ;;
+  install) install_xgrad "$install_prefix" ;;
 esac
