@@ -155,7 +155,7 @@ grade_exercise() {  # grade_exercise STUDENT_ID NN-name
     rm -rf "$results" && mkdir -p "$results"
     status=0
     sandboxed "$results" "$seconds" "$megabytes" "$program" --gtest_color=no --gtest_filter="*${excluded:+-$excluded}" \
-      --gtest_output=json:/results/report.json >"$results/output.txt" 2>&1 || status=$?
+      --gtest_output=json:report.json >"$results/output.txt" 2>&1 || status=$?
     if [[ -f "$results/report.json" ]] && jq -e .testsuites "$results/report.json" >/dev/null 2>&1; then
       while IFS=$'\t' read -r check line message; do
         outcome[$check]="$line" why[$check]="$message"
@@ -174,7 +174,8 @@ grade_exercise() {  # grade_exercise STUDENT_ID NN-name
       reason="timed out: no result within ${seconds} s (an endless loop?)"
       hangs=$((hangs + 1))
     elif ((status > 128)); then
-      reason="crashed: killed by signal $((status - 128)) ($(kill -l $((status - 128)) 2>/dev/null || echo ?))$( ((status - 128 == 6)) && echo ', an abort: too much memory, or an assertion?')"
+      reason="crashed: killed by signal $((status - 128)) ($(kill -l $((status - 128)) 2>/dev/null || echo ?))"
+      ((status - 128 != 6)) || reason="$reason, an abort: too much memory, or a failed assertion?"
     else
       reason="stopped without a result (exit status $status: exit() called in the middle of a check?)"
     fi
