@@ -3,6 +3,8 @@
 #   scripts/exercise.sh              every exercise with its state: not started, k of n checks pass, done
 #   scripts/exercise.sh 3            builds exercise 3 only, runs its checks: each PASS or FAIL, a failure
 #                                    with its expected and actual numbers and the task's hint
+#   scripts/exercise.sh 3 --task 2   only the README's second task of exercise 3
+#                                    (-v: every failed expectation and every hint; --hint: the formula)
 #   scripts/exercise.sh --solutions [3]   the same with the reference solutions
 #   scripts/exercise.sh --reset 3    restores exercise 3's files as shipped (yours are kept as backups)
 #   scripts/exercise.sh --report [FILE]   writes a summary for the teacher (exercise-report.md and .csv);
@@ -23,7 +25,7 @@ EXERCISES_DIR="${XGRAD_EXERCISES_DIR:-$ROOT/exercises}"
 JOBS="$(nproc 2>/dev/null || echo 2)"
 
 usage() {
-  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 mode=status
@@ -32,6 +34,9 @@ build=true
 target=""
 report_file=""
 student_name=""
+verbose=false
+show_formula=false
+task_number=""
 while (($# > 0)); do
   case "$1" in
     --solutions) variant="_solution" ;;
@@ -46,6 +51,12 @@ while (($# > 0)); do
       mode=install; install_prefix="$2"; shift
       ;;
     --no-build) build=false ;;
+    -v | --verbose) verbose=true ;;
+    --hint) show_formula=true ;;
+    --task)
+      [[ $# -gt 1 && "$2" =~ ^[0-9]+$ ]] || { echo "exercise.sh: --task needs a task number (1 is the README's first)" >&2; exit 2; }
+      task_number="$2"; shift
+      ;;
     --exercises-dir)
       [[ $# -gt 1 ]] || { echo "exercise.sh: --exercises-dir needs a folder" >&2; exit 2; }
       EXERCISES_DIR="$2"; shift
@@ -111,7 +122,9 @@ exercise_setting() {
 }
 
 # The README's tasks: a checklist line "- [ ] `Suite.Test`: what it checks", continued on indented
-# lines, then "  Hint: ..." on one line. Prints "TASK<TAB>Suite.Test<TAB>text" and "HINT<TAB>...".
+# lines, then "  Hint: ..." on one line (the nudge shown on failure) and optionally "  Formula: ..."
+# (the maths, shown with --hint). Prints "TASK<TAB>Suite.Test<TAB>text", "HINT<TAB>..." and
+# "FORMULA<TAB>...".
 readme_tasks() {
   [[ -f "$EXERCISES_DIR/$1/README.md" ]] || return 0
   awk '
@@ -122,6 +135,7 @@ readme_tasks() {
       in_task = 1; next
     }
     in_task && /^  Hint: / { hint = $0; sub(/^  Hint: /, "", hint); print "HINT\t" name "\t" hint; next }
+    in_task && /^  Formula: / { f = $0; sub(/^  Formula: /, "", f); print "FORMULA\t" name "\t" f; next }
     in_task && /^  [^ ]/ { line = $0; sub(/^ +/, "", line); text = text " " line; next }
     { if (name != "") print "TASK\t" name "\t" text; name = ""; in_task = 0 }
     END { if (name != "") print "TASK\t" name "\t" text }
@@ -129,7 +143,7 @@ readme_tasks() {
 }
 
 readme_field() {  # readme_field NAME TASK|HINT Suite.Test
-  readme_tasks "$1" | awk -F '\t' -v kind="$2" -v test="$3" '$1 == kind && $2 == test { print $3; exit }'
+  readme_tasks "$1" | awk -F '\t' -v kind="$2" -v test="$3" '$1 == kind && $2 == test && !found { print $3; found = 1 }'
 }
 
 is_given() { [[ "${1#*.}" == Given* ]]; }
@@ -215,13 +229,13 @@ build_exercise() {  # build_exercise NAME VARIANT [quiet]
 # Runs one exercise's checks and writes $WORK/NAME.results: "RESULT<TAB>Suite.Test<TAB>PASS|FAIL|CRASH"
 # lines, each failure followed by its gtest messages as "MESSAGE<TAB>Suite.Test<TAB>line". The plain
 # gtest output is read (not its JSON file), since a check that crashes still leaves it behind.
-run_checks() {  # run_checks NAME VARIANT
+run_checks() {  # run_checks NAME VARIANT [GTEST_FILTER]
   local binary="$BIN_DIR/$1/exercise_${1:0:2}$2" results="$WORK/$1.results"
   if [[ ! -x "$binary" ]]; then
     echo "NOTBUILT" >"$results"
     return 0
   fi
-  (cd "$ROOT" && OPENBLAS_NUM_THREADS=1 "$binary" --gtest_color=no 2>&1) >"$WORK/$1.output" || true
+  (cd "$ROOT" && OPENBLAS_NUM_THREADS=1 "$binary" --gtest_color=no --gtest_filter="${3:-*}" 2>&1) >"$WORK/$1.output" || true
   awk -v root="$ROOT/" -v exercises="$EXERCISES_DIR/" '
     /^\[ RUN      \] / { test = $4; next }
     /^\[       OK \] / { print "RESULT\t" $4 "\tPASS"; test = ""; next }
@@ -277,6 +291,14 @@ state_of() {  # state_of NAME -> one line for the status list
   fi
 }
 
+# The RESULT lines of an exercise in the README's task order (checks without a task, Given..., last).
+results_in_task_order() {  # results_in_task_order NAME
+  awk -F '\t' '
+    FNR == NR { if ($1 == "TASK") order[$2] = ++n; next }
+    $1 == "RESULT" { print ($2 in order ? order[$2] : 1000 + FNR) "\t" $0 }
+  ' <(readme_tasks "$1") "$WORK/$1.results" | sort -n -k1,1 | cut -f2-
+}
+
 # Prints each check of one exercise as PASS or FAIL; a failure with its task, the first failed
 # expectation (gtest shows expected and actual values) and the README's hint.
 show_checks() {  # show_checks NAME VARIANT
@@ -285,6 +307,7 @@ show_checks() {  # show_checks NAME VARIANT
   [[ "$2" == _solution ]] && where="exercises/solutions/$name"
   echo "exercise $name ($where: $(exercise_setting "$name" EXERCISE_STUDENT_FILES))"
   echo
+  local first_failure=""
   while IFS=$'\t' read -r _ test result; do
     if [[ "$result" == PASS ]]; then
       printf '  PASS  %s\n' "$test"
@@ -295,7 +318,7 @@ show_checks() {  # show_checks NAME VARIANT
       continue
     fi
     printf '  %s  %s\n' "$([[ "$result" == CRASH ]] && echo CRASH || echo FAIL)" "$test"
-    local task hint
+    local task hint formula
     task="$(readme_field "$name" TASK "$test")"
     [[ -n "$task" ]] && printf '        task: %s\n' "$task" | fold -s -w 88 | sed '2,$s/^/              /'
     awk -F '\t' -v test="$test" '
@@ -305,15 +328,30 @@ show_checks() {  # show_checks NAME VARIANT
         if (line == "unknown file: Failure") next  # what gtest says before an exception: shown below
         # An exception escaped the check (an unwritten function throws xg::NotImplemented).
         if (sub(/^C\+\+ exception with description "/, "threw: ", line)) sub(/" thrown in the test body\.$/, "", line)
-        if (failures <= 1 && shown < 14) { print "        " line; shown++ }
+        if ((failures <= 1 || verbose) && (shown < 14 || verbose)) { print "        " line; shown++ }
       }
-      END { if (failures > 1) printf "        (%d more failed expectations in this check)\n", failures - 1 }
-    ' "$WORK/$name.results"
+      END { if (failures > 1 && !verbose) printf "        (%d more failed expectations in this check: -v shows them)\n", failures - 1 }
+    ' verbose="$($verbose && echo 1 || echo 0)" "$WORK/$name.results"
     [[ "$result" == CRASH ]] && echo "        the check stopped here: the program crashed (a bad index? a null pointer?)"
-    hint="$(readme_field "$name" HINT "$test")"
-    [[ -n "$hint" ]] && printf '        Hint: %s\n' "$hint" | fold -s -w 88 | sed '2,$s/^/              /'
+    # (An unwritten function, which throws "not written yet", is its own cause: its hint is shown.)
+    if [[ -n "$first_failure" ]] && ! $verbose &&
+      ! awk -F '\t' -v t="$test" '$1 == "MESSAGE" && $2 == t && /is not written yet/ { found = 1 } END { exit !found }' "$WORK/$name.results"; then
+      # A later check often fails because of the first one (a missing bias correction breaks every
+      # step after it): its own hint would point elsewhere.
+      echo "        (may follow from $first_failure, the first that fails: fix that one first; -v shows this check's hint)"
+    else
+      hint="$(readme_field "$name" HINT "$test")"
+      [[ -n "$hint" ]] && printf '        Hint: %s\n' "$hint" | fold -s -w 88 | sed '2,$s/^/              /'
+      formula="$(readme_field "$name" FORMULA "$test")"
+      if [[ -n "$formula" ]] && $show_formula; then
+        printf '        Formula: %s\n' "$formula" | fold -s -w 88 | sed '2,$s/^/                 /'
+      elif [[ -n "$formula" ]]; then
+        echo "        (stuck? scripts/exercise.sh ${name:0:2} --hint shows the formula)"
+      fi
+    fi
+    first_failure="${first_failure:-$test}"
     echo
-  done < <(grep '^RESULT' "$WORK/$name.results")
+  done < <(results_in_task_order "$name")
   read -r passed total all crashed skipped < <(count_results "$name")
   ((all == 1)) && echo
   if ((all == 1 && skipped > 0)); then
@@ -372,13 +410,19 @@ one_exercise() {
   name="$(resolve "$target")"
   configure
   build_exercise "$name" "$variant" || exit 1
-  run_checks "$name" "$variant"
+  local filter="*"
+  if [[ -n "$task_number" ]]; then
+    filter="$(readme_tasks "$name" | awk -F '\t' -v n="$task_number" '$1 == "TASK" && ++k == n { print $2 }')"
+    [[ -n "$filter" ]] || { echo "exercise.sh: exercise $name has no task $task_number (its README lists them)" >&2; exit 2; }
+  fi
+  run_checks "$name" "$variant" "$filter"
   if [[ "$(head -1 "$WORK/$name.results")" == NOTBUILT ]]; then
     echo "exercise $name is not built (run without --no-build)" >&2
     exit 1
   fi
   show_checks "$name" "$variant"
   [[ "$(state_of "$name")" == done* ]] || exit 1
+  [[ -z "$task_number" ]] || return 0  # one task passes: the program waits for every task
   run_program "$name" "$variant"
 }
 
