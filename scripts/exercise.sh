@@ -6,6 +6,9 @@
 #   scripts/exercise.sh 3 --task 2   only the README's second task of exercise 3
 #                                    (-v: every failed expectation and every hint; --hint: the formula)
 #   scripts/exercise.sh --solutions [3]   the same with the reference solutions
+#   scripts/exercise.sh --watch 3    runs exercise 3's checks again each time one of its files is saved
+#   scripts/exercise.sh --handout DIR   a student repository in DIR: no solutions, one commit, a
+#                                    GitHub Classroom workflow running the visible checks as feedback
 #   scripts/exercise.sh --reset 3    restores exercise 3's files as shipped (yours are kept as backups)
 #   scripts/exercise.sh --report [FILE]   writes a summary for the teacher (exercise-report.md and .csv);
 #                                    --student NAME names the student (default: git's user.name, or with
@@ -15,7 +18,8 @@
 #                                    Given..., every check passes on the solutions, READMEs match tests
 # Options: --exercises-dir DIR (or XGRAD_EXERCISES_DIR) uses another copy of exercises/, built on its
 # own against xgrad installed from build/ into a scratch prefix; --no-build runs what is built.
-# Installs nothing beyond scripts/setup.sh (which it calls when build/ is not configured yet).
+# Installs nothing beyond scripts/setup.sh (called when build/ is not configured yet) and, for --watch,
+# inotify-tools; --grade installs bubblewrap and jq.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Grading a class is scripts/grade.sh's job (its options: scripts/grade.sh --help).
@@ -25,7 +29,7 @@ EXERCISES_DIR="${XGRAD_EXERCISES_DIR:-$ROOT/exercises}"
 JOBS="$(nproc 2>/dev/null || echo 2)"
 
 usage() {
-  sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 mode=status
@@ -46,6 +50,11 @@ while (($# > 0)); do
       if [[ $# -gt 1 && "$2" != -* ]]; then report_file="$2"; shift; fi
       ;;
     --check-skeletons) mode=check ;;
+    --watch) mode=watch ;;
+    --handout)
+      [[ $# -gt 1 ]] || { echo "exercise.sh: --handout needs a folder" >&2; exit 2; }
+      mode=handout; handout_dir="$2"; shift
+      ;;
     --install-xgrad)  # for scripts/grade.sh: xgrad from build/ installed into the folder given
       [[ $# -gt 1 ]] || { echo "exercise.sh: --install-xgrad needs a folder" >&2; exit 2; }
       mode=install; install_prefix="$2"; shift
@@ -75,6 +84,7 @@ while (($# > 0)); do
   shift
 done
 if [[ "$mode" == status && -n "$target" ]]; then mode=one; fi
+if [[ "$mode" == watch && -z "$target" ]]; then echo "exercise.sh: --watch needs an exercise, e.g. --watch 3" >&2; exit 2; fi
 if [[ "$mode" == reset && -z "$target" ]]; then echo "exercise.sh: --reset needs an exercise, e.g. --reset 3" >&2; exit 2; fi
 
 [[ -d "$EXERCISES_DIR" ]] || { echo "exercise.sh: no exercises folder at $EXERCISES_DIR" >&2; exit 2; }
@@ -500,6 +510,41 @@ write_report() {
   echo "Wrote ${md#"$ROOT"/} and ${csv#"$ROOT"/} (hand them to your teacher)."
 }
 
+# Reruns exercise N whenever one of its files is saved (inotifywait, from Debian's inotify-tools).
+watch_exercise() {
+  local name
+  name="$(resolve "$target")"
+  "$ROOT/scripts/install_packages.sh" inotify-tools
+  while true; do
+    clear 2>/dev/null || true
+    (one_exercise) || true
+    echo
+    echo "Watching exercises/$name/ (and the exercises it uses): save a file to run the checks again; Ctrl-C stops."
+    # close_write: an editor saving in place; moved_to/create: one writing a new file and renaming it.
+    inotifywait -q -q -r -e close_write -e moved_to -e create --exclude '(\.swp|~|\.backup-[0-9-]*)$' \
+      "$EXERCISES_DIR/$name" $(for used in $(exercise_setting "$name" EXERCISE_USES); do echo "$EXERCISES_DIR/$(resolve "$used")"; done) || true
+  done
+}
+
+# A student repository in DIR: this repository's files (as git tracks them, with their current
+# contents) without exercises/solutions/, in a new git repository with one commit, so no history holds
+# the solutions; with a GitHub Classroom workflow that runs the visible checks as feedback.
+write_handout() {  # write_handout DIR
+  local dir="$1"
+  [[ ! -e "$dir" || -z "$(ls -A "$dir" 2>/dev/null)" ]] || { echo "exercise.sh: --handout: $dir exists and is not empty" >&2; exit 2; }
+  mkdir -p "$dir"
+  dir="$(cd "$dir" && pwd)"
+  git -C "$ROOT" ls-files -z | grep -z -v -E '^exercises/solutions/|^exercises/grading\.txt$' |
+    (cd "$ROOT" && xargs -0 cp --parents -t "$dir" --no-dereference)
+  mkdir -p "$dir/.github/workflows"
+  cp "$ROOT/exercises/cmake/classroom.yml" "$dir/.github/workflows/exercises.yml"
+  git -C "$dir" init -q -b main
+  git -C "$dir" add -A
+  git -C "$dir" -c user.name="xgrad course" -c user.email="course@example.invalid" commit -q -m "The xgrad course, as handed out"
+  echo "Wrote the student repository $dir ($(git -C "$dir" ls-files | wc -l) files, one commit, no solutions)."
+  echo "Push it as the GitHub Classroom template; grade the students' repositories with scripts/exercise.sh --grade."
+}
+
 # CI: a check that passes on the untouched skeleton checks nothing, unless it is about given code and
 # says so (its name starts with Given); every check passes on the solution; every check has a task
 # with a hint in the README, and every task names a check.
@@ -547,4 +592,6 @@ case "$mode" in
   report) write_report ;;
   check) check_skeletons ;;
   install) install_xgrad "$install_prefix" ;;
+  watch) watch_exercise ;;
+  handout) write_handout "$handout_dir" ;;
 esac
