@@ -411,30 +411,22 @@ echo "Grading ${#ids[@]} student(s) over $(all_exercises | wc -l) exercises, $JO
 cmake -S "$EXERCISES/cmake/grading" -B "$GRADING_BUILD" -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_PREFIX_PATH="$GRADING_WORK/xgrad-prefix" -DXGRAD_SOURCE_DIR="$ROOT" -DGRADE_EXERCISES_DIR="$EXERCISES" \
   -DGRADE_STUDENTS_DIR="$GRADING_WORK/students" -DGRADE_HIDDEN_DIR="${HIDDEN:-$GRADING_WORK/no-hidden-checks}" \
+  -DGRADE_ONLY_STUDENTS="$(IFS=';'; echo "${ids[*]}")" -DGRADE_ONLY_EXERCISES="${ONLY//,/;}" \
   >"$GRADING_WORK/configure.log" 2>&1 || { cat "$GRADING_WORK/configure.log" >&2; exit 1; }
-checks_targets=()
-while read -r name; do checks_targets+=("checks_${name:0:2}"); done < <(all_exercises)
-cmake --build "$GRADING_BUILD" --parallel "$JOBS" --target "${checks_targets[@]}" >"$GRADING_WORK/checks.log" 2>&1 ||
+cmake --build "$GRADING_BUILD" --parallel "$JOBS" --target grade_checks_objects >"$GRADING_WORK/checks.log" 2>&1 ||
   { cat "$GRADING_WORK/checks.log" >&2; die "the teacher's checks do not compile (above)"; }
 echo "  the teacher's checks built ($((SECONDS - started)) s)"
 
 # 2. The students' code, compiled where it cannot see the hidden checks or the network; a student
 #    whose code does not compile fails those exercises only (make -k goes on).
-code_targets=() link_targets=()
-for id in "${ids[@]}"; do
-  while read -r name; do
-    code_targets+=("${id}__${name:0:2}_code")
-    link_targets+=("${id}__${name:0:2}")
-  done < <(all_exercises)
-done
 compile_sandbox=()
 if $SANDBOX; then
   compile_sandbox=(bwrap --bind / / --dev /dev --proc /proc --unshare-net --die-with-parent)
   [[ -n "$HIDDEN" ]] && compile_sandbox+=(--tmpfs "$HIDDEN")
 fi
-"${compile_sandbox[@]}" cmake --build "$GRADING_BUILD" --parallel "$JOBS" --target "${code_targets[@]}" -- -k \
+"${compile_sandbox[@]}" cmake --build "$GRADING_BUILD" --parallel "$JOBS" --target grade_code -- -k \
   >"$GRADING_WORK/students.log" 2>&1 || true
-cmake --build "$GRADING_BUILD" --parallel "$JOBS" --target "${link_targets[@]}" -- -k >>"$GRADING_WORK/students.log" 2>&1 || true
+cmake --build "$GRADING_BUILD" --parallel "$JOBS" --target grade_programs -- -k >>"$GRADING_WORK/students.log" 2>&1 || true
 # Each exercise that did not build: its own compiler messages, for the student's row.
 for id in "${ids[@]}"; do
   while read -r name; do
