@@ -458,7 +458,8 @@ write_report() {
   local md="${report_file:-$ROOT/exercise-report.md}" csv user when commit name state passed total all crashed skipped
   [[ "$md" == *.md ]] || md="$md.md"
   csv="${md%.md}.csv"
-  local repo="$ROOT" machine="$(id -un)@$(hostname)"
+  local repo="$ROOT" machine
+  machine="$(id -un)@$(hostname)"
   if $standalone; then
     # A teacher measuring a student's copy: the student is named by --student, else by the copy's
     # folder (alice/exercises -> alice), never by the teacher's git name; the commit is the copy's.
@@ -521,8 +522,9 @@ watch_exercise() {
     echo
     echo "Watching exercises/$name/ (and the exercises it uses): save a file to run the checks again; Ctrl-C stops."
     # close_write: an editor saving in place; moved_to/create: one writing a new file and renaming it.
-    inotifywait -q -q -r -e close_write -e moved_to -e create --exclude '(\.swp|~|\.backup-[0-9-]*)$' \
-      "$EXERCISES_DIR/$name" $(for used in $(exercise_setting "$name" EXERCISE_USES); do echo "$EXERCISES_DIR/$(resolve "$used")"; done) || true
+    local folders=("$EXERCISES_DIR/$name") used
+    for used in $(exercise_setting "$name" EXERCISE_USES); do folders+=("$EXERCISES_DIR/$(resolve "$used")"); done
+    inotifywait -q -q -r -e close_write -e moved_to -e create --exclude '(\.swp|~|\.backup-[0-9-]*)$' "${folders[@]}" || true
   done
 }
 

@@ -218,10 +218,13 @@ run_student() {  # run_student ID: every exercise, then the student's JUnit and 
   sort -s -t $'\t' -k1,1 "$tsv" >"$tsv.tmp" && mv "$tsv.tmp" "$tsv"
   rm -rf "$OUT/students/$id/run"
   write_junit "$id" >"$OUT/students/$id/junit.xml"
+  xmllint --noout "$OUT/students/$id/junit.xml" || echo "grade.sh: students/$id/junit.xml does not parse (a bug: please report it)" >&2
   write_gradescope "$id" >"$OUT/students/$id/results.json"
 }
 
 # ---- outputs --------------------------------------------------------------------------------------
+
+student_ids() { find "$OUT/students" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort; }  # cleaned names
 
 xml_escape() { sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' -e 's/"/\&quot;/g'; }
 
@@ -271,7 +274,7 @@ write_class() {
     printf 'student,points,max_points'
     printf ',%s' "${names[@]}"
     printf '\n'
-    for id in $(ls "$OUT/students" | sort); do
+    for id in $(student_ids); do
       [[ -f "$OUT/students/$id/results.tsv" ]] || continue
       awk -F '\t' -v student="$(cat "$OUT/students/$id/name")" -v exercises="${names[*]}" '
         { got[$1] += $4; max[$1] += $5; total += $4; all += $5 }
@@ -308,7 +311,7 @@ $(cat "$OUT/sandbox-note" 2>/dev/null)</p>
 EOF
   for exercise in "$@"; do printf '<th>%s</th>' "$exercise"; done
   echo '</tr>'
-  for id in $(ls "$OUT/students" | sort); do
+  for id in $(student_ids); do
     [[ -f "$OUT/students/$id/results.tsv" ]] || continue
     awk -F '\t' -v student="$(xml_escape <"$OUT/students/$id/name")" -v exercises="$*" '
       function esc(s) { gsub(/&/, "\\&amp;", s); gsub(/</, "\\&lt;", s); gsub(/>/, "\\&gt;", s); gsub(/"/, "\\&quot;", s); return s }
@@ -344,14 +347,16 @@ mkdir -p "$out/students"
 SUBMISSIONS="$(cd "$submissions" && pwd)"
 OUT="$(cd "$out" && pwd)"
 EXERCISES="$(cd "$exercises" && pwd)"
-HIDDEN="$([[ -n "$hidden" ]] && cd "$hidden" && pwd || true)"
+HIDDEN=""
+[[ -z "$hidden" ]] || HIDDEN="$(cd "$hidden" && pwd)"
 SETTINGS="$(cd "$(dirname "$settings")" && pwd)/$(basename "$settings")"
 GRADING_WORK="$OUT/.work"  # the grading build and the students' staged files (kept: regrades reuse it)
 GRADING_BUILD="$GRADING_WORK/build"
 SANDBOX=$sandbox
 
-# bubblewrap and jq (the report reader), installed like every package the project needs.
-"$ROOT/scripts/install_packages.sh" bubblewrap jq
+# bubblewrap, jq (the report reader) and xmllint (each JUnit file is checked to parse), installed like
+# every package the project needs.
+"$ROOT/scripts/install_packages.sh" bubblewrap jq libxml2-utils
 
 rm -f "$OUT/sandbox-note"
 if $SANDBOX && ! sandbox_works; then

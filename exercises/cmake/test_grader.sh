@@ -17,8 +17,8 @@ SCRATCH="$(mktemp -d)"
 trap '[[ -n "${KEEP:-}" ]] || rm -rf "$SCRATCH"' EXIT
 fail() { echo "FAILED: $1" >&2; exit 1; }
 
-command -v bwrap >/dev/null && command -v jq >/dev/null && command -v xmllint >/dev/null ||
-  { echo "bubblewrap, jq or xmllint is missing (scripts/grade.sh installs the first two): skipped"; exit 77; }
+# (scripts/grade.sh installs bubblewrap, jq and xmllint, which this test uses too; a user who is not
+# root and lacks them gets the apt-get line and the test fails.)
 
 submissions="$SCRATCH/submissions"
 hidden="$SCRATCH/hidden"
