@@ -90,9 +90,10 @@ checks_of() {  # checks_of NN-name
 
 # ---- the sandbox ----------------------------------------------------------------------------------
 
-# Runs PROGRAM ARGS... in the sandbox with RESULTS as its private folder (mounted at /results, where
-# it runs), under the time and memory limits. Exit status as `timeout` gives it: 124 timed out, 128+N
-# killed by signal N.
+# Runs PROGRAM ARGS... in the sandbox with RESULTS as its private folder (mounted at /results; the
+# word RESULTS in ARGS stands for it), under the time and memory limits. It runs in the repository's
+# top folder, as scripts/exercise.sh runs the checks. Exit status as `timeout` gives it: 124 timed
+# out, 128+N killed by signal N.
 sandboxed() {  # sandboxed RESULTS SECONDS MEGABYTES PROGRAM ARGS...
   local results="$1" seconds="$2" megabytes="$3"
   shift 3
@@ -100,11 +101,12 @@ sandboxed() {  # sandboxed RESULTS SECONDS MEGABYTES PROGRAM ARGS...
   local environment=(OPENBLAS_NUM_THREADS=1 XGRAD_GRADING=1 HOME=/tmp TMPDIR=/tmp PATH=/usr/bin:/bin LANG=C.UTF-8)
   if ! $SANDBOX; then
     mkdir -p "$results/tmp"
-    (cd "$results" && "${limits[@]}" env -i "${environment[@]/\/tmp/$results/tmp}" "$@")
+    (cd "$ROOT" && "${limits[@]}" env -i "${environment[@]/\/tmp/$results/tmp}" "${@//RESULTS/$results}")
     return
   fi
   local program="$1"
   shift
+  set -- "${@//RESULTS//results}"
   local mounts=(--ro-bind /usr /usr --ro-bind-try /etc/alternatives /etc/alternatives
     --ro-bind-try /etc/ld.so.cache /etc/ld.so.cache --proc /proc --dev /dev --tmpfs /tmp
     --ro-bind "$ROOT" "$ROOT" --ro-bind "$program" /grading/checks --bind "$results" /results)
@@ -119,7 +121,7 @@ sandboxed() {  # sandboxed RESULTS SECONDS MEGABYTES PROGRAM ARGS...
   local variable setenv=()
   for variable in "${environment[@]}"; do setenv+=(--setenv "${variable%%=*}" "${variable#*=}"); done
   "${limits[@]}" bwrap --unshare-all --die-with-parent --new-session --clearenv "${setenv[@]}" \
-    "${mounts[@]}" --chdir /results /grading/checks "$@"
+    "${mounts[@]}" --chdir "$ROOT" /grading/checks "$@"
 }
 
 # Whether bubblewrap can make a sandbox here (it needs user namespaces, or to be root).
@@ -155,7 +157,7 @@ grade_exercise() {  # grade_exercise STUDENT_ID NN-name
     rm -rf "$results" && mkdir -p "$results"
     status=0
     sandboxed "$results" "$seconds" "$megabytes" "$program" --gtest_color=no --gtest_filter="*${excluded:+-$excluded}" \
-      --gtest_output=json:report.json >"$results/output.txt" 2>&1 || status=$?
+      --gtest_output=json:RESULTS/report.json >"$results/output.txt" 2>&1 || status=$?
     if [[ -f "$results/report.json" ]] && jq -e .testsuites "$results/report.json" >/dev/null 2>&1; then
       while IFS=$'\t' read -r check line message; do
         outcome[$check]="$line" why[$check]="$message"

@@ -12,6 +12,19 @@
 # The solution's checks are registered with ctest (as exercise01.Suite.Test); the student's are built
 # but not registered: on the shipped skeletons they fail, which .ci/run verifies.
 
+# examples/support (the charts and the progress bar) is not installed with xgrad: in a build against
+# an installed xgrad it is built from the repository's copy, which scripts/exercise.sh names
+# (XGRAD_SOURCE_DIR), for the exercises that draw.
+macro(xgrad_example_support_from_source)
+  if(XGRAD_SOURCE_DIR AND NOT TARGET xgrad::example_support)
+    set(support_dir ${XGRAD_SOURCE_DIR}/examples/support)
+    add_library(xgrad_example_support STATIC ${support_dir}/plot.cpp ${support_dir}/progress.cpp)
+    add_library(xgrad::example_support ALIAS xgrad_example_support)
+    target_include_directories(xgrad_example_support PUBLIC ${XGRAD_SOURCE_DIR}/examples)
+    target_link_libraries(xgrad_example_support PUBLIC xgrad::core)
+  endif()
+endmacro()
+
 function(xgrad_exercise_flags target)
   if(COMMAND xgrad_set_warnings)
     xgrad_set_warnings(${target})
