@@ -93,11 +93,14 @@ checks_of() {  # checks_of NN-name
 # Runs PROGRAM ARGS... in the sandbox with RESULTS as its private folder (mounted at /results; the
 # word RESULTS in ARGS stands for it), under the time and memory limits. It runs in the repository's
 # top folder, as scripts/exercise.sh runs the checks. Exit status as `timeout` gives it: 124 timed
-# out, 128+N killed by signal N.
+# out, 128+N killed by signal N (24, SIGXCPU: out of CPU time).
 sandboxed() {  # sandboxed RESULTS SECONDS MEGABYTES PROGRAM ARGS...
   local results="$1" seconds="$2" megabytes="$3"
   shift 3
-  local limits=(timeout --kill-after=2 "$seconds" prlimit --as=$((megabytes * 1024 * 1024)) --)
+  # The time limit is CPU time (prlimit --cpu: SIGXCPU, then SIGKILL), so a busy machine does not fail
+  # a right answer; the wall clock (timeout) stops a program that sleeps or waits, at 4 times that.
+  local limits=(timeout --kill-after=2 $((seconds * 4 + 10)) prlimit --as=$((megabytes * 1024 * 1024))
+    --cpu="$seconds:$((seconds + 2))" --)
   local environment=(OPENBLAS_NUM_THREADS=1 XGRAD_GRADING=1 HOME=/tmp TMPDIR=/tmp PATH=/usr/bin:/bin LANG=C.UTF-8)
   if ! $SANDBOX; then
     mkdir -p "$results/tmp"
@@ -172,8 +175,8 @@ grade_exercise() {  # grade_exercise STUDENT_ID NN-name
     # No report: the check that was running is the culprit.
     check="$(awk '/^\[ RUN      \] / { running = $4 } /^\[       OK \] |^\[  FAILED  \] |^\[  SKIPPED \] / { running = "" } END { print running }' "$results/output.txt")"
     local reason
-    if ((status == 124 || status == 137)); then
-      reason="timed out: no result within ${seconds} s (an endless loop?)"
+    if ((status == 124 || status == 137 || status == 128 + 24)); then
+      reason="timed out: no result within ${seconds} s of CPU time (an endless loop?)"
       hangs=$((hangs + 1))
     elif ((status > 128)); then
       reason="crashed: killed by signal $((status - 128)) ($(kill -l $((status - 128)) 2>/dev/null || echo ?))"

@@ -5,6 +5,7 @@
 #   tamperer  test.cpp's checks replaced by SUCCEED()      -> no point (the teacher's checks are used)
 #   looper    step() loops forever                         -> TIMEOUT, grading goes on
 #   crasher   step() writes through a null pointer         -> CRASH with its signal
+#   hog       step() fills 8 GB before answering                 -> FAIL: std::bad_alloc at the memory limit
 #   peeker    step() is right only if it can read the hidden check's file -> no point: it is not there
 # then reads class.csv and the JUnit file back and checks their points; a regrade of one student
 # replaces their row.
@@ -36,11 +37,12 @@ stub() {  # stub NAME BODY-OF-step(): the other function as in the solution
   new_student "$1"
   sed "s|^float step(float w, float grad, float lr) {.*|float step(float w, float grad, float lr) { $2 }|" "$solution" \
     >"$submissions/$1/exercises/01-optimizer-step/step.cpp"
-  sed -i '1i #include <fstream>' "$submissions/$1/exercises/01-optimizer-step/step.cpp"
+  sed -i '1i #include <fstream>\n#include <vector>' "$submissions/$1/exercises/01-optimizer-step/step.cpp"
 }
 grep -q '^float step(float w, float grad, float lr) {' "$solution" || fail "the solution's step() no longer starts on one line"
 stub looper 'volatile bool forever = true; while (forever) {} return w;'
 stub crasher 'volatile int* nowhere = nullptr; *nowhere = 1; return w;'
+stub hog 'static std::vector<char> hog; hog.assign(std::size_t(8) << 30, 1); return w - lr * grad;'
 stub peeker "if (!std::ifstream(\"$hidden/01-optimizer-step/hidden.cpp\")) return 0.0f; return w - lr * grad;"
 
 mkdir -p "$hidden/01-optimizer-step"
@@ -67,13 +69,14 @@ grep -q "bubblewrap cannot" "$SCRATCH/grade.txt" && { cat "$SCRATCH/grade.txt"; 
 # class.csv: a header and one row per student, with the points expected (4 visible checks + 3).
 expected='student,points,max_points,01-optimizer-step
 "crasher",0,7,0
+"hog",0,7,0
 "looper",0,7,0
 "peeker",0,7,0
 "right",7,7,7
 "tamperer",0,7,0'
 [[ "$(cat "$out/class.csv")" == "$expected" ]] ||
   { cat "$SCRATCH/grade.txt" >&2; echo "class.csv:" >&2; cat "$out/class.csv" >&2; fail "class.csv is not as expected"; }
-echo "class.csv: right 7 of 7, the tamperer, looper, crasher and peeker 0"
+echo "class.csv: right 7 of 7, the tamperer, looper, crasher, hog and peeker 0"
 
 tsv() { cat "$out/students/$1/results.tsv"; }
 tsv looper | grep -q $'StepMovesTheWeightAgainstTheGradient\tTIMEOUT\t0\t1\tvisible\ttimed out' ||
@@ -82,7 +85,9 @@ tsv crasher | grep -q $'\tCRASH\t0\t1\tvisible\tcrashed: killed by signal 11 (SE
   { tsv crasher >&2; fail "the crasher's checks are not crashes with their signal"; }
 tsv peeker | grep -q $'HiddenStep.NegativeGradientMovesTheWeightUp\tFAIL\t0\t3\thidden' ||
   { tsv peeker >&2; fail "the peeker's hidden check did not fail"; }
-echo "the looper timed out, the crasher crashed (SEGV), the peeker found no hidden check"
+tsv hog | grep -q $'StepMovesTheWeightAgainstTheGradient\tFAIL\t0\t1\tvisible\t.*std::bad_alloc' ||
+  { tsv hog >&2; fail "the hog's allocation was not stopped by the memory limit"; }
+echo "the looper timed out, the crasher crashed (SEGV), the hog met the memory limit, the peeker found no hidden check"
 
 # The JUnit and Gradescope files parse and hold the same points.
 for student in right looper; do
