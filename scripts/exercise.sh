@@ -209,6 +209,10 @@ install_xgrad() {  # install_xgrad PREFIX
   if [[ ! -f "$BUILD_DIR/CMakeCache.txt" ]]; then "$ROOT/scripts/setup.sh" --configure-only; fi
   # shellcheck disable=SC2046  # one word per target
   build_with_progress "$BUILD_DIR" $(library_targets) || exit 1
+  # Into an empty prefix: cmake --install adds files and never removes one, so a header that moved
+  # would stay behind in its old place and be found twice. (Installed files keep their sources' times:
+  # nothing that includes them rebuilds for this.)
+  rm -rf "$1"
   cmake --install "$BUILD_DIR" --prefix "$1" >/dev/null
 }
 
