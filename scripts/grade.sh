@@ -319,10 +319,10 @@ EOF
   for id in $(student_ids); do
     [[ -f "$OUT/students/$id/results.tsv" ]] || continue
     awk -F '\t' -v student="$(xml_escape <"$OUT/students/$id/name")" -v exercises="$*" '
-      function esc(s) { gsub(/&/, "\\&amp;", s); gsub(/</, "\\&lt;", s); gsub(/>/, "\\&gt;", s); gsub(/"/, "\\&quot;", s); return s }
+      function esc(s) { gsub(/&/, "\\&amp;", s); gsub(/</, "\\&lt;", s); gsub(/>/, "\\&gt;", s); gsub(/"/, "\\&quot;", s); gsub(/\n/, "\\&#10;", s); return s }
       function cls(g, m) { return m == 0 ? "" : g == m ? "full" : g == 0 ? "none" : "part" }
       { got[$1] += $4; max[$1] += $5; total += $4; all += $5
-        if ($3 != "PASS" && $3 != "SKIP") tip[$1] = tip[$1] $3 " " $2 ": " substr($7, 1, 160) "&#10;" }
+        if ($3 != "PASS" && $3 != "SKIP") tip[$1] = tip[$1] $3 " " $2 ": " substr($7, 1, 160) "\n" }
       END {
         printf "<tr><td class=\"name\">%s</td><td class=\"%s\">%d / %d</td>", student, cls(total, all), total, all
         n = split(exercises, e, " ")
