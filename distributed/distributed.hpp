@@ -7,3 +7,4 @@
 #include <xgrad/distributed/gradients.hpp>
 #include <xgrad/distributed/metrics.hpp>
 #include <xgrad/distributed/sampler.hpp>
+#include <xgrad/distributed/sync_batch_norm.hpp>

@@ -478,24 +478,7 @@ void save_checkpoint(const mlp::Args& args, xg::Checkpoint& checkpoint, const st
   checkpoint.save(mlp::checkpoint_file(args, static_cast<int>(checkpoint.epoch)));
 }
 
-// BatchNorm1d's batch statistics would be each rank's own (torch's DistributedDataParallel without
-// SyncBatchNorm), so an mpirun job would no longer train as one process does: without --norm, ranks use
-// no norm; --norm batch is refused. LayerNorm is per example, so it is the same across ranks.
-mlp::Args with_norm_for(const mlp::Args& given, const mlp::Parallel& parallel) {
-  mlp::Args args = given;
-  if (parallel.world_size() == 1 || args.norm != "batch") return args;
-  if (args.norm_given) {
-    throw FlagError(
-        "--norm batch under mpirun: each rank would normalize by its own shard's statistics; use "
-        "--norm layer or none");
-  }
-  std::printf("distributed: --norm none (the default batch norm's statistics would differ between ranks)\n");
-  args.norm = "none";
-  return args;
-}
-
-int run(const mlp::Args& given, const mlp::Parallel& parallel) {
-  const mlp::Args args = with_norm_for(given, parallel);
+int run(const mlp::Args& args, const mlp::Parallel& parallel) {
   if (args.task == "regression") {
     if (parallel.world_size() > 1) throw FlagError("--task regression runs in one process only, not under mpirun");
     return mlp::run_regression(args, {make_optimizer, make_per_batch_scheduler});
@@ -506,6 +489,7 @@ int run(const mlp::Args& given, const mlp::Parallel& parallel) {
     print_final_evaluation(setup.net, setup.data, setup.sizes.back());
     return 0;
   }
+  parallel.synchronize_batch_norm(*setup.net);
   Training training = set_up_training(args, setup);
   parallel.start(setup.net->parameters(), setup.data.train.size(), args.batch_size, args.seed);
   std::error_code ignored;
