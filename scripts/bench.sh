@@ -54,17 +54,26 @@ echo; echo "=== 3/3 memory ==="
 parts=(micro compare memory)
 if [[ -x "$BUILD_DIR/bench/xgrad_distributed_bench" ]] && command -v mpirun >/dev/null; then
   echo; echo "=== 4 (with MPI) distributed training ==="
-  # --bind-to none: OpenMPI pins a lone process to one core, which would leave a second BLAS thread
-  # no core of its own. As root mpirun needs --allow-run-as-root.
-  mpi_flags=(--bind-to none)
+  # How the ranks meet (README, Benchmarks, "Distributed training", measured):
+  # - btl_vader_single_copy_mechanism=none: vader's copy through its shared segment ran the 0.94 MB
+  #   allreduce in 0.05 ms here, twice as fast as the default single copy (CMA: process_vm_readv).
+  # - mpi_yield_when_idle=0 (spin): a waiting rank that yields hands its core to any other process on
+  #   a shared machine and comes back a time slice later (0.12-0.14 ms for the allreduce alone, and
+  #   one run in three took 16-96 ms).
+  # - One rank per core (--bind-to core) for 1-thread ranks; a lone process with 2 BLAS threads must
+  #   not be pinned to one core (--bind-to none), or its second thread shares the first one's core.
+  mpi_env=(OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_mpi_yield_when_idle=0)
+  mpi_flags=()
   if [[ $(id -u) -eq 0 ]]; then mpi_flags+=(--allow-run-as-root); fi
   steps=$((QUICK ? 100 : 400))
-  for config in "1 1" "2 1" "1 2"; do
-    read -r ranks threads <<<"$config"
-    # A waiting rank yields its core (mpi_yield_when_idle): on a shared machine a spinning one starves
-    # the rank it waits for.
-    OMPI_MCA_mpi_yield_when_idle=1 OPENBLAS_NUM_THREADS=$threads mpirun -np "$ranks" "${mpi_flags[@]}" "$BUILD_DIR/bench/xgrad_distributed_bench" \
-      --threads "$threads" --steps "$steps"
+  # 1x1 and 2x1 alternate, three rounds, so that a change in the neighbours' load hits both alike.
+  for config in "1 1" "2 1" "1 1" "2 1" "1 1" "2 1" "2 1 1" "1 2"; do
+    read -r ranks threads overlap <<<"$config"
+    bind=core
+    if [[ $threads -gt 1 ]]; then bind=none; fi
+    env "${mpi_env[@]}" OPENBLAS_NUM_THREADS=$threads mpirun -np "$ranks" --bind-to $bind "${mpi_flags[@]}" \
+      "$BUILD_DIR/bench/xgrad_distributed_bench" --threads "$threads" --steps "$steps" --overlap "${overlap:-0}"
+    echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
   done | tee "$RESULTS/distributed.md"
   parts+=(distributed)
@@ -73,6 +82,6 @@ fi
 echo; echo "=== summary (also in $RESULTS) ==="
 for part in "${parts[@]}"; do
   # The Markdown tables and headings, plus the lines that give their context.
-  grep -E '^(\||## |peak RSS|MLP |xgrad vs|Streaming time|PROJECTION)' "$RESULTS/$part.md" || true
+  grep -E '^(\||## |peak RSS|MLP |xgrad vs|Streaming time|PROJECTION|load average|The last step)' "$RESULTS/$part.md" || true
   echo
 done

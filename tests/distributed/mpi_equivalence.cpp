@@ -1,8 +1,8 @@
-// Run as `mpirun -np N mpi_equivalence OPTIMIZER TOLERANCE [batch]`: every rank trains the default MLP
+// Run as `mpirun -np N mpi_equivalence OPTIMIZER TOLERANCE [batch|none] [overlap]`: every rank trains the default MLP
 // for 50 steps of global batch 128, each on its shard of every global batch, averaging gradients with
-// all_reduce_gradients. With `batch` the MLP has a BatchNorm1d after each hidden Linear, converted to
-// SyncBatchNorm on the ranks and left plain in the single process. After every step all ranks must
-// hold bit-identical parameters and buffers (running statistics). At the end rank 0 trains a single
+// all_reduce_gradients (with `overlap`, BackwardAllReduce during backward). With `batch` the MLP has a BatchNorm1d
+// after each hidden Linear, converted to SyncBatchNorm on the ranks and left plain in the single process. After every
+// step all ranks must hold bit-identical parameters and buffers (running statistics). At the end rank 0 trains a single
 // process on the same 50 global batches from the same start and compares: the largest absolute
 // difference of any parameter or buffer must stay within TOLERANCE (README, "Distributed training",
 // says where the tolerance comes from). Prints the measured difference; exits 1 on failure.
@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 
 namespace {
@@ -79,6 +80,9 @@ int main(int argc, char** argv) {
   xg::distributed::convert_sync_batchnorm(*net);
   const std::vector<xg::Tensor> params = net->parameters();
   const std::vector<xg::Tensor> state = state_of(net);
+  const bool overlap = argc > 4 && std::string(argv[4]) == "overlap";
+  std::unique_ptr<xg::distributed::BackwardAllReduce> overlapped;
+  if (overlap) overlapped = std::make_unique<xg::distributed::BackwardAllReduce>(params, 64 * 1024);
   xg::distributed::broadcast_parameters(params, 0);
   auto optimizer = xgtest::make_optimizer(optimizer_name, params);
   xg::nn::CrossEntropyLoss loss_fn;
@@ -89,9 +93,15 @@ int main(int argc, char** argv) {
     const xg::data::Batch mine = xg::distributed::shard_of_batch(global, rank, world);
     xg::Tensor loss = loss_fn(net(mine.input), mine.labels);
     optimizer->zero_grad();
-    loss.backward();
-    xg::distributed::all_reduce_gradients(params,
-                                          xg::distributed::AllReduceOptions().examples(mine.size(), global.size()));
+    const auto weights = xg::distributed::AllReduceOptions().examples(mine.size(), global.size());
+    if (overlapped) {
+      overlapped->begin(weights);
+      loss.backward();
+      overlapped->wait();
+    } else {
+      loss.backward();
+      xg::distributed::all_reduce_gradients(params, weights);
+    }
     optimizer->step();
     ++step;
     if (!xg::distributed::same_on_every_rank(state) && diverged_at < 0) diverged_at = step;
@@ -102,6 +112,7 @@ int main(int argc, char** argv) {
     std::printf("FAIL: the ranks' parameters or buffers differ bit-wise after step %d\n", diverged_at);
     return 1;
   }
+  if (overlapped) std::printf("allreduce overlapped with backward, %zu buckets\n", overlapped->bucket_count());
   std::printf("%zu ranks, %s, norm %s: parameters bit-identical on every rank after each of %d steps\n", world,
               optimizer_name.c_str(), argc > 3 ? argv[3] : "none", step);
   const std::vector<xg::Array> alone = train_alone(data, optimizer_name, norm);
