@@ -56,22 +56,20 @@ if [[ -x "$BUILD_DIR/bench/xgrad_distributed_bench" ]] && command -v mpirun >/de
   echo; echo "=== 4 (with MPI) distributed training ==="
   # How the ranks meet (README, Benchmarks, "Distributed training", measured):
   # - btl_vader_single_copy_mechanism=none: vader's copy through its shared segment ran the 0.94 MB
-  #   allreduce in 0.05 ms here, twice as fast as the default single copy (CMA: process_vm_readv).
-  # - mpi_yield_when_idle=0 (spin): a waiting rank that yields hands its core to any other process on
-  #   a shared machine and comes back a time slice later (0.12-0.14 ms for the allreduce alone, and
-  #   one run in three took 16-96 ms).
-  # - One rank per core (--bind-to core) for 1-thread ranks; a lone process with 2 BLAS threads must
-  #   not be pinned to one core (--bind-to none), or its second thread shares the first one's core.
-  mpi_env=(OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_mpi_yield_when_idle=0)
-  mpi_flags=()
+  #   allreduce twice as fast as the default single copy (CMA: a process_vm_readv per message).
+  # - mpi_yield_when_idle=1 and --bind-to none: on this shared machine (load average 16 on 2 cores
+  #   while measured) a spinning rank burns its time slice while the rank it waits for sits in the run
+  #   queue (10x slower steps), and ranks pinned to a core that yield stalled for seconds. On a
+  #   dedicated machine --bind-to core with spinning (mpi_yield_when_idle=0) is the fastest.
+  mpi_env=(OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_mpi_yield_when_idle=1)
+  mpi_flags=(--bind-to none)
   if [[ $(id -u) -eq 0 ]]; then mpi_flags+=(--allow-run-as-root); fi
   steps=$((QUICK ? 100 : 400))
-  # 1x1 and 2x1 alternate, three rounds, so that a change in the neighbours' load hits both alike.
+  # 1x1 and 2x1 alternate, three rounds, so that a change in the neighbours' load hits both alike;
+  # then 2x1 with the allreduce overlapped with backward, and 1 process x 2 BLAS threads.
   for config in "1 1" "2 1" "1 1" "2 1" "1 1" "2 1" "2 1 1" "1 2"; do
     read -r ranks threads overlap <<<"$config"
-    bind=core
-    if [[ $threads -gt 1 ]]; then bind=none; fi
-    env "${mpi_env[@]}" OPENBLAS_NUM_THREADS=$threads mpirun -np "$ranks" --bind-to $bind "${mpi_flags[@]}" \
+    env "${mpi_env[@]}" OPENBLAS_NUM_THREADS=$threads mpirun -np "$ranks" "${mpi_flags[@]}" \
       "$BUILD_DIR/bench/xgrad_distributed_bench" --threads "$threads" --steps "$steps" --overlap "${overlap:-0}"
     echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
