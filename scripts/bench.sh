@@ -54,14 +54,13 @@ echo; echo "=== 3/3 memory ==="
 parts=(micro compare memory)
 if [[ -x "$BUILD_DIR/bench/xgrad_distributed_bench" ]] && command -v mpirun >/dev/null; then
   echo; echo "=== 4 (with MPI) distributed training ==="
-  # How the ranks meet (README, Benchmarks, "Distributed training", measured):
-  # - btl_vader_single_copy_mechanism=none: vader's copy through its shared segment ran the 0.94 MB
-  #   allreduce twice as fast as the default single copy (CMA: a process_vm_readv per message).
-  # - mpi_yield_when_idle=1 and --bind-to none: on this shared machine (load average 16 on 2 cores
-  #   while measured) a spinning rank burns its time slice while the rank it waits for sits in the run
-  #   queue (10x slower steps), and ranks pinned to a core that yield stalled for seconds. On a
-  #   dedicated machine --bind-to core with spinning (mpi_yield_when_idle=0) is the fastest.
-  mpi_env=(OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_mpi_yield_when_idle=1)
+  # How the ranks meet (README, Benchmarks, "Distributed training", measured): on this shared machine a
+  # step's cost is the number of times the two ranks must both be on a core, not bandwidth. Waiting
+  # ranks yield (mpi_yield_when_idle=1: a spinning one burns its slice while the rank it waits for sits
+  # in the run queue), are not pinned (pinned yielding ranks stalled for seconds), and keep vader's
+  # default single copy (CMA: one handshake a message; its copy-in/copy-out, twice as fast on idle
+  # cores, needs a handshake per 32 KiB fragment and was 8x slower under load).
+  mpi_env=(OMPI_MCA_mpi_yield_when_idle=1)
   mpi_flags=(--bind-to none)
   if [[ $(id -u) -eq 0 ]]; then mpi_flags+=(--allow-run-as-root); fi
   steps=$((QUICK ? 100 : 400))
