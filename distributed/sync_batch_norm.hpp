@@ -38,10 +38,7 @@ class SyncBatchNormImpl : public nn::BatchNorm1dImpl {
   void pretty_print(std::ostream& out) const override;
 };
 
-class SyncBatchNorm : public nn::ModuleHolder<SyncBatchNormImpl> {
- public:
-  using ModuleHolder::ModuleHolder;
-};
+XG_MODULE(SyncBatchNorm);
 
 // Replaces every BatchNorm1d in `module`'s tree by a SyncBatchNorm holding the same tensors (torch's
 // SyncBatchNorm.convert_sync_batchnorm). Returns how many were replaced. The module itself, when it is
