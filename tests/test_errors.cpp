@@ -224,10 +224,4 @@ TEST(Errors, NumbersInMessagesArePrintedLikePythonRepr) {
   EXPECT_EQ(xg::format_number(-HUGE_VAL), "-inf");
 }
 
-// The teaching track's stubs throw this; the runner and the students read its message.
-TEST(Errors, NotImplementedNamesTheExerciseAndTheFunction) {
-  expect_error([] { throw xg::NotImplemented("01-optimizer-step", "step()"); },
-               "exercise 01-optimizer-step: step() is not written yet (see exercises/01-optimizer-step/README.md)");
-}
-
 }  // namespace
