@@ -76,14 +76,14 @@ TEST(Errors, ReshapeToAnotherElementCount) {
       "reshape: cannot reshape [2, 3] (6 elements) to [4, 2] (8 elements)");
   expect_error(
       [] {
-        (void)xg::zeros({2, 3}).reshape({});
+        (void)xg::reshape(xg::zeros({2, 3}), {});
       },
       "reshape: cannot reshape [2, 3] (6 elements) to [] (1 element)");
 }
 
 TEST(Errors, TransposeOfANonMatrix) {
   expect_error([] { xg::transpose(xg::zeros({2, 3, 4})); }, "transpose: expected a 2-D tensor, got shape [2, 3, 4]");
-  expect_error([] { (void)xg::zeros({5}).t(); }, "transpose: expected a 2-D tensor, got shape [5]");
+  expect_error([] { (void)xg::transpose(xg::zeros({5})); }, "transpose: expected a 2-D tensor, got shape [5]");
 }
 
 TEST(Errors, AxisOutOfRange) {
