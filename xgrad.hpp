@@ -10,8 +10,8 @@
 #include <xgrad/core/tensor.hpp>
 #include <xgrad/core/vector_math.hpp>
 
-#include <xgrad/autograd/dot.hpp>
 #include <xgrad/autograd/gradcheck.hpp>
+#include <xgrad/autograd/graphviz.hpp>
 #include <xgrad/autograd/ops.hpp>
 #include <xgrad/core/node.hpp>
 

@@ -4,10 +4,6 @@
 
 namespace xg {
 
-NotImplemented::NotImplemented(const std::string& exercise, const std::string& function)
-    : Error("exercise " + exercise + ": " + function + " is not written yet (see exercises/" + exercise +
-            "/README.md)") {}
-
 std::string format_number(double value) {
   char text[64];
   std::to_chars_result result = std::to_chars(text, text + sizeof(text), value, std::chars_format::scientific);

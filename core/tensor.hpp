@@ -52,24 +52,6 @@ struct TensorImpl {
   ~TensorImpl();  // frees a long chain of nodes without recursing (core/node.cpp)
 };
 
-// The calls behind Tensor's method forms (below). Each takes an argument whose type is a template
-// parameter, so its op is found by argument-dependent lookup where the method is used, in namespace
-// xg among the ops of autograd/ops.hpp; without that header the call does not compile. (Inside
-// Tensor itself an unqualified `sum(x)` would find the method Tensor::sum and look no further.)
-namespace method_form {
-// clang-format off
-template <class T, class... A> auto call_sum(const T& x, A... a) { return sum(x, a...); }
-template <class T, class... A> auto call_mean(const T& x, A... a) { return mean(x, a...); }
-template <class T> auto call_matmul(const T& x, const T& y) { return matmul(x, y); }
-template <class T, class S> auto call_reshape(const T& x, const S& shape) { return reshape(x, shape); }
-template <class T> auto call_transpose(const T& x) { return transpose(x); }
-template <class T> auto call_relu(const T& x) { return relu(x); }
-template <class T> auto call_exp(const T& x) { return exp(x); }
-template <class T> auto call_log(const T& x) { return log(x); }
-template <class T> auto call_pow(const T& x, float exponent) { return pow(x, exponent); }
-// clang-format on
-}  // namespace method_form
-
 class Tensor {
  public:
   // An undefined handle, like a default torch::Tensor; most methods throw on it.
@@ -126,66 +108,14 @@ class Tensor {
   const std::string& name() const;
   Tensor& set_name(std::string name);
 
-  // Method forms of common ops: x.sum() is xg::sum(x), x.matmul(w) is xg::matmul(x, w). The ops are
-  // autograd's (autograd/ops.hpp), a layer above core, so these are templates whose calls are looked
-  // up where a method is used: core builds and links without autograd, and a program that calls a
-  // method form includes <xgrad/autograd/ops.hpp> (xgrad.hpp does). Leave the template argument be.
-  template <class T = Tensor>
-  Tensor sum() const {
-    return method_form::call_sum(self<T>());
-  }
-  template <class T = Tensor>
-  Tensor sum(long axis, bool keepdim = false) const {
-    return method_form::call_sum(self<T>(), axis, keepdim);
-  }
-  template <class T = Tensor>
-  Tensor mean() const {
-    return method_form::call_mean(self<T>());
-  }
-  template <class T = Tensor>
-  Tensor mean(long axis, bool keepdim = false) const {
-    return method_form::call_mean(self<T>(), axis, keepdim);
-  }
-  template <class T = Tensor>
-  Tensor matmul(const T& other) const {
-    return method_form::call_matmul(self<T>(), other);
-  }
-  template <class T = Tensor>
-  Tensor reshape(const Shape& shape) const {
-    return method_form::call_reshape(self<T>(), shape);
-  }
-  template <class T = Tensor>
-  Tensor t() const {
-    return method_form::call_transpose(self<T>());
-  }
-  template <class T = Tensor>
-  Tensor relu() const {
-    return method_form::call_relu(self<T>());
-  }
-  template <class T = Tensor>
-  Tensor exp() const {
-    return method_form::call_exp(self<T>());
-  }
-  template <class T = Tensor>
-  Tensor log() const {
-    return method_form::call_log(self<T>());
-  }
-  template <class T = Tensor>
-  Tensor pow(float exponent) const {
-    return method_form::call_pow(self<T>(), exponent);
-  }
+  // The ops (sum, matmul, relu, ...) are free functions of autograd/ops.hpp, xg::sum(x), not methods:
+  // docs/design.md ("Tensor's method forms") says why.
 
   // Identity of the shared tensor (two handles to one tensor compare equal).
   const TensorImpl* id() const { return impl_.get(); }
   const std::shared_ptr<TensorImpl>& impl() const { return impl_; }
 
  private:
-  // This handle as the type a method form was instantiated with (always Tensor), which makes the
-  // method form's call depend on the template argument, so that it is looked up at the call site.
-  template <class T>
-  const T& self() const {
-    return static_cast<const T&>(*this);
-  }
   const TensorImpl& checked(const char* what) const;
   TensorImpl& checked(const char* what);
 

@@ -53,7 +53,8 @@ std::string shapes_text(const std::vector<Tensor>& params) {
 }
 
 // The range of `count` floats of the flattened gradients (or values) starting at `first`, walked tensor
-// by tensor: calls visit(pointer into the tensor, length, offset in the range) per piece.
+// by tensor: calls visit(pointer into the tensor, length) for each piece, in order, so that the caller
+// keeps its own place in the bucket.
 template <typename Visit>
 void for_each_piece(std::vector<float*>& buffers, const std::vector<std::size_t>& sizes, std::size_t first,
                     std::size_t count, Visit visit) {

@@ -340,7 +340,7 @@ show_checks() {  # show_checks NAME VARIANT
         line = substr($0, length($1) + length($2) + 3)
         if (line ~ /: Failure$/) failures++
         if (line == "unknown file: Failure") next  # what gtest says before an exception: shown below
-        # An exception escaped the check (an unwritten function throws xg::NotImplemented).
+        # An exception escaped the check (an unwritten function throws course::NotImplemented).
         if (sub(/^C\+\+ exception with description "/, "threw: ", line)) sub(/" thrown in the test body\.$/, "", line)
         if ((failures <= 1 || verbose) && (shown < 14 || verbose)) { print "        " line; shown++ }
       }

@@ -185,8 +185,6 @@ TEST(OpsGradcheck, WholeTensorReductions) {
     expect_gradcheck([](const Inputs& in) { return xg::sum(in[0]); }, inputs);
     expect_gradcheck([](const Inputs& in) { return xg::mean(in[0]); }, inputs);
     expect_gradcheck([](const Inputs& in) { return xg::max(in[0]); }, inputs);
-    expect_gradcheck([](const Inputs& in) { return in[0].sum(); }, inputs);
-    expect_gradcheck([](const Inputs& in) { return in[0].mean(); }, inputs);
   }
 }
 
@@ -200,8 +198,6 @@ TEST(OpsGradcheck, ReductionsAlongEveryAxisWithAndWithoutKeepdim) {
         expect_gradcheck([=](const Inputs& in) { return xg::sum(in[0], axis, keepdim); }, inputs);
         expect_gradcheck([=](const Inputs& in) { return xg::mean(in[0], axis, keepdim); }, inputs);
         expect_gradcheck([=](const Inputs& in) { return xg::max(in[0], axis, keepdim); }, inputs);
-        expect_gradcheck([=](const Inputs& in) { return in[0].sum(axis, keepdim); }, inputs);
-        expect_gradcheck([=](const Inputs& in) { return in[0].mean(axis, keepdim); }, inputs);
       }
     }
   }
@@ -229,7 +225,6 @@ TEST(OpsGradcheck, Matmul) {
     SCOPED_TRACE(xg::to_string(a) + " x " + xg::to_string(b));
     const Inputs inputs = random_inputs({a, b});
     expect_gradcheck([](const Inputs& in) { return xg::matmul(in[0], in[1]); }, inputs);
-    expect_gradcheck([](const Inputs& in) { return in[0].matmul(in[1]); }, inputs);
   }
 }
 
@@ -238,7 +233,6 @@ TEST(OpsGradcheck, ShapeOps) {
   for (const xg::Shape& to : {xg::Shape{12}, xg::Shape{2, 6}, xg::Shape{2, 3, 2}, xg::Shape{4, 3}}) {
     SCOPED_TRACE("reshape to " + xg::to_string(to));
     expect_gradcheck([&to](const Inputs& in) { return xg::reshape(in[0], to); }, matrix);
-    expect_gradcheck([&to](const Inputs& in) { return in[0].reshape(to); }, matrix);
   }
   expect_gradcheck([](const Inputs& in) { return xg::reshape(in[0], {1, 1}); }, random_inputs({{}}));
   expect_gradcheck([](const Inputs& in) { return xg::reshape(in[0], {}); }, random_inputs({{1}}));
@@ -246,7 +240,6 @@ TEST(OpsGradcheck, ShapeOps) {
   for (const xg::Shape& shape : {xg::Shape{3, 4}, xg::Shape{1, 5}, xg::Shape{5, 1}}) {
     SCOPED_TRACE("transpose " + xg::to_string(shape));
     expect_gradcheck([](const Inputs& in) { return xg::transpose(in[0]); }, random_inputs({shape}));
-    expect_gradcheck([](const Inputs& in) { return in[0].t(); }, random_inputs({shape}));
   }
 }
 
@@ -276,7 +269,7 @@ TEST(OpsGradcheck, ACompositeOfEveryOp) {
       [](const Inputs& in) {
         xg::Tensor h = xg::gelu(xg::matmul(in[0], in[1]) + in[2]);  // [2, 3, 3]
         xg::Tensor s = xg::softmax(h, 1) * xg::log_softmax(h, -1);  // [2, 3, 3]
-        xg::Tensor r = xg::reshape(s, {6, 3}) / (2.0f - xg::sigmoid(h).mean(0, false).sum(0, true));
+        xg::Tensor r = xg::reshape(s, {6, 3}) / (2.0f - xg::sum(xg::mean(xg::sigmoid(h), 0, false), 0, true));
         xg::Tensor picked = xg::index_select(xg::transpose(r), {2, 0, 2});  // [3, 6]
         return xg::tanh(picked) + xg::max(picked, 1, true) * xg::pow(xg::sqrt(xg::exp(picked)), 1.5f) -
                xg::log(xg::abs(picked) + 1.0f) / xg::max(xg::clamp(picked, -5.0f, 5.0f));

@@ -2,14 +2,14 @@
 //   ./scripts/exercise.sh 2
 #include "sgd_momentum.hpp"
 
-#include <xgrad/core/error.hpp>
+#include "not_implemented.hpp"
 
 #include <cmath>
 
 namespace course {
 
 void momentum_update(float& param, float grad, float& velocity, bool first_step, const MomentumConstants& c) {
-  throw xg::NotImplemented("02-sgd-momentum", "momentum_update()");
+  throw course::NotImplemented("02-sgd-momentum", "momentum_update()");
 }
 
 void MomentumSGD::step() {
@@ -17,7 +17,7 @@ void MomentumSGD::step() {
   // they step (see optim/optimizer.hpp). Keep these two lines first.
   check_step("MomentumSGD.step");
   const xg::optim::FlushDenormalsGuard flush_denormals;
-  throw xg::NotImplemented("02-sgd-momentum", "MomentumSGD::step()");
+  throw course::NotImplemented("02-sgd-momentum", "MomentumSGD::step()");
 }
 
 }  // namespace course

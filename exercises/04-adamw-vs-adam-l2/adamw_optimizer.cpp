@@ -2,23 +2,23 @@
 //   ./scripts/exercise.sh 4
 #include "adamw_optimizer.hpp"
 
-#include <xgrad/core/error.hpp>
+#include "not_implemented.hpp"
 
 namespace course {
 
 float adamw_decay_factor(double lr, double weight_decay) {
-  throw xg::NotImplemented("04-adamw-vs-adam-l2", "adamw_decay_factor()");
+  throw course::NotImplemented("04-adamw-vs-adam-l2", "adamw_decay_factor()");
 }
 
 void adamw_update(float& param, float grad, float& m, float& v, float decay_factor, const AdamConstants& c) {
-  throw xg::NotImplemented("04-adamw-vs-adam-l2", "adamw_update()");
+  throw course::NotImplemented("04-adamw-vs-adam-l2", "adamw_update()");
 }
 
 void AdamWOptimizer::step() {
   // Given: check every parameter before changing any, flush denormals while stepping (optim/optimizer.hpp).
   check_step("AdamWOptimizer.step");
   const xg::optim::FlushDenormalsGuard flush_denormals;
-  throw xg::NotImplemented("04-adamw-vs-adam-l2", "AdamWOptimizer::step()");
+  throw course::NotImplemented("04-adamw-vs-adam-l2", "AdamWOptimizer::step()");
 }
 
 }  // namespace course

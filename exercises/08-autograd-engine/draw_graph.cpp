@@ -4,7 +4,7 @@
 // `dot -Tsvg graph.dot -o graph.svg`).
 #include "engine.hpp"
 
-#include <xgrad/autograd/dot.hpp>
+#include <xgrad/autograd/graphviz.hpp>
 #include <xgrad/autograd/ops.hpp>
 #include <xgrad/core/factories.hpp>
 

@@ -2,24 +2,26 @@
 //   ./scripts/exercise.sh 10
 #include "race.hpp"
 
-#include <xgrad/core/error.hpp>
+#include "not_implemented.hpp"
 
 #include <cmath>
 
 namespace course {
 
 Gradient rosenbrock_gradient(float x, float y) {
-  throw xg::NotImplemented("10-optimizer-race", "rosenbrock_gradient()");
+  throw course::NotImplemented("10-optimizer-race", "rosenbrock_gradient()");
 }
 
-Gradient quadratic_gradient(float x, float y) { throw xg::NotImplemented("10-optimizer-race", "quadratic_gradient()"); }
+Gradient quadratic_gradient(float x, float y) {
+  throw course::NotImplemented("10-optimizer-race", "quadratic_gradient()");
+}
 
 RaceResult race(const Problem& problem, xg::optim::Optimizer& optimizer, xg::Tensor& point) {
-  throw xg::NotImplemented("10-optimizer-race", "race()");
+  throw course::NotImplemented("10-optimizer-race", "race()");
 }
 
 support::Figure trajectory_figure(const std::vector<RaceOnProblem>& races) {
-  throw xg::NotImplemented("10-optimizer-race", "trajectory_figure()");
+  throw course::NotImplemented("10-optimizer-race", "trajectory_figure()");
 }
 
 }  // namespace course

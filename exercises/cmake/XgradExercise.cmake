@@ -87,8 +87,8 @@ function(xgrad_add_exercise dir)
     set(code exercise_${number}${variant}_code)
     add_library(${code} STATIC ${sources})
     # The variant's own folder first: a header the student writes is found in the right version; the
-    # given headers are found in DIR.
-    target_include_directories(${code} PUBLIC ${source_dir} ${dir})
+    # given headers are found in DIR, and common/'s (not_implemented.hpp) last.
+    target_include_directories(${code} PUBLIC ${source_dir} ${dir} ${CMAKE_CURRENT_SOURCE_DIR}/common)
     target_link_libraries(${code} PUBLIC ${EXERCISE_LINKS})
     foreach(used IN LISTS EXERCISE_USES)
       target_link_libraries(${code} PUBLIC exercise_${used}${variant}_code)

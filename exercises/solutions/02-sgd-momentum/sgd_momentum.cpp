@@ -1,8 +1,6 @@
 // Exercise 02, the reference solution.
 #include "sgd_momentum.hpp"
 
-#include <xgrad/core/error.hpp>
-
 #include <cmath>
 
 namespace course {

@@ -1,8 +1,6 @@
 // Exercise 03, the reference solution.
 #include "adam_optimizer.hpp"
 
-#include <xgrad/core/error.hpp>
-
 #include <cmath>
 #include <tuple>
 

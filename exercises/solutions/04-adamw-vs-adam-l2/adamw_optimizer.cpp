@@ -1,8 +1,6 @@
 // Exercise 04, the reference solution.
 #include "adamw_optimizer.hpp"
 
-#include <xgrad/core/error.hpp>
-
 namespace course {
 
 float adamw_decay_factor(double lr, double weight_decay) { return static_cast<float>(1.0 - lr * weight_decay); }

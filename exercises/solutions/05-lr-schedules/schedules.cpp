@@ -1,8 +1,6 @@
 // Exercise 05, the reference solution.
 #include "schedules.hpp"
 
-#include <xgrad/core/error.hpp>
-
 #include <cmath>
 
 namespace course {

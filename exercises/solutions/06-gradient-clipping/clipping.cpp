@@ -1,8 +1,6 @@
 // Exercise 06, the reference solution.
 #include "clipping.hpp"
 
-#include <xgrad/core/error.hpp>
-
 #include <algorithm>
 #include <cmath>
 

@@ -1,8 +1,6 @@
 // Exercise 11, the reference solution.
 #include "softmax_cross_entropy.hpp"
 
-#include <xgrad/core/error.hpp>
-
 #include <algorithm>
 #include <cmath>
 

@@ -1,7 +1,6 @@
 // Exercise 12, the reference solution.
 #include "linear_layer.hpp"
 
-#include <xgrad/core/error.hpp>
 #include <xgrad/core/factories.hpp>
 
 #include <algorithm>

@@ -1,8 +1,6 @@
 // Exercise 14, the reference solution.
 #include "batch_loader.hpp"
 
-#include <xgrad/core/error.hpp>
-
 #include <algorithm>
 #include <numeric>
 #include <utility>

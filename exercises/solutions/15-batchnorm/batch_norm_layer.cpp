@@ -1,8 +1,6 @@
 // Exercise 15, the reference solution.
 #include "batch_norm_layer.hpp"
 
-#include <xgrad/core/error.hpp>
-
 #include <cmath>
 #include <vector>
 

@@ -1,8 +1,6 @@
 // Exercise 16, the reference solution.
 #include "capstone_net.hpp"
 
-#include <xgrad/core/error.hpp>
-
 namespace course {
 
 CapstoneNet::CapstoneNet(xg::Generator& generator) {

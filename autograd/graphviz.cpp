@@ -1,4 +1,4 @@
-#include <xgrad/autograd/dot.hpp>
+#include <xgrad/autograd/graphviz.hpp>
 
 #include <xgrad/core/error.hpp>
 #include <xgrad/core/node.hpp>

@@ -1,4 +1,4 @@
-// to_dot: Graphviz text of the graph behind a tensor.
+// to_dot (autograd/graphviz.hpp): Graphviz text of the graph behind a tensor.
 
 #include <xgrad/xgrad.hpp>
 
@@ -10,7 +10,7 @@ namespace {
 
 using xt::xarray;
 
-TEST(Dot, SmallExpressionExactText) {
+TEST(ToDot, SmallExpressionExactText) {
   xg::Tensor x = xg::tensor(xarray<float>{{1, 2, 3}, {4, 5, 6}}, true).set_name("x");
   xg::Tensor w = xg::ones({3, 2}, true);
   xg::Tensor b = xg::tensor(xarray<float>{0.5f, -0.5f});  // a constant: does not require grad
@@ -38,7 +38,7 @@ TEST(Dot, SmallExpressionExactText) {
             "}\n");
 }
 
-TEST(Dot, ALeafAloneAndEscapedNames) {
+TEST(ToDot, ALeafAloneAndEscapedNames) {
   xg::Tensor x = xg::ones({}, true).set_name("say \"hi\"\\now");
   EXPECT_EQ(xg::to_dot(x),
             "digraph xgrad {\n"
@@ -47,7 +47,7 @@ TEST(Dot, ALeafAloneAndEscapedNames) {
             "}\n");
 }
 
-TEST(Dot, AFreedGraphShowsOnlyTheOutputOp) {
+TEST(ToDot, AFreedGraphShowsOnlyTheOutputOp) {
   xg::Tensor x = xg::ones({2}, true);
   xg::Tensor loss = xg::sum(xg::exp(x));
   loss.backward();
@@ -58,7 +58,7 @@ TEST(Dot, AFreedGraphShowsOnlyTheOutputOp) {
             "}\n");
 }
 
-TEST(Dot, DeepChainWithoutRecursion) {
+TEST(ToDot, DeepChainWithoutRecursion) {
   xg::Tensor x = xg::ones({1}, true);
   xg::Tensor y = x;
   for (int i = 0; i < 100000; ++i) y = y + 1.0f;
@@ -66,7 +66,7 @@ TEST(Dot, DeepChainWithoutRecursion) {
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 2 + 100001 + 100000 + 1);  // header, nodes, edges, }
 }
 
-TEST(Dot, ValuesAndGradientsOfSmallTensors) {
+TEST(ToDot, ValuesAndGradientsOfSmallTensors) {
   xg::Tensor x = xg::tensor(xarray<float>{2.0f, -0.5f}, true).set_name("x");
   xg::Tensor square = x * x;
   xg::Tensor y = xg::sum(square).retain_grad();
@@ -92,7 +92,7 @@ TEST(Dot, ValuesAndGradientsOfSmallTensors) {
   EXPECT_EQ(xg::to_dot(y).find("data"), std::string::npos);
 }
 
-TEST(Dot, LargeTensorsShowOnlyTheirElementCount) {
+TEST(ToDot, LargeTensorsShowOnlyTheirElementCount) {
   xg::Tensor w = xg::ones({3, 4}, true).set_name("w");
   xg::ToDotOptions options;
   options.show_values = true;
@@ -106,6 +106,6 @@ TEST(Dot, LargeTensorsShowOnlyTheirElementCount) {
   EXPECT_NE(xg::to_dot(w, options).find("data [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]"), std::string::npos);
 }
 
-TEST(Dot, UndefinedTensorThrows) { EXPECT_THROW(xg::to_dot(xg::Tensor()), xg::Error); }
+TEST(ToDot, UndefinedTensorThrows) { EXPECT_THROW(xg::to_dot(xg::Tensor()), xg::Error); }
 
 }  // namespace
