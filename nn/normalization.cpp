@@ -22,8 +22,9 @@ BatchNorm1dImpl::BatchNorm1dImpl(const BatchNorm1dOptions& options) : options(op
   if (options.track_running_stats()) {
     running_mean = register_buffer("running_mean", zeros({c}));
     running_var = register_buffer("running_var", ones({c}));
-    // A count, held as float32 like every tensor here: exact up to 2^24 batches.
-    num_batches_tracked = register_buffer("num_batches_tracked", zeros({}));
+    // A count, held as float32 like every tensor here: exact up to 2^24 batches (an int64 in torch,
+    // and in safetensors files).
+    num_batches_tracked = register_buffer("num_batches_tracked", zeros({}), true, EntryKind::count);
   }
 }
 
