@@ -2,7 +2,7 @@
 // What a model file holds, for a user whose load failed: every tensor's name, dtype, shape and bytes,
 // from any file xgrad reads (xgrad's model format, a checkpoint's model, safetensors, an ONNX model's
 // initializers). It reads through the same checked readers as the loads do, so a damaged file gets the
-// same message here. The program is interop/tools/xgrad_inspect.cpp (xgrad-inspect FILE...).
+// same message here. The program is examples/inspect/xgrad_inspect.cpp (xgrad-inspect FILE...).
 
 #include <xgrad/core/shape.hpp>
 
