@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <set>
 
 namespace xg::interop {
@@ -243,7 +244,11 @@ void convert(const unsigned char* bytes, std::size_t count, std::string_view dty
     } else if (dtype == "F64") {
       double wide;
       std::memcpy(&wide, &raw, 8);
-      value = static_cast<float>(wide);
+      // Beyond float's range the cast would be undefined: IEEE rounding gives infinity there.
+      const double largest = std::numeric_limits<float>::max();
+      value = wide > largest    ? std::numeric_limits<float>::infinity()
+              : wide < -largest ? -std::numeric_limits<float>::infinity()
+                                : static_cast<float>(wide);
     } else if (dtype == "F16") {
       value = half_to_float(static_cast<std::uint16_t>(raw));
     } else if (dtype == "BF16") {

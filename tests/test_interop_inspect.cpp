@@ -2,6 +2,7 @@
 // format, and that a damaged file gets the reader's own message.
 
 #include "error_message.hpp"
+#include "file_test_helpers.hpp"
 
 #include <xgrad/interop/inspect.hpp>
 #include <xgrad/interop/onnx_export.hpp>
@@ -19,11 +20,7 @@ namespace nn = xg::nn;
 namespace interop = xg::interop;
 using xg_test::error_message;
 
-std::string temp_path(const std::string& name) {
-  const std::filesystem::path folder = std::filesystem::path(::testing::TempDir()) / "xgrad_interop_inspect";
-  std::filesystem::create_directories(folder);
-  return (folder / name).string();
-}
+std::string temp_path(const std::string& name) { return xg_test::scratch_file("xgrad_interop_inspect", name); }
 
 nn::Sequential small_model() {
   xg::Generator generator(1);

@@ -7,6 +7,7 @@
 // it); the tests skip, saying so, only where node itself is absent.
 
 #include "error_message.hpp"
+#include "file_test_helpers.hpp"
 
 #include <xgrad/interop/onnx_export.hpp>
 #include <xgrad/xgrad.hpp>
@@ -26,11 +27,7 @@ namespace nn = xg::nn;
 namespace interop = xg::interop;
 using xg_test::error_message;
 
-std::string temp_path(const std::string& name) {
-  const std::filesystem::path folder = std::filesystem::path(::testing::TempDir()) / "xgrad_interop_onnx";
-  std::filesystem::create_directories(folder);
-  return (folder / name).string();
-}
+std::string temp_path(const std::string& name) { return xg_test::scratch_file("xgrad_interop_onnx", name); }
 
 bool has_node() { return std::system("node --version >/dev/null 2>&1") == 0; }
 

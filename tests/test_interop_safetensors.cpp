@@ -20,11 +20,7 @@ namespace nn = xg::nn;
 namespace interop = xg::interop;
 using xg_test::error_message;
 
-std::string temp_path(const std::string& name) {
-  const std::filesystem::path folder = std::filesystem::path(::testing::TempDir()) / "xgrad_interop_safetensors";
-  std::filesystem::create_directories(folder);
-  return (folder / name).string();
-}
+std::string temp_path(const std::string& name) { return xg_test::scratch_file("xgrad_interop_safetensors", name); }
 
 void write_bytes(const std::string& path, const std::string& bytes) { std::ofstream(path, std::ios::binary) << bytes; }
 
@@ -56,6 +52,13 @@ nn::Linear small_linear() {
 const std::string kValidHeader =
     R"({"bias":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"weight":{"dtype":"F32","shape":[1,2],"data_offsets":[4,12]}})";
 const std::string kValidData = floats({3.0f, 1.0f, 2.0f});
+
+// The valid file with `from` in its header replaced by `to`.
+std::string valid_file_with(const std::string& from, const std::string& to) {
+  std::string header = kValidHeader;
+  header.replace(header.find(from), from.size(), to);
+  return safetensors_bytes(header, kValidData);
+}
 
 std::string state_bytes(const nn::Module& module) {
   std::string bytes;
@@ -260,33 +263,25 @@ TEST(InteropSafetensorsDamaged, HeaderNotAnObject) {
 }
 
 TEST(InteropSafetensorsDamaged, UnknownDtype) {
-  std::string header = kValidHeader;
-  header.replace(header.find("F32"), 3, "F8_E4M3");
-  EXPECT_EQ(refusal_of(safetensors_bytes(header, kValidData), "dtype"),
+  EXPECT_EQ(refusal_of(valid_file_with("F32", "F8_E4M3"), "dtype"),
             "tensor 'bias': dtype \"F8_E4M3\" is not one xgrad reads (F32, F64, F16, BF16, I64, I32, I16, I8, U64, "
             "U32, U16, U8, BOOL)");
 }
 
 TEST(InteropSafetensorsDamaged, NegativeShape) {
-  std::string header = kValidHeader;
-  header.replace(header.find("[1,2]"), 5, "[-1,2]");
-  EXPECT_EQ(refusal_of(safetensors_bytes(header, kValidData), "negative"),
+  EXPECT_EQ(refusal_of(valid_file_with("[1,2]", "[-1,2]"), "negative"),
             "tensor 'weight': shape [-1,2] holds a value that is not a size");
 }
 
 TEST(InteropSafetensorsDamaged, ShapeWhoseSizeOverflows) {
   // 2^62 * 2^62 elements: the product wraps around in 64 bits (to 0), which a plain product would miss.
-  std::string header = kValidHeader;
-  header.replace(header.find("[1,2]"), 5, "[4611686018427387904,4611686018427387904]");
-  EXPECT_EQ(refusal_of(safetensors_bytes(header, kValidData), "overflow"),
+  EXPECT_EQ(refusal_of(valid_file_with("[1,2]", "[4611686018427387904,4611686018427387904]"), "overflow"),
             " is corrupted: tensor 'weight' has shape [4611686018427387904, 4611686018427387904]: its non-zero "
             "dimensions multiply to more than std::ptrdiff_t holds (9223372036854775807)");
 }
 
 TEST(InteropSafetensorsDamaged, ShapeThatDoesNotMatchItsOffsetsSpan) {
-  std::string header = kValidHeader;
-  header.replace(header.find("[1,2]"), 5, "[1,3]");
-  EXPECT_EQ(refusal_of(safetensors_bytes(header, kValidData), "span"),
+  EXPECT_EQ(refusal_of(valid_file_with("[1,2]", "[1,3]"), "span"),
             "tensor 'weight': shape [1,3] of F32 needs 12 bytes, but its data_offsets [4,12] span 8");
 }
 
