@@ -3,6 +3,11 @@ find_package(xtl REQUIRED)
 find_package(xtensor REQUIRED)
 find_package(xtensor-blas REQUIRED)
 find_package(ZLIB REQUIRED)
+# interop/: JSON for safetensors' header, ONNX's own protobuf classes and checker for the export.
+# ONNX's CMake config names protobuf::libprotobuf without finding it: Protobuf comes first.
+find_package(nlohmann_json REQUIRED)
+find_package(Protobuf REQUIRED)
+find_package(ONNX REQUIRED)
 
 # OpenBLAS: prefer its own CMake config (it names libopenblas itself, which also gives us
 # openblas_set_num_threads); otherwise any CBLAS through FindBLAS.

@@ -19,9 +19,17 @@ StateDict::StateDict(std::initializer_list<Entry> entries) {
   for (const Entry& entry : entries) insert(entry.first, entry.second);
 }
 
-void StateDict::insert(std::string name, Tensor tensor) {
+void StateDict::insert(std::string name, Tensor tensor, EntryKind kind) {
   if (contains(name)) throw Error("StateDict: '" + name + "' is already there");
   entries_.emplace_back(std::move(name), std::move(tensor));
+  kinds_.push_back(kind);
+}
+
+EntryKind StateDict::kind(const std::string& name) const {
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    if (entries_[i].first == name) return kinds_[i];
+  }
+  return EntryKind::real;
 }
 
 // A linear search: a state holds tens of entries, and keeping their order is the point.
@@ -74,14 +82,14 @@ Tensor& Module::register_parameter(const std::string& name, Tensor tensor, bool 
   return parameters_.back().second;
 }
 
-Tensor& Module::register_buffer(const std::string& name, Tensor tensor, bool persistent) {
+Tensor& Module::register_buffer(const std::string& name, Tensor tensor, bool persistent, EntryKind kind) {
   check_new_name("register_buffer", name);
   if (!tensor.defined()) throw Error("register_buffer: the tensor for '" + name + "' is undefined");
   if (!tensor.is_leaf()) {
     throw Error("register_buffer: '" + name + "' must be a leaf tensor, not the result of an op (detach() it first)");
   }
   tensor.requires_grad_(false);
-  buffers_.push_back({name, std::move(tensor), persistent});
+  buffers_.push_back({name, std::move(tensor), persistent, kind});
   return buffers_.back().tensor;
 }
 
@@ -161,13 +169,18 @@ std::vector<Tensor> Module::buffers(bool recurse) const {
 
 StateDict Module::state_dict() const {
   StateDict state;
-  const auto entries = collect(true, [](const Module& module, const auto& add) {
+  std::unordered_set<const TensorImpl*> counts;
+  const auto entries = collect(true, [&counts](const Module& module, const auto& add) {
     for (const auto& [name, tensor] : module.parameters_) add(name, tensor);
     for (const Buffer& buffer : module.buffers_) {
-      if (buffer.persistent) add(buffer.name, buffer.tensor);
+      if (!buffer.persistent) continue;
+      add(buffer.name, buffer.tensor);
+      if (buffer.kind == EntryKind::count) counts.insert(buffer.tensor.id());
     }
   });
-  for (const auto& [name, tensor] : entries) state.insert(name, tensor);
+  for (const auto& [name, tensor] : entries) {
+    state.insert(name, tensor, counts.count(tensor.id()) ? EntryKind::count : EntryKind::real);
+  }
   return state;
 }
 

@@ -54,6 +54,10 @@ namespace xg::nn {
 template <class Impl>
 class ModuleHolder;
 
+// What a state entry holds. Every tensor here is float32; a count (BatchNorm1d's num_batches_tracked)
+// is an int64 in torch, so the formats that keep dtypes (safetensors) write it as an integer.
+enum class EntryKind { real, count };
+
 // Names and tensors in a fixed order (a module's state_dict()). The tensors are the module's own
 // handles, as in PyTorch: writing into one's data() changes the module. detach() makes a copy.
 class StateDict {
@@ -63,7 +67,9 @@ class StateDict {
   StateDict(std::initializer_list<Entry> entries);  // NOLINT: implicit, like a braced list
 
   // Adds a name at the end; throws if the name is already there.
-  void insert(std::string name, Tensor tensor);
+  void insert(std::string name, Tensor tensor, EntryKind kind = EntryKind::real);
+  // The kind `name` was inserted with (real for a name that is not there).
+  EntryKind kind(const std::string& name) const;
   // The tensor under `name`, or nullptr.
   const Tensor* find(const std::string& name) const;
   bool contains(const std::string& name) const { return find(name) != nullptr; }
@@ -77,6 +83,7 @@ class StateDict {
 
  private:
   std::vector<Entry> entries_;
+  std::vector<EntryKind> kinds_;  // one per entry
 };
 
 class Module : public std::enable_shared_from_this<Module> {
@@ -96,8 +103,10 @@ class Module : public std::enable_shared_from_this<Module> {
 
   // Adds a buffer under `name` (no dots, unique in this module): state that is not trained, such as
   // running statistics. It never requires grad. A persistent buffer is part of state_dict() and of
-  // the files xg::save writes; a non-persistent one is only the module's working memory.
-  Tensor& register_buffer(const std::string& name, Tensor tensor, bool persistent = true);
+  // the files xg::save writes; a non-persistent one is only the module's working memory. A buffer of
+  // kind count holds an integer (state_dict() says so; safetensors files keep it as int64).
+  Tensor& register_buffer(const std::string& name, Tensor tensor, bool persistent = true,
+                          EntryKind kind = EntryKind::real);
 
   // Adds a submodule under `name`; its parameters appear as "name.<its names>". Returns the module,
   // so that `fc = register_module("fc", Linear(3, 4));` keeps a handle to it.
@@ -163,6 +172,7 @@ class Module : public std::enable_shared_from_this<Module> {
     std::string name;
     Tensor tensor;
     bool persistent;
+    EntryKind kind;
   };
   // Own entries of every module below (and including) this one, with dotted names, each tensor once.
   template <class OwnEntries>

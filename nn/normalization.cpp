@@ -16,7 +16,6 @@ BatchNorm1dImpl::BatchNorm1dImpl(const BatchNorm1dOptions& options) : options(op
     throw Error("BatchNorm1d: expected a momentum in [0, 1] (or none), got " + format_number(*options.momentum()));
   }
   const bool affine = options.affine(), track = options.track_running_stats();
-  // The count is held as float32 like every tensor here: exact up to 2^24 batches.
   register_tensors(/*trained=*/true, affine ? ones({c}) : Tensor(), affine ? zeros({c}) : Tensor(),
                    track ? zeros({c}) : Tensor(), track ? ones({c}) : Tensor(), track ? zeros({}) : Tensor());
 }
@@ -38,7 +37,9 @@ void BatchNorm1dImpl::register_tensors(bool trained, Tensor weight_values, Tenso
   if (options.track_running_stats()) {
     running_mean = register_buffer("running_mean", std::move(mean_values));
     running_var = register_buffer("running_var", std::move(var_values));
-    num_batches_tracked = register_buffer("num_batches_tracked", std::move(batches_values));
+    // A count, held as float32 like every tensor here: exact up to 2^24 batches (an int64 in torch,
+    // and in safetensors files).
+    num_batches_tracked = register_buffer("num_batches_tracked", std::move(batches_values), true, EntryKind::count);
   }
 }
 

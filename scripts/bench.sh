@@ -4,6 +4,7 @@
 #   1. bench/xgrad_bench        micro benchmarks beside the machine's limits (Google Benchmark)
 #   2. bench/xgrad_vs_libtorch  end-to-end MLP training throughput, xgrad and libtorch side by side
 #   3. bench/xgrad_memory       allocations per step, memory from epoch to epoch, peak RSS of the example
+#      bench/xgrad_interop_bench  safetensors save/load of the default MLP vs memcpy; peak RSS of a 100 MB load
 #   4. bench/xgrad_distributed_bench  (with MPI) data-parallel samples/s: 1 process x 1 thread, 2 x 1,
 #                               1 x 2; the allreduce's share; the projection for k machines
 # 3-5 minutes on 2 cores (--quick: about 1). Every output also goes to build-bench/bench-results/.
@@ -51,7 +52,10 @@ echo; echo "=== 3/3 memory ==="
 "$BUILD_DIR/bench/xgrad_memory" "${memory_args[@]}" --example "$BUILD_DIR/examples/mlp/mlp" --quiet \
   --out "$SCRATCH/mlp" "${example_args[@]}" | tee "$RESULTS/memory.md"
 
-parts=(micro compare memory)
+echo; echo "=== safetensors: save/load speed and the memory of a load ==="
+"$BUILD_DIR/bench/xgrad_interop_bench" --repeats $((QUICK ? 11 : 51)) --folder "$SCRATCH" | tee "$RESULTS/interop.md"
+
+parts=(micro compare memory interop)
 if [[ -x "$BUILD_DIR/bench/xgrad_distributed_bench" ]] && command -v mpirun >/dev/null; then
   echo; echo "=== 4 (with MPI) distributed training ==="
   # How the ranks meet (README, Benchmarks, "Distributed training", measured): on this shared machine a

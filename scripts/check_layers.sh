@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Proves that the package arrows hold at build time (docs/design.md: core <- autograd <- nn; core <- optim;
-# core <- data; nn, optim <- checkpoint; nn, optim, data <- distributed when the build has MPI): a
+# core <- data; nn, optim <- checkpoint; nn <- interop; nn, optim, data <- distributed when the build has MPI): a
 # scratch file compiled with a package's own flags, as its sources are, must fail to compile when it
 # includes a header of a package above or beside it, and must compile when it includes one it may use.
 # Reads the flags from the build's compile_commands.json.
@@ -13,12 +13,12 @@ trap 'rm -rf "$SCRATCH"' EXIT
 # One header per package, to include.
 declare -A HEADER=([core]=core/tensor.hpp [autograd]=autograd/ops.hpp [nn]=nn/module.hpp
   [optim]=optim/optimizer.hpp [data]=data/dataset.hpp [checkpoint]=checkpoint/checkpoint.hpp
-  [distributed]=distributed/gradients.hpp)
+  [distributed]=distributed/gradients.hpp [interop]=interop/safetensors.hpp)
 # What each package may include; every other package is off limits.
 declare -A ALLOWED=([core]="core" [autograd]="core autograd" [nn]="core autograd nn"
   [optim]="core optim" [data]="core data"
-  [checkpoint]="core autograd nn optim checkpoint" [distributed]="core autograd nn optim data distributed")
-PACKAGES=(core autograd nn optim data checkpoint)
+  [checkpoint]="core autograd nn optim checkpoint" [interop]="core autograd nn interop" [distributed]="core autograd nn optim data distributed")
+PACKAGES=(core autograd nn optim data checkpoint interop)
 # distributed/ is built only with MPI (-DXGRAD_WITH_MPI): probe it when this build has it.
 if grep -q "\"$ROOT/distributed/" "$BUILD_DIR/compile_commands.json"; then PACKAGES+=(distributed); fi
 

@@ -14,7 +14,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${XGRAD_FUZZ_BUILD_DIR:-$ROOT/build-fuzz}"
 SECONDS_EACH="${1:-600}"
-FUZZERS=(idx_images idx_labels csv model_load optimizer_load scheduler_load checkpoint_load)
+FUZZERS=(idx_images idx_labels csv model_load optimizer_load scheduler_load checkpoint_load safetensors_load)
 
 # clang is needed here only, so it is not in scripts/setup.sh's list.
 "$ROOT/scripts/install_packages.sh" clang

@@ -77,6 +77,13 @@ inline std::set<std::string> files_in(const std::filesystem::path& folder) {
   return names;
 }
 
+// A path `name` in the folder `folder` under the tests' temporary folder (made if missing).
+inline std::string scratch_file(const std::string& folder, const std::string& name) {
+  const std::filesystem::path path = std::filesystem::path(::testing::TempDir()) / folder;
+  std::filesystem::create_directories(path);
+  return (path / name).string();
+}
+
 inline std::string file_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());

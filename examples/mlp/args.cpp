@@ -219,10 +219,16 @@ void add_flags(CLI::App& app, Args& args) {
       ->option_text("N")
       ->check(count_from(1));
   app.add_option("--save", args.save_path,
-                 "also write the trained model to PATH (always written to\nthe --out directory)")
+                 "also write the trained model to PATH (always written to\nthe --out directory). "
+                 "PATH.safetensors: Hugging Face's safetensors,\nwhich PyTorch loads; any other name: xgrad's format")
+      ->option_text("PATH");
+  app.add_option("--export-onnx", args.export_onnx_path,
+                 "write the trained (or, with --epochs 0, the loaded) model as\nONNX (opset 17) to PATH")
       ->option_text("PATH");
   app.add_option("--load", args.load_path,
-                 "start from this model (give the --dataset, --hidden and --seed it\n"
+                 "start from this model, xgrad's or a .safetensors one (PyTorch's\n"
+                 "nn.Sequential of the same layers loads strictly); give the\n"
+                 "--dataset, --hidden and --seed it\n"
                  "was trained with: the seed picks the test part of spirals, moons\n"
                  "and CSV data). With --epochs 0 only evaluate it, writing nothing.\n"
                  "When training, the optimizer state PATH.optim is loaded too if it\n"

@@ -27,6 +27,7 @@ struct Args {
   std::size_t limit = 0;            // use only the first N training examples (0: all)
   std::string save_path;            // model file to write after training
   std::string load_path;            // model (and optimizer state beside it) to start from
+  std::string export_onnx_path;     // --export-onnx: the trained (or loaded) model as ONNX
   std::string out_dir = "out/mlp";  // metrics CSV, plot, model
   int checkpoint_every = 0;         // write a checkpoint every N epochs (0: never)
   std::string checkpoint_path;      // where ("{epoch}" in it: one file per checkpoint); default in out_dir

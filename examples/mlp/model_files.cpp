@@ -1,15 +1,107 @@
 #include "model_files.hpp"
 
+#include "errors.hpp"
+
+#include <xgrad/interop/onnx_export.hpp>
+#include <xgrad/interop/safetensors.hpp>
+
+#include <cstdio>
 #include <filesystem>
+#include <sstream>
 
 namespace mlp {
 
-void save_model(const xg::nn::MLP& net, const xg::optim::Optimizer& optimizer, const std::string& path) {
-  xg::save(net, path);
+namespace {
+
+bool is_safetensors(const std::string& path) { return std::filesystem::path(path).extension() == ".safetensors"; }
+
+const char* const kStatisticKeys[] = {"xgrad.input_mean", "xgrad.input_stddev", "xgrad.target_mean",
+                                      "xgrad.target_stddev"};
+
+// "0.5,1.25,-3": exact for float32 (9 significant digits).
+std::string to_text(const xg::Array& values) {
+  std::string text;
+  char number[32];
+  for (float value : values) {
+    std::snprintf(number, sizeof number, "%.9g", static_cast<double>(value));
+    text += (text.empty() ? "" : ",") + std::string(number);
+  }
+  return text;
+}
+
+xg::Array from_text(const std::string& text, const std::string& key, const std::string& path) {
+  std::vector<float> values;
+  std::istringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    try {
+      std::size_t used = 0;
+      values.push_back(std::stof(item, &used));
+      if (used != item.size()) throw std::invalid_argument(item);
+    } catch (const std::exception&) {
+      throw UserError("--load " + path + ": metadata " + key + " holds '" + item + "', not a number");
+    }
+  }
+  xg::Array array = xg::Array::from_shape({values.size()});
+  std::copy(values.begin(), values.end(), array.begin());
+  return array;
+}
+
+std::vector<float> as_vector(const xg::Array& values) { return {values.begin(), values.end()}; }
+
+}  // namespace
+
+void save_model(const xg::nn::MLP& net, const xg::optim::Optimizer& optimizer, const std::string& path,
+                const Statistics* statistics) {
+  if (is_safetensors(path)) {
+    xg::interop::Metadata metadata;
+    if (statistics) {
+      const xg::Array* arrays[] = {&statistics->inputs.mean(), &statistics->inputs.stddev(),
+                                   &statistics->targets.mean(), &statistics->targets.stddev()};
+      for (int i = 0; i < 4; ++i) metadata[kStatisticKeys[i]] = to_text(*arrays[i]);
+    }
+    xg::interop::save_model(net, path, metadata);
+  } else {
+    xg::save(net, path);
+  }
   optimizer.save(path + ".optim");
 }
 
-void load_model(xg::nn::MLP& net, const std::string& path) { xg::load(net, path); }
+void load_model(xg::nn::MLP& net, const std::string& path) {
+  if (is_safetensors(path)) {
+    xg::interop::load_model(net, path);  // strict: a torch-made file must be exactly this model
+  } else {
+    xg::load(net, path);
+  }
+}
+
+std::optional<Statistics> load_statistics(const std::string& path) {
+  if (path.empty() || !is_safetensors(path)) return std::nullopt;
+  const xg::interop::Metadata metadata = xg::interop::read_safetensors_header(path, "--load").metadata;
+  xg::Array arrays[4];
+  for (int i = 0; i < 4; ++i) {
+    const auto found = metadata.find(kStatisticKeys[i]);
+    if (found == metadata.end()) return std::nullopt;
+    arrays[i] = from_text(found->second, kStatisticKeys[i], path);
+  }
+  Statistics statistics;
+  statistics.inputs.set_statistics(arrays[0], arrays[1]);
+  statistics.targets.set_statistics(arrays[2], arrays[3]);
+  return statistics;
+}
+
+void export_onnx(const xg::nn::MLP& net, const std::string& path, const Statistics* statistics) {
+  xg::interop::OnnxExportOptions options;
+  if (statistics) {
+    options.output_name("prediction")
+        .input_mean(as_vector(statistics->inputs.mean()))
+        .input_stddev(as_vector(statistics->inputs.stddev()))
+        .target_mean(as_vector(statistics->targets.mean()))
+        .target_stddev(as_vector(statistics->targets.stddev()));
+  }
+  net->eval();
+  xg::interop::export_onnx(net, path, options);
+}
 
 bool load_optimizer_state(xg::optim::Optimizer& optimizer, const std::string& load_path) {
   const std::string path = load_path + ".optim";

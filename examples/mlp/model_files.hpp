@@ -1,19 +1,40 @@
 #pragma once
 // The files a model travels in: PATH holds the weights (and BatchNorm1d's running statistics),
 // PATH.optim beside it the optimizer's state. --save and the model in --out are written here, --load
-// read here.
+// read here, and --export-onnx written. The format follows the extension: PATH.safetensors is Hugging
+// Face's safetensors (PyTorch's keys: torch loads it with load_state_dict(strict=True)), any other
+// name xgrad's own format. The optimizer state is always xgrad's.
+//
+// A regression model's standardization statistics travel in safetensors' __metadata__ (as
+// comma-separated numbers under "xgrad.input_mean", "xgrad.input_stddev", "xgrad.target_mean",
+// "xgrad.target_stddev"), so that --load standardizes as the training did, and in the ONNX graph.
+// (xgrad's own format has no room for them: --load of such a file fits them again on its data.)
 
 #include <xgrad/xgrad.hpp>
 
+#include <optional>
 #include <string>
 
 namespace mlp {
 
-// Writes the model to `path` and the optimizer's state to `path`.optim (each atomically).
-void save_model(const xg::nn::MLP& net, const xg::optim::Optimizer& optimizer, const std::string& path);
+// A regression model's statistics: its inputs' and its targets' standardizers.
+struct Statistics {
+  xg::data::Standardizer inputs, targets;
+};
+
+// Writes the model to `path` and the optimizer's state to `path`.optim (each atomically); with
+// `statistics`, a .safetensors file holds them too.
+void save_model(const xg::nn::MLP& net, const xg::optim::Optimizer& optimizer, const std::string& path,
+                const Statistics* statistics = nullptr);
 
 // Reads the weights of --load into `net` (a model of the same shape).
 void load_model(xg::nn::MLP& net, const std::string& path);
+
+// The statistics a --load .safetensors file holds, or nothing (another format, or a classifier's file).
+std::optional<Statistics> load_statistics(const std::string& path);
+
+// --export-onnx: the model as ONNX (for regression with its statistics: raw features in, targets out).
+void export_onnx(const xg::nn::MLP& net, const std::string& path, const Statistics* statistics = nullptr);
 
 // The optimizer state file beside a --load model holds the optimizer's memory (momentum buffers, Adam's
 // moments and step counts) and also the last run's hyperparameters, among them the lr its schedule

@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 namespace mlp {
 
@@ -30,7 +31,8 @@ using xg::data::TensorDataset;
 
 struct RegressionData {
   TensorDataset train, test;
-  xg::data::Standardizer targets;  // fitted on the training targets; inverse_transform gives file units
+  Statistics
+      statistics;  // fitted on the training part (or a --load file's); targets.inverse_transform gives file units
   std::string description;
 };
 
@@ -46,7 +48,8 @@ xg::data::CsvColumn column_of(const std::string& text) {
   return used == text.size() ? xg::data::CsvColumn(index) : xg::data::CsvColumn(text);
 }
 
-RegressionData load_regression_data(const Args& args) {
+// `stored`: the statistics of a --load file, used instead of fitting them again.
+RegressionData load_regression_data(const Args& args, const std::optional<Statistics>& stored) {
   const std::string path = args.dataset.substr(4);  // csv:PATH (parse_args made sure)
   if (!fs::exists(path)) throw UserError("no such CSV file: " + path);
   std::vector<xg::data::CsvColumn> columns;
@@ -61,15 +64,18 @@ RegressionData load_regression_data(const Args& args) {
     for (std::size_t i = 0; i < args.limit; ++i) first[i] = i;
     train = train.subset(first);
   }
-  xg::data::Standardizer inputs;
-  inputs.fit(train);
-  inputs.transform_(train);
-  inputs.transform_(test);
-  xg::data::Standardizer targets;
-  targets.fit(train.targets());
-  targets.transform_(train.mutable_targets());
-  targets.transform_(test.mutable_targets());
-  return {std::move(train), std::move(test), std::move(targets), "CSV " + path};
+  Statistics statistics;
+  if (stored) {
+    statistics = *stored;
+  } else {
+    statistics.inputs.fit(train);
+    statistics.targets.fit(train.targets());
+  }
+  statistics.inputs.transform_(train);
+  statistics.inputs.transform_(test);
+  statistics.targets.transform_(train.mutable_targets());
+  statistics.targets.transform_(test.mutable_targets());
+  return {std::move(train), std::move(test), std::move(statistics), "CSV " + path};
 }
 
 std::string joined(const std::vector<std::string>& parts, const char* separator) {
@@ -105,8 +111,8 @@ void print_metrics(xg::nn::MLP& net, const RegressionData& data) {
   std::printf("  %-6s %12s %12s %9s\n", "", "RMSE", "MAE", "R^2");
   for (const auto& [name, part] :
        {std::pair<const char*, const TensorDataset*>{"train", &data.train}, {"test", &data.test}}) {
-    const xg::Array predicted = data.targets.inverse_transform(predict(net, *part));
-    const xg::Array actual = data.targets.inverse_transform(part->targets());
+    const xg::Array predicted = data.statistics.targets.inverse_transform(predict(net, *part));
+    const xg::Array actual = data.statistics.targets.inverse_transform(part->targets());
     std::printf("  %-6s %12.4f %12.4f %9.4f\n", name, xg::nn::root_mean_squared_error(predicted, actual),
                 xg::nn::mean_absolute_error(predicted, actual), xg::nn::r2_score(predicted, actual));
   }
@@ -118,10 +124,11 @@ struct EpochLosses {
 };
 
 void write_outputs(const Args& args, const std::string& title, xg::nn::MLP& net, const xg::optim::Optimizer& optimizer,
-                   const std::vector<EpochLosses>& history) {
+                   const std::vector<EpochLosses>& history, const Statistics& statistics) {
   const std::string model_path = (fs::path(args.out_dir) / "model.xgrad").string();
-  save_model(net, optimizer, model_path);
-  if (!args.save_path.empty()) save_model(net, optimizer, args.save_path);
+  save_model(net, optimizer, model_path, &statistics);
+  if (!args.save_path.empty()) save_model(net, optimizer, args.save_path, &statistics);
+  if (!args.export_onnx_path.empty()) export_onnx(net, args.export_onnx_path, &statistics);
   std::vector<double> train, test;
   for (const EpochLosses& e : history) train.push_back(e.train), test.push_back(e.test);
   const std::string plot_path = (fs::path(args.out_dir) / "curves.svg").string();
@@ -136,7 +143,8 @@ void write_outputs(const Args& args, const std::string& title, xg::nn::MLP& net,
 int run_regression(const Args& args) {
   prepare_process(args);
 
-  RegressionData data = load_regression_data(args);
+  const std::optional<Statistics> stored = load_statistics(args.load_path);
+  RegressionData data = load_regression_data(args, stored);
   std::vector<std::size_t> sizes = {xg::numel_of(data.train.example_shape())};
   sizes.insert(sizes.end(), args.hidden.begin(), args.hidden.end());
   sizes.push_back(data.train.targets().shape(1));
@@ -148,10 +156,12 @@ int run_regression(const Args& args) {
   std::printf("model: MLP %s (ReLU%s), MSELoss on standardized targets\n", shape.c_str(), layer_extras(args).c_str());
   if (!args.load_path.empty()) {
     load_model(net, args.load_path);
-    std::printf("%s %s\n", args.epochs == 0 ? "evaluating" : "starting from", args.load_path.c_str());
+    std::printf("%s %s%s\n", args.epochs == 0 ? "evaluating" : "starting from", args.load_path.c_str(),
+                stored ? " (with its standardization statistics)" : "");
   }
-  if (args.epochs == 0) {  // evaluation only (parse_args made sure there is a model): nothing to write
+  if (args.epochs == 0) {  // evaluation only (parse_args made sure there is a model)
     print_metrics(net, data);
+    if (!args.export_onnx_path.empty()) export_onnx(net, args.export_onnx_path, &data.statistics);
     return 0;
   }
 
@@ -192,7 +202,7 @@ int run_regression(const Args& args) {
     metrics << e.epoch << ',' << e.train << ',' << e.test << ',' << e.lr << ',' << e.seconds << '\n';
   }
   print_metrics(net, data);
-  write_outputs(args, "MLP " + shape + " on " + data.description, net, *optimizer, history);
+  write_outputs(args, "MLP " + shape + " on " + data.description, net, *optimizer, history, data.statistics);
   return 0;
 }
 

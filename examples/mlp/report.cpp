@@ -120,6 +120,7 @@ void write_outputs(const Args& args, const Setup& setup, const xg::optim::Optimi
   if (!args.save_path.empty()) save_model(setup.net, optimizer, args.save_path);
   const std::string plot_path = (fs::path(args.out_dir) / "curves.svg").string();
   write_curves(plot_path, "MLP " + shape_list(setup.sizes) + " on " + setup.data.description, history);
+  if (!args.export_onnx_path.empty()) export_onnx(setup.net, args.export_onnx_path);
   print_written(args, model_path, metrics_path, plot_path);
 }
 
@@ -127,6 +128,7 @@ void print_written(const Args& args, const std::string& model_path, const std::s
                    const std::string& plot_path) {
   std::printf("wrote:\n  model            %s\n  optimizer state  %s.optim\n", model_path.c_str(), model_path.c_str());
   if (!args.save_path.empty()) std::printf("  model (--save)   %s\n", args.save_path.c_str());
+  if (!args.export_onnx_path.empty()) std::printf("  ONNX model       %s\n", args.export_onnx_path.c_str());
   std::printf("  metrics          %s\n", metrics_path.c_str());
   std::printf("  plot             %s\n", plot_path.c_str());
 }

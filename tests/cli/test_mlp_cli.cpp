@@ -81,18 +81,31 @@ std::string plane_csv() {
 TEST(MlpFlags, HelpListsEveryFlag) {
   const RunResult help = mlp({"--help"});
   std::vector<std::string> patterns = {"^usage: .*mlp \\[flags\\]\n", "--dataset NAME", "--optimizer NAME"};
-  for (const char* flag : {"--dataset",    "--optimizer",
-                           "--lr",         "--weight-decay",
-                           "--epochs",     "--batch-size",
-                           "--hidden",     "--dropout",
-                           "--norm",       "--label-smoothing",
-                           "--scheduler",  "--seed",
-                           "--threads",    "--limit",
-                           "--save",       "--load",
-                           "--out",        "--checkpoint-every",
-                           "--checkpoint", "--resume",
-                           "--quiet",      "--task",
-                           "--target",     "--help"}) {
+  for (const char* flag : {"--dataset",
+                           "--optimizer",
+                           "--lr",
+                           "--weight-decay",
+                           "--epochs",
+                           "--batch-size",
+                           "--hidden",
+                           "--dropout",
+                           "--norm",
+                           "--label-smoothing",
+                           "--scheduler",
+                           "--seed",
+                           "--threads",
+                           "--limit",
+                           "--save",
+                           "--load",
+                           "--export-onnx",
+                           "--out",
+                           "--checkpoint-every",
+                           "--checkpoint",
+                           "--resume",
+                           "--quiet",
+                           "--task",
+                           "--target",
+                           "--help"}) {
     patterns.push_back(std::string("\n  (-h,)?") + flag + "[ \n]");
   }
   expect_run(help, 0, patterns);
@@ -251,6 +264,61 @@ void expect_norm_trains_and_loads_back(const std::string& norm) {
 }
 TEST(MlpRuns, NormNoneTrainsAndLoadsBack) { expect_norm_trains_and_loads_back("none"); }
 TEST(MlpRuns, NormLayerTrainsAndLoadsBack) { expect_norm_trains_and_loads_back("layer"); }
+
+// --- Models in and out: safetensors (by the extension), ONNX, and a regression's statistics ------------
+
+std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// A .safetensors --save loads back to the same accuracy (the count as torch's I64), and --export-onnx
+// writes the ONNX model, from training and from --load --epochs 0.
+TEST(MlpInterop, SafetensorsRoundTripAndOnnxExport) {
+  const std::string dir = fresh_dir("interop");
+  const RunResult trained = mlp({"--dataset", "spirals", "--epochs", "2", "--quiet", "--out", dir + "/out", "--save",
+                                 dir + "/spirals.safetensors", "--export-onnx", dir + "/spirals.onnx"});
+  expect_run(trained, 0, {"model \\(--save\\)   .*/spirals.safetensors\n", "ONNX model       .*/spirals.onnx\n"});
+  const std::string file = read_bytes(dir + "/spirals.safetensors");
+  EXPECT_NE(file.find(R"("1.num_batches_tracked":{"dtype":"I64","shape":[])"), std::string::npos);
+  EXPECT_NE(read_bytes(dir + "/spirals.onnx").find("BatchNormalization"), std::string::npos);
+  const RunResult loaded = mlp({"--dataset", "spirals", "--load", dir + "/spirals.safetensors", "--epochs", "0",
+                                "--export-onnx", dir + "/loaded.onnx"});
+  expect_run(loaded, 0, {"evaluating .*/spirals.safetensors"});
+  EXPECT_EQ(final_accuracy(loaded), final_accuracy(trained));
+  EXPECT_NE(final_accuracy(loaded), "");
+  EXPECT_TRUE(same_bytes(dir + "/loaded.onnx", dir + "/spirals.onnx"));
+}
+
+// A .safetensors file of another --hidden: the key and both shapes, and nothing runs.
+TEST(MlpInterop, SafetensorsOfAnotherShapeNamesTheKey) {
+  const std::string dir = fresh_dir("interop_shape");
+  expect_run(mlp({"--dataset", "spirals", "--epochs", "1", "--quiet", "--out", dir, "--save", dir + "/m.safetensors"}),
+             0);
+  expect_run(mlp({"--dataset", "spirals", "--hidden", "64", "--load", dir + "/m.safetensors", "--epochs", "0"}), 1,
+             {"mlp: load_model: '.*/m.safetensors' does not fit MLP: shape mismatch: '0.weight' is \\[256, 2\\] in "
+              "the file and \\[64, 2\\] in the module; .*the module was not changed"});
+}
+
+// A regression model's statistics travel in the file: evaluated on a --limit that would fit other
+// statistics, the test metrics are still those of the training run.
+TEST(MlpInterop, RegressionStatisticsTravelInSafetensors) {
+  const std::string dir = fresh_dir("interop_regression");
+  write_file(dir + "/plane.csv", plane_csv());
+  const Args data = {"--task", "regression", "--dataset", "csv:" + dir + "/plane.csv", "--target", "y"};
+  const RunResult trained =
+      mlp(data + Args{"--epochs", "5", "--batch-size", "16", "--quiet", "--out", dir + "/out", "--save",
+                      dir + "/plane.safetensors", "--export-onnx", dir + "/plane.onnx"});
+  expect_run(trained, 0, {"  test +[0-9.]+ +[0-9.]+ +-?[0-9.]+\n"});
+  EXPECT_NE(read_bytes(dir + "/plane.safetensors").find("\"xgrad.input_mean\":"), std::string::npos);
+  const RunResult loaded = mlp(data + Args{"--limit", "50", "--load", dir + "/plane.safetensors", "--epochs", "0"});
+  expect_run(loaded, 0, {"evaluating .*/plane.safetensors \\(with its standardization statistics\\)"});
+  const auto test_line = [](const std::string& output) {
+    const std::size_t start = output.rfind("  test ");
+    return start == std::string::npos ? std::string() : output.substr(start, output.find('\n', start) - start);
+  };
+  EXPECT_EQ(test_line(loaded.out), test_line(trained.out));
+}
 
 TEST(MlpFashionMnist, ShortRun) {
   if (!fs::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))

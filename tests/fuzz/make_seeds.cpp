@@ -6,6 +6,8 @@
 
 #include "fixtures.hpp"
 
+#include <xgrad/interop/safetensors.hpp>
+
 #include <zlib.h>
 
 #include <cstdint>
@@ -164,6 +166,29 @@ void write_checkpoint(const fs::path& folder) {
   write(checkpoint / "truncated.ckpt", valid.substr(0, valid.size() / 2));
 }
 
+// safetensors: valid files of fixed_model() (written by the library), one of another architecture, a
+// BatchNorm model with an I64 count and metadata, and near misses (truncated, a name twice).
+void write_safetensors(const fs::path& folder) {
+  const fs::path safetensors = folder / "safetensors_load";
+  const auto bytes_of = [](const xg::nn::Module& module, const xg::interop::Metadata& metadata) {
+    const fs::path temporary = fs::temp_directory_path() / "xgrad_make_seeds.safetensors";
+    xg::interop::save_model(module, temporary.string(), metadata);
+    std::ifstream in(temporary, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  write(safetensors / "valid_same.safetensors", bytes_of(*xg_fuzz::fixed_model(), {}));
+  write(safetensors / "valid_shift2.safetensors", bytes_of(*xg_fuzz::fixed_model(2.0f), {{"note", "shift 2"}}));
+  write(safetensors / "other_architecture.safetensors", bytes_of(*xg::nn::Linear(3, 2), {}));
+  xg::nn::Sequential normed(xg::nn::Linear(3, 2), xg::nn::BatchNorm1d(2));
+  write(safetensors / "batch_norm_count.safetensors", bytes_of(*normed, {{"mean", "0.5,1.5"}}));
+  const std::string valid = bytes_of(*xg_fuzz::fixed_model(), {});
+  write(safetensors / "truncated.safetensors", valid.substr(0, valid.size() - 3));
+  const std::string header =
+      R"({"0.bias":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"0.bias":{"dtype":"F16","shape":[2],"data_offsets":[8,12]}})";
+  write(safetensors / "duplicate_name.safetensors",
+        std::string(1, static_cast<char>(header.size())) + std::string(7, '\0') + header + std::string(12, '\0'));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -175,6 +200,7 @@ int main(int argc, char** argv) {
     write_optimizer(folder);
     write_scheduler(folder);
     write_checkpoint(folder);
+    write_safetensors(folder);
   } catch (const std::exception& e) {
     std::cerr << e.what() << "\n";
     return 1;
