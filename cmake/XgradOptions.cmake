@@ -42,3 +42,25 @@ function(xgrad_set_warnings target)
     endif()
   endif()
 endfunction()
+
+# ccache, where it is installed: a rebuild of unchanged sources (a new clone, a second build folder, a
+# branch switched back, CI with its cache kept) takes seconds. A launcher given on the command line wins;
+# -DXGRAD_CCACHE=OFF or CCACHE_DISABLE=1 turns it off.
+option(XGRAD_CCACHE "Compile through ccache when it is installed" ON)
+if(XGRAD_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
+  find_program(XGRAD_CCACHE_PROGRAM ccache)
+  if(XGRAD_CCACHE_PROGRAM)
+    set(CMAKE_CXX_COMPILER_LAUNCHER ${XGRAD_CCACHE_PROGRAM})
+  endif()
+endif()
+
+# Precompiled headers: nearly every source includes <xgrad/core/tensor.hpp>, and with it xtensor's
+# <xtensor/xarray.hpp>, which costs each of them about half a second of parsing. A target's sources
+# then share one parse of it. (Each target gets its own: a GCC precompiled header serves only
+# compiles with the same macros and -fPIC setting.)
+option(XGRAD_PCH "Precompile the xtensor and standard headers every source includes" ON)
+function(xgrad_precompile_headers target)
+  if(XGRAD_PCH)
+    target_precompile_headers(${target} PRIVATE <xtensor/xarray.hpp> <functional> <memory> <string> <vector>)
+  endif()
+endfunction()
