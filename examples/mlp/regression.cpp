@@ -7,6 +7,12 @@
 
 #include "regression.hpp"
 
+#include "errors.hpp"
+#include "model.hpp"
+#include "model_files.hpp"
+#include "report.hpp"
+#include "training.hpp"
+
 #include <support/plot.hpp>
 #include <support/progress.hpp>
 
@@ -14,7 +20,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <stdexcept>
 
 namespace mlp {
 
@@ -43,7 +48,7 @@ xg::data::CsvColumn column_of(const std::string& text) {
 
 RegressionData load_regression_data(const Args& args) {
   const std::string path = args.dataset.substr(4);  // csv:PATH (parse_args made sure)
-  if (!fs::exists(path)) throw std::runtime_error("no such CSV file: " + path);
+  if (!fs::exists(path)) throw UserError("no such CSV file: " + path);
   std::vector<xg::data::CsvColumn> columns;
   for (const std::string& text : args.targets) columns.push_back(column_of(text));
   const TensorDataset all = xg::data::read_csv(path, xg::data::CsvOptions().targets(columns));
@@ -115,49 +120,34 @@ struct EpochLosses {
 void write_outputs(const Args& args, const std::string& title, xg::nn::MLP& net, const xg::optim::Optimizer& optimizer,
                    const std::vector<EpochLosses>& history) {
   const std::string model_path = (fs::path(args.out_dir) / "model.xgrad").string();
-  xg::save(net, model_path);
-  optimizer.save(model_path + ".optim");
-  if (!args.save_path.empty()) {
-    xg::save(net, args.save_path);
-    optimizer.save(args.save_path + ".optim");
-  }
+  save_model(net, optimizer, model_path);
+  if (!args.save_path.empty()) save_model(net, optimizer, args.save_path);
   std::vector<double> train, test;
   for (const EpochLosses& e : history) train.push_back(e.train), test.push_back(e.test);
   const std::string plot_path = (fs::path(args.out_dir) / "curves.svg").string();
   support::save_svg(
       plot_path,
       {title, {support::LineChart("loss", "epoch", "MSE (standardized targets)", {{"train", train}, {"test", test}})}});
-  std::printf("wrote:\n  model            %s\n  optimizer state  %s.optim\n", model_path.c_str(), model_path.c_str());
-  if (!args.save_path.empty()) std::printf("  model (--save)   %s\n", args.save_path.c_str());
-  std::printf("  metrics          %s\n", (fs::path(args.out_dir) / "metrics.csv").string().c_str());
-  std::printf("  plot             %s\n", plot_path.c_str());
+  print_written(args, model_path, (fs::path(args.out_dir) / "metrics.csv").string(), plot_path);
 }
 
 }  // namespace
 
-int run_regression(const Args& args, const OptimizerMakers& makers) {
-  if (args.threads > 0) xg::blas::set_num_threads(args.threads);
-  const std::string blas_advice = xg::blas::kernel_advice();
-  if (!blas_advice.empty()) std::fprintf(stderr, "note: %s\n", blas_advice.c_str());
-  xg::manual_seed(args.seed);  // dropout masks
+int run_regression(const Args& args) {
+  prepare_process(args);
 
   RegressionData data = load_regression_data(args);
   std::vector<std::size_t> sizes = {xg::numel_of(data.train.example_shape())};
   sizes.insert(sizes.end(), args.hidden.begin(), args.hidden.end());
   sizes.push_back(data.train.targets().shape(1));
-  xg::Generator init_generator(args.seed);
-  xg::nn::MLP net(sizes, xg::nn::Activation::ReLU, args.dropout, xg::nn::norm_from_string(args.norm), init_generator);
-  std::vector<std::string> size_names;
-  for (std::size_t s : sizes) size_names.push_back(std::to_string(s));
-  const std::string shape = joined(size_names, "-");
+  xg::nn::MLP net = make_mlp(args, sizes);
+  const std::string shape = shape_list(sizes);
   std::printf("data: %s: %zu training and %zu test examples, target%s %s\n", data.description.c_str(),
               data.train.size(), data.test.size(), args.targets.size() == 1 ? "" : "s",
               joined(args.targets, ", ").c_str());
-  const std::string norm = args.norm == "none" ? "" : ", " + args.norm + " norm";
-  const std::string dropout = norm + (args.dropout > 0 ? ", dropout " + xg::format_number(args.dropout) : "");
-  std::printf("model: MLP %s (ReLU%s), MSELoss on standardized targets\n", shape.c_str(), dropout.c_str());
+  std::printf("model: MLP %s (ReLU%s), MSELoss on standardized targets\n", shape.c_str(), layer_extras(args).c_str());
   if (!args.load_path.empty()) {
-    xg::load(net, args.load_path);
+    load_model(net, args.load_path);
     std::printf("%s %s\n", args.epochs == 0 ? "evaluating" : "starting from", args.load_path.c_str());
   }
   if (args.epochs == 0) {  // evaluation only (parse_args made sure there is a model): nothing to write
@@ -165,17 +155,13 @@ int run_regression(const Args& args, const OptimizerMakers& makers) {
     return 0;
   }
 
-  std::unique_ptr<xg::optim::Optimizer> optimizer = makers.optimizer(args, net->parameters());
-  xg::data::DataLoader loader(data.train, xg::data::DataLoaderOptions(args.batch_size)
-                                              .shuffle(true)
-                                              .seed(args.seed)
-                                              .drop_last(drop_lone_last_batch(args, data.train.size())));
+  std::unique_ptr<xg::optim::Optimizer> optimizer = make_optimizer(args, net->parameters());
+  xg::data::DataLoader loader = make_loader(args, data.train);
   const auto steps_per_epoch = static_cast<std::int64_t>(loader.num_batches());
+  // Per batch only: parse_args refuses --scheduler plateau here.
   std::unique_ptr<xg::optim::LRScheduler> scheduler =
-      makers.scheduler(args, *optimizer, steps_per_epoch, steps_per_epoch * args.epochs);
-  std::error_code ignored;
-  fs::create_directories(args.out_dir, ignored);
-  if (!fs::is_directory(args.out_dir)) throw std::runtime_error("cannot create the output directory " + args.out_dir);
+      make_schedule(args, *optimizer, steps_per_epoch, steps_per_epoch * args.epochs).per_batch;
+  make_out_dir(args);
   std::printf("training: %s, lr %g, weight decay %g, %s schedule, batch %zu, %d epochs\n\n", optimizer->name().c_str(),
               learning_rate(args), weight_decay(args), args.scheduler.c_str(), args.batch_size, args.epochs);
 

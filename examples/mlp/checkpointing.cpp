@@ -1,0 +1,85 @@
+#include "checkpointing.hpp"
+
+#include "errors.hpp"
+
+#include <cstdio>
+#include <map>
+
+namespace mlp {
+
+namespace {
+
+constexpr const char* kFlagNote = "flag ";  // notes "flag --hidden" = "256,128", ...
+constexpr const char* kMetricsNote = "metrics.csv rows";
+
+// The flags that shape the run, as a checkpoint records them: --resume wants the same ones.
+std::map<std::string, std::string> run_flags(const Args& args) {
+  std::string hidden;
+  for (std::size_t size : args.hidden) hidden += (hidden.empty() ? "" : ",") + std::to_string(size);
+  return {{"--dataset", args.dataset},
+          {"--optimizer", args.optimizer},
+          {"--lr", xg::format_number(learning_rate(args))},
+          {"--weight-decay", xg::format_number(weight_decay(args))},
+          {"--epochs", std::to_string(args.epochs)},
+          {"--batch-size", std::to_string(args.batch_size)},
+          {"--hidden", hidden},
+          {"--dropout", xg::format_number(args.dropout)},
+          {"--norm", args.norm},
+          {"--label-smoothing", xg::format_number(args.label_smoothing)},
+          {"--scheduler", args.scheduler},
+          {"--seed", std::to_string(args.seed)},
+          {"--limit", std::to_string(args.limit)}};
+}
+
+// Throws FlagError unless this run's flags are those the checkpoint was written with. --epochs may
+// differ only where the schedule does not depend on the run's length (none, plateau).
+void check_resume_flags(const Args& args, const std::map<std::string, std::string>& notes) {
+  const std::string start = "--resume " + args.resume_path + ": ";
+  for (const auto& [flag, value] : run_flags(args)) {
+    const auto found = notes.find(kFlagNote + flag);
+    if (found == notes.end())
+      throw FlagError(start + "the checkpoint was not written by this program (it has no " + flag + ")");
+    if (found->second == value) continue;
+    if (flag == "--epochs" && (args.scheduler == "none" || args.scheduler == "plateau")) continue;
+    std::string message = start + "the checkpoint's run had " + flag + " " + found->second + ", this one has " + flag +
+                          " " + value + " (give the flags of the run that wrote it";
+    if (flag == "--epochs") message += ": its " + args.scheduler + " schedule spans " + found->second + " epochs";
+    throw FlagError(message + ")");
+  }
+}
+
+}  // namespace
+
+xg::Checkpoint make_checkpoint(Setup& setup, Training& training) {
+  xg::Checkpoint checkpoint(setup.net, *training.optimizer);
+  if (training.schedule.per_batch) checkpoint.scheduler(*training.schedule.per_batch);
+  if (training.schedule.plateau) checkpoint.scheduler(*training.schedule.plateau);
+  checkpoint.generator("dropout", xg::default_generator()).generator("shuffle", training.loader.generator());
+  return checkpoint;
+}
+
+std::vector<EpochResult> resume(const Args& args, xg::Checkpoint& checkpoint) {
+  check_resume_flags(args, xg::read_checkpoint_notes(args.resume_path));
+  checkpoint.load(args.resume_path);
+  if (checkpoint.epoch > args.epochs) {
+    throw FlagError("--resume " + args.resume_path + ": the checkpoint has " + std::to_string(checkpoint.epoch) +
+                    " epochs done, more than --epochs " + std::to_string(args.epochs));
+  }
+  std::printf("resuming from %s: %lld of %d epochs done (%lld steps)\n", args.resume_path.c_str(),
+              static_cast<long long>(checkpoint.epoch), args.epochs, static_cast<long long>(checkpoint.step));
+  return parse_metrics_rows(checkpoint.notes[kMetricsNote]);
+}
+
+bool checkpoint_due(const Args& args, int epoch) {
+  return args.checkpoint_every > 0 && (epoch % args.checkpoint_every == 0 || epoch == args.epochs);
+}
+
+void save_checkpoint(const Args& args, xg::Checkpoint& checkpoint, const std::string& metrics_rows) {
+  for (const auto& [flag, value] : run_flags(args)) checkpoint.notes[kFlagNote + flag] = value;
+  checkpoint.notes[kMetricsNote] = metrics_rows;
+  checkpoint.save(checkpoint_file(args, static_cast<int>(checkpoint.epoch)));
+}
+
+std::string checkpoint_metrics_rows(xg::Checkpoint& checkpoint) { return checkpoint.notes[kMetricsNote]; }
+
+}  // namespace mlp

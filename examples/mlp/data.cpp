@@ -1,0 +1,84 @@
+#include "data.hpp"
+
+#include "errors.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+namespace mlp {
+
+namespace {
+
+namespace fs = std::filesystem;
+using xg::data::TensorDataset;
+
+Data load_idx_dir(const std::string& dir, bool fashion) {
+  if (!fs::exists(dir)) {
+    if (fashion) {
+      throw UserError("Fashion-MNIST was not found in " + dir +
+                      ".\nInstall Debian's package:  sudo apt-get install dataset-fashion-mnist\n"
+                      "or point to the IDX files:  --dataset idx:DIR");
+    }
+    throw UserError("no such directory: " + dir +
+                    "\n--dataset idx:DIR wants the folder that holds the MNIST-format files"
+                    " {train,t10k}-{images-idx3,labels-idx1}-ubyte (each may end in .gz)");
+  }
+  Data data;
+  data.train = xg::data::load_mnist(dir, xg::data::Split::kTrain);
+  data.test = xg::data::load_mnist(dir, xg::data::Split::kTest);
+  data.class_names =
+      fashion ? xg::data::fashion_mnist_class_names() : numbered_names(count_classes(data.train.labels()));
+  data.description = (fashion ? "Fashion-MNIST from " : "IDX files in ") + dir;
+  return data;
+}
+
+// Small sets held in memory: 80% to train on, 20% to test, features standardised on the training part.
+Data split_and_standardise(const TensorDataset& all, const std::string& description, std::uint64_t seed) {
+  xg::Generator split_generator(seed + 1);
+  auto [train, test] = xg::data::train_val_split(all, 0.2, split_generator);
+  xg::data::Standardizer standardizer;
+  standardizer.fit(train);
+  standardizer.transform_(train);
+  standardizer.transform_(test);
+  Data data{std::move(train), std::move(test), numbered_names(count_classes(all.labels())), description};
+  return data;
+}
+
+Data load_dataset(const Args& args) {
+  const std::string& name = args.dataset;
+  if (name == "fashion-mnist") return load_idx_dir(xg::data::kFashionMnistDir, true);
+  if (name.rfind("idx:", 0) == 0) return load_idx_dir(name.substr(4), false);
+  xg::Generator generator(args.seed);
+  if (name == "spirals")
+    return split_and_standardise(xg::data::spirals(500, 3, 0.2, generator), "3 spirals", args.seed);
+  if (name == "moons") return split_and_standardise(xg::data::moons(2000, 0.1, generator), "two moons", args.seed);
+  const std::string path = name.substr(4);  // csv:PATH
+  if (!fs::exists(path)) throw UserError("no such CSV file: " + path);
+  return split_and_standardise(xg::data::read_csv(path), "CSV " + path, args.seed);
+}
+
+}  // namespace
+
+Data load_data(const Args& args) {
+  Data data = load_dataset(args);
+  if (args.limit > 0 && args.limit < data.train.size()) {
+    std::vector<std::size_t> first(args.limit);
+    for (std::size_t i = 0; i < args.limit; ++i) first[i] = i;
+    data.train = data.train.subset(first);
+  }
+  return data;
+}
+
+std::size_t count_classes(const xg::data::Labels& labels) {
+  std::int64_t largest = 0;
+  for (std::int64_t label : labels) largest = std::max(largest, label);
+  return static_cast<std::size_t>(largest) + 1;
+}
+
+std::vector<std::string> numbered_names(std::size_t count) {
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < count; ++i) names.push_back(std::to_string(i));
+  return names;
+}
+
+}  // namespace mlp

@@ -1,0 +1,29 @@
+#pragma once
+// Where the example's examples come from: --dataset (Fashion-MNIST, IDX files, spirals, moons, a CSV
+// table), cut to --limit. The regression task reads its own table (regression.cpp).
+
+#include "args.hpp"
+
+#include <xgrad/xgrad.hpp>
+
+#include <string>
+#include <vector>
+
+namespace mlp {
+
+struct Data {
+  xg::data::TensorDataset train, test;
+  std::vector<std::string> class_names;
+  std::string description;  // "Fashion-MNIST from DIR", "3 spirals", ...
+};
+
+// The --dataset, its training part cut to the first --limit examples. Throws UserError when the files
+// are missing.
+Data load_data(const Args& args);
+
+// Labels 0 .. largest: largest + 1 classes.
+std::size_t count_classes(const xg::data::Labels& labels);
+// "0", "1", ...: the class names of data sets that have none.
+std::vector<std::string> numbered_names(std::size_t count);
+
+}  // namespace mlp

@@ -1,0 +1,75 @@
+#include "model.hpp"
+
+#include "errors.hpp"
+#include "model_files.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace mlp {
+
+namespace {
+
+std::size_t parameter_count(xg::nn::MLP& net) {
+  std::size_t count = 0;
+  for (const xg::Tensor& p : net->parameters()) count += p.numel();
+  return count;
+}
+
+}  // namespace
+
+Setup set_up(const Args& args) {
+  prepare_process(args);
+  Data data = load_data(args);
+  const std::size_t classes = std::max(data.class_names.size(), count_classes(data.train.labels()));
+  std::vector<std::size_t> sizes = {xg::numel_of(data.train.example_shape())};
+  sizes.insert(sizes.end(), args.hidden.begin(), args.hidden.end());
+  sizes.push_back(classes);
+
+  xg::nn::MLP net = make_mlp(args, sizes);
+  std::printf("data: %s: %zu training and %zu test examples, %zu classes\n", data.description.c_str(),
+              data.train.size(), data.test.size(), classes);
+  std::printf("model: MLP %s (ReLU%s), %zu parameters\n", shape_list(sizes).c_str(), layer_extras(args).c_str(),
+              parameter_count(net));
+  if (!args.load_path.empty()) load_model(net, args.load_path);
+  return {std::move(data), sizes, net};
+}
+
+void prepare_process(const Args& args) {
+  if (args.threads > 0) xg::blas::set_num_threads(args.threads);
+  const std::string blas_advice = xg::blas::kernel_advice();
+  if (!blas_advice.empty()) std::fprintf(stderr, "note: %s\n", blas_advice.c_str());
+  xg::manual_seed(args.seed);  // dropout masks
+}
+
+xg::nn::MLP make_mlp(const Args& args, const std::vector<std::size_t>& sizes) {
+  xg::Generator init_generator(args.seed);
+  return xg::nn::MLP(sizes, xg::nn::Activation::ReLU, args.dropout, xg::nn::norm_from_string(args.norm),
+                     init_generator);
+}
+
+std::string layer_extras(const Args& args) {
+  const std::string norm = args.norm == "none" ? "" : ", " + args.norm + " norm";
+  return norm + (args.dropout > 0 ? ", dropout " + xg::format_number(args.dropout) : "");
+}
+
+std::string shape_list(const std::vector<std::size_t>& sizes) {
+  std::string text;
+  for (std::size_t s : sizes) text += (text.empty() ? "" : "-") + std::to_string(s);
+  return text;
+}
+
+Args with_norm_for(const Args& given, const Parallel& parallel) {
+  Args args = given;
+  if (parallel.world_size() == 1 || args.norm != "batch") return args;
+  if (args.norm_given) {
+    throw FlagError(
+        "--norm batch under mpirun: each rank would normalize by its own shard's statistics; use "
+        "--norm layer or none");
+  }
+  std::printf("distributed: --norm none (the default batch norm's statistics would differ between ranks)\n");
+  args.norm = "none";
+  return args;
+}
+
+}  // namespace mlp

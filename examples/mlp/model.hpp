@@ -1,0 +1,42 @@
+#pragma once
+// The network the flags describe (--hidden, --dropout, --norm), on the data it is to learn, with the
+// --load weights in it.
+
+#include "args.hpp"
+#include "data.hpp"
+#include "parallel.hpp"
+
+#include <xgrad/xgrad.hpp>
+
+#include <string>
+#include <vector>
+
+namespace mlp {
+
+// What every classification run works on: the data and the network.
+struct Setup {
+  Data data;
+  std::vector<std::size_t> sizes;  // the inputs, the hidden layers, the classes
+  xg::nn::MLP net;
+};
+
+// Sets up the process (prepare_process), loads the data, builds the network, prints what it has
+// ("data: ...", "model: ...") and loads --load.
+Setup set_up(const Args& args);
+
+// Before anything else: --threads for BLAS (with a note when OpenBLAS chose kernels below the CPU's),
+// and the default generator (dropout masks) seeded with --seed.
+void prepare_process(const Args& args);
+// An MLP of these sizes with the flags' activation, dropout and norm, initialised from --seed.
+xg::nn::MLP make_mlp(const Args& args, const std::vector<std::size_t>& sizes);
+// ", batch norm, dropout 0.1": what the flags add to the plain ReLU MLP, for the "model:" line.
+std::string layer_extras(const Args& args);
+// {784, 256, 10} -> "784-256-10".
+std::string shape_list(const std::vector<std::size_t>& sizes);
+
+// The args of an mpirun job: BatchNorm1d's batch statistics would be each rank's own (torch's
+// DistributedDataParallel without SyncBatchNorm), so without --norm ranks use none, and --norm batch
+// is a FlagError. LayerNorm is per example, the same on every rank.
+Args with_norm_for(const Args& given, const Parallel& parallel);
+
+}  // namespace mlp

@@ -1,0 +1,477 @@
+// The MLP example's command line, run as a user runs it: each test starts build/examples/mlp/mlp
+// (XGRAD_MLP_PROGRAM) and checks its exit code, what it printed and the files it wrote.
+//
+// A suite is one ctest test (tests/cli/CMakeLists.txt lists them), so suites run side by side and the
+// tests of a suite in order: a suite's SetUpTestSuite makes the run its tests read (a model, checkpoints).
+//
+// A new flag's tests, in the same shape:
+//   TEST(MlpFlags, EarlyStopNegative) { expect_flag_error({"--early-stop", "-1"}, "--early-stop: must be ..."); }
+//   TEST(MlpRuns, EarlyStopStops) { expect_run(mlp({"--dataset", "spirals", "--early-stop", "2", ...}), 0, {...}); }
+
+#include "program.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace cli_test;
+namespace fs = std::filesystem;
+using Args = std::vector<std::string>;
+
+RunResult mlp(const Args& args, const Environment& environment = {}) {
+  return run(XGRAD_MLP_PROGRAM, args, environment);
+}
+
+Args operator+(Args a, const Args& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+// A bad command line: exit 2, the message (naming the flag and the bad value), then the usage.
+void expect_flag_error(const Args& args, const std::string& message) { expect_run(mlp(args), 2, {message, "usage: "}); }
+
+// `value` in units of 10^-digits as a decimal number: (-15, 1) -> "-1.5", (7, 2) -> "0.07".
+std::string fixed(long value, int digits) {
+  long scale = 1;
+  for (int i = 0; i < digits; ++i) scale *= 10;
+  char text[32];
+  std::snprintf(text, sizeof text, "%s%ld.%0*ld", value < 0 ? "-" : "", std::labs(value) / scale, digits,
+                std::labs(value) % scale);
+  return text;
+}
+
+// 21 x 21 points on [-1, 1]^2 in steps of 0.1; label 1 where x^2 + y^2 < 0.4. Not linearly separable,
+// so the hidden layers have something to do.
+std::string disc_csv() {
+  std::string rows = "x,y,label\n";
+  for (long row = 0; row <= 20; ++row) {
+    for (long column = 0; column <= 20; ++column) {
+      const long x = column - 10, y = row - 10;  // tenths
+      rows += fixed(x, 1) + "," + fixed(y, 1) + "," + (x * x + y * y < 40 ? "1" : "0") + "\n";
+    }
+  }
+  return rows;
+}
+
+// The same grid of (a, b), and y = 3a - 2b + e with e a fixed scramble of the hundredths -0.10..0.10
+// (standard deviation 0.061 against y's 2.18): a perfect model of 3a - 2b has R^2 1 - 0.061^2 / 2.18^2
+// = 0.9992.
+std::string plane_csv() {
+  std::string rows = "a,b,y\n";
+  for (long i = 0; i <= 20; ++i) {
+    for (long j = 0; j <= 20; ++j) {
+      const long a = (i - 10) * 10, b = (j - 10) * 10;  // hundredths
+      const long y = 3 * a - 2 * b + (i * 37 + j * 91) % 21 - 10;
+      rows += fixed(a, 2) + "," + fixed(b, 2) + "," + fixed(y, 2) + "\n";
+    }
+  }
+  return rows;
+}
+
+// --- The help and the flags' checks ---------------------------------------------------------------
+
+TEST(MlpFlags, HelpListsEveryFlag) {
+  const RunResult help = mlp({"--help"});
+  std::vector<std::string> patterns = {"^usage: .*mlp \\[flags\\]\n", "--dataset NAME", "--optimizer NAME"};
+  for (const char* flag : {"--dataset",    "--optimizer",
+                           "--lr",         "--weight-decay",
+                           "--epochs",     "--batch-size",
+                           "--hidden",     "--dropout",
+                           "--norm",       "--label-smoothing",
+                           "--scheduler",  "--seed",
+                           "--threads",    "--limit",
+                           "--save",       "--load",
+                           "--out",        "--checkpoint-every",
+                           "--checkpoint", "--resume",
+                           "--quiet",      "--task",
+                           "--target",     "--help"}) {
+    patterns.push_back(std::string("\n  (-h,)?") + flag + "[ \n]");
+  }
+  expect_run(help, 0, patterns);
+}
+
+// CLI11 reads the command line (its words: "not expected", "Could not convert", "required ... missing");
+// the value checks are ours ("--lr: must be > 0 ...").
+TEST(MlpFlags, UnknownFlag) {
+  expect_flag_error({"--no-such-flag", "1"}, "arguments were not expected: 1 --no-such-flag\n");
+}
+TEST(MlpFlags, UnknownFlagLast) {
+  expect_flag_error({"--no-such-flag"}, "argument was not expected: --no-such-flag\n");
+}
+TEST(MlpFlags, UnknownShortFlag) { expect_flag_error({"-x"}, "argument was not expected: -x\n"); }
+TEST(MlpFlags, StrayArgument) { expect_flag_error({"spirals"}, "argument was not expected: spirals\n"); }
+TEST(MlpFlags, EpochsNotANumber) { expect_flag_error({"--epochs", "abc"}, "Could not convert: --epochs = abc\n"); }
+TEST(MlpFlags, EpochsNotWhole) { expect_flag_error({"--epochs", "1.5"}, "Could not convert: --epochs = 1\\.5\n"); }
+TEST(MlpFlags, LrNotANumber) { expect_flag_error({"--lr", "abc"}, "Could not convert: --lr = abc\n"); }
+TEST(MlpFlags, NegativeEpochs) {
+  expect_flag_error({"--epochs", "-1"}, "--epochs: must be >= 0 and <= 100000000, got -1\n");
+}
+TEST(MlpFlags, UnknownOptimizer) {
+  expect_flag_error({"--optimizer", "foo"}, "--optimizer: expects one of sgd\\|momentum\\|.*, got 'foo'\n");
+}
+TEST(MlpFlags, DatasetWithoutPath) {
+  expect_flag_error({"--dataset", "csv:"}, "--dataset: 'csv:' needs a path after the colon\n");
+}
+TEST(MlpFlags, NegativeLr) { expect_flag_error({"--lr", "-1"}, "--lr: must be > 0 and <= 1000, got -1\n"); }
+TEST(MlpFlags, NanLr) { expect_flag_error({"--lr", "nan"}, "--lr: must be > 0 and <= 1000, got nan\n"); }
+TEST(MlpFlags, EmptyHiddenSize) {
+  expect_flag_error({"--hidden", "10,,5"}, "--hidden: expects sizes >= 1 separated by commas.*, got '10,,5'\n");
+}
+TEST(MlpFlags, DropoutAboveOne) {
+  expect_flag_error({"--dropout", "1.5"}, "--dropout: must be >= 0 and < 1, got 1\\.5\n");
+}
+TEST(MlpFlags, DropoutWithEqualsSign) {
+  expect_flag_error({"--dropout=2"}, "--dropout: must be >= 0 and < 1, got 2\n");
+}
+TEST(MlpFlags, UnknownNorm) {
+  expect_flag_error({"--norm", "group"}, "--norm: expects one of none\\|batch\\|layer, got 'group'\n");
+}
+TEST(MlpFlags, LabelSmoothingAboveOne) {
+  expect_flag_error({"--label-smoothing", "1.5"}, "--label-smoothing: must be >= 0 and <= 1, got 1\\.5\n");
+}
+TEST(MlpFlags, MissingValue) {
+  expect_flag_error({"--dataset", "spirals", "--epochs"}, "--epochs: 1 required INT missing\n");
+}
+TEST(MlpFlags, MissingPath) { expect_flag_error({"--out"}, "--out: 1 required TEXT missing\n"); }
+TEST(MlpFlags, ZeroEpochsWithoutLoad) {
+  expect_flag_error({"--epochs", "0"}, "--epochs 0 only evaluates a trained model: .*--load PATH");
+}
+// A flag given twice takes its last value (here the 0 that needs --load).
+TEST(MlpFlags, RepeatedFlagTakesLast) {
+  expect_flag_error({"--epochs", "5", "--epochs", "0"}, "--epochs 0 only evaluates a trained model");
+}
+TEST(MlpFlags, ResumeAndLoad) {
+  expect_flag_error({"--resume", "a.xgrad", "--load", "b.xgrad"},
+                    "--resume and --load both give the starting weights: use one of them");
+}
+TEST(MlpFlags, CheckpointPathWithoutEvery) {
+  expect_flag_error({"--checkpoint", "a.xgrad"},
+                    "--checkpoint PATH says where checkpoints go: give --checkpoint-every N as well");
+}
+TEST(MlpFlags, CheckpointEveryZero) {
+  expect_flag_error({"--checkpoint-every", "0"}, "--checkpoint-every: must be >= 1 .*, got 0");
+}
+TEST(MlpFlags, UnknownScheduler) {
+  expect_flag_error(
+      {"--scheduler", "linear"},
+      "--scheduler: expects one of "
+      "none\\|step\\|cosine\\|warmup-cosine\\|onecycle\\|cyclic\\|warm-restarts\\|plateau.*, got 'linear'");
+}
+TEST(MlpFlags, RegressionNeedsCsv) {
+  expect_flag_error({"--task", "regression", "--target", "y"},
+                    "--task regression needs --dataset csv:PATH .*'fashion-mnist' holds class labels only");
+}
+TEST(MlpFlags, RegressionNeedsTarget) {
+  expect_flag_error({"--task", "regression", "--dataset", "csv:x.csv"},
+                    "--task regression needs --target COL\\[,COL\\]");
+}
+TEST(MlpFlags, TargetNeedsRegression) {
+  expect_flag_error({"--dataset", "csv:x.csv", "--target", "y"}, "--target only applies to --task regression");
+}
+TEST(MlpFlags, RegressionEmptyTarget) {
+  expect_flag_error({"--task", "regression", "--dataset", "csv:x.csv", "--target", "y,"},
+                    "--target: expects column names or 0-based indices .*got 'y,'");
+}
+
+// --- Data that is missing or broken: exit 1 (not a crash) with a message saying what is wrong -------
+
+TEST(MlpData, MissingIdxDir) {
+  expect_run(mlp({"--dataset", "idx:/nonexistent"}), 1,
+             {"no such directory: /nonexistent\n", "wants the folder that holds"});
+}
+TEST(MlpData, CorruptIdx) {
+  const std::string dir = fresh_dir("corrupt_idx");
+  for (const char* name :
+       {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}) {
+    write_file(dir + "/" + name, "this is not an IDX file\n");
+  }
+  expect_run(mlp({"--dataset", "idx:" + dir}), 1,
+             {"(^|\n)mlp: read_idx_images: .*/train-images-idx3-ubyte: bad magic number 0x74686973 at byte offset 0"});
+}
+TEST(MlpData, MissingCsv) {
+  expect_run(mlp({"--dataset", "csv:/nonexistent.csv"}), 1, {"no such CSV file: /nonexistent.csv"});
+}
+TEST(MlpData, RegressionMissingColumn) {
+  const std::string csv = fresh_dir("regression_missing") + "/plane.csv";
+  write_file(csv, plane_csv());
+  expect_run(mlp({"--task", "regression", "--dataset", "csv:" + csv, "--target", "price"}), 1,
+             {"mlp: read_csv: .*/plane.csv line 1: target column 'price' is not in the header \\(a, b, y\\)"});
+}
+
+// --- Real runs --------------------------------------------------------------------------------------
+
+// --limit beyond the data's size uses all of it.
+TEST(MlpRuns, MoonsLimitBeyondSize) {
+  expect_run(mlp({"--dataset", "moons", "--epochs", "1", "--limit", "100000", "--quiet", "--out", fresh_dir("moons")}),
+             0, {"two moons: 1600 training and 400 test examples, 2 classes"});
+}
+// A CSV written by the test (a disc in a square, 441 rows): 10 epochs of small batches learn it.
+TEST(MlpRuns, CsvDisc) {
+  const std::string dir = fresh_dir("csv");
+  write_file(dir + "/disc.csv", disc_csv());
+  expect_run(mlp({"--dataset", "csv:" + dir + "/disc.csv", "--epochs", "10", "--batch-size", "16", "--quiet", "--out",
+                  dir + "/out"}),
+             0,
+             {"CSV .*/disc.csv: 353 training and 88 test examples, 2 classes", "final test accuracy: (0\\.9|1\\.0)"});
+  EXPECT_TRUE(fs::exists(dir + "/out/model.xgrad"));
+}
+// --task regression learns y = 3a - 2b + noise. The R^2 bound: 0.9992 is the best a model can do on this
+// noise (plane_csv); 30 epochs reached 0.9990-0.9993 on train and test over seeds 0-3 (Xeon, AVX-512),
+// and 0.998 leaves room for other CPUs' rounding.
+TEST(MlpRuns, CsvRegression) {
+  const std::string dir = fresh_dir("regression");
+  write_file(dir + "/plane.csv", plane_csv());
+  expect_run(mlp({"--task", "regression", "--dataset", "csv:" + dir + "/plane.csv", "--target", "y", "--epochs", "30",
+                  "--batch-size", "16", "--quiet", "--out", dir + "/out"}),
+             0,
+             {"CSV .*/plane.csv: 353 training and 88 test examples, target y", "MLP 2-256-128-1",
+              "epoch 30/30  train loss [0-9.]+ \\| test loss", "  train +[0-9.]+ +[0-9.]+ +0\\.99[89][0-9]\n",
+              "  test +[0-9.]+ +[0-9.]+ +0\\.99[89][0-9]\n"});
+  for (const char* file : {"model.xgrad", "metrics.csv", "curves.svg"}) EXPECT_TRUE(fs::exists(dir + "/out/" + file));
+}
+
+// Each norm trains, and its model (BatchNorm1d's running statistics are buffers in the file) loads back
+// to the same accuracy.
+void expect_norm_trains_and_loads_back(const std::string& norm) {
+  const std::string dir = fresh_dir("norm_" + norm);
+  const RunResult trained = mlp({"--dataset", "spirals", "--epochs", "2", "--norm", norm, "--quiet", "--out", dir});
+  expect_run(trained, 0, {"model: MLP 2-256-128-3 \\(ReLU(, " + norm + " norm)?", "final test accuracy: [0-9.]+"});
+  const RunResult loaded =
+      mlp({"--dataset", "spirals", "--norm", norm, "--load", dir + "/model.xgrad", "--epochs", "0"});
+  expect_run(loaded, 0, {"evaluating .*/model.xgrad"});
+  EXPECT_EQ(final_accuracy(loaded), final_accuracy(trained));
+}
+TEST(MlpRuns, NormNoneTrainsAndLoadsBack) { expect_norm_trains_and_loads_back("none"); }
+TEST(MlpRuns, NormLayerTrainsAndLoadsBack) { expect_norm_trains_and_loads_back("layer"); }
+
+TEST(MlpFashionMnist, ShortRun) {
+  if (!fs::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))
+    GTEST_SKIP() << "no Fashion-MNIST (Debian package dataset-fashion-mnist installs it)";
+  expect_run(
+      mlp({"--limit", "2000", "--epochs", "1", "--quiet", "--out", fresh_dir("fashion_mnist")}), 0,
+      {"Fashion-MNIST from .*: 2000 training and 10000 test examples, 10 classes", "final test accuracy: [0-9.]+"});
+}
+
+// --- A model written, loaded and trained on ---------------------------------------------------------
+
+class MlpSmoke : public testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = fresh_dir("smoke");
+    smoke_ = mlp({"--dataset", "spirals", "--epochs", "3", "--quiet", "--out", dir_});
+  }
+  static std::string dir_;
+  static RunResult smoke_;
+};
+std::string MlpSmoke::dir_;
+RunResult MlpSmoke::smoke_;
+
+TEST_F(MlpSmoke, WritesEverything) {
+  expect_run(smoke_, 0,
+             {"epoch  1/3  train loss [0-9.]+ acc", "epoch  3/3  train loss", "final test accuracy: [0-9.]+"});
+  for (const char* file : {"metrics.csv", "curves.svg", "model.xgrad", "model.xgrad.optim"})
+    EXPECT_TRUE(fs::exists(dir_ + "/" + file)) << file;
+}
+TEST_F(MlpSmoke, LoadAndEvaluateGivesTheSameAccuracy) {
+  const RunResult loaded = mlp({"--dataset", "spirals", "--load", dir_ + "/model.xgrad", "--epochs", "0"});
+  expect_run(loaded, 0, {"evaluating .*/model.xgrad"});
+  EXPECT_EQ(final_accuracy(loaded), final_accuracy(smoke_));
+  EXPECT_NE(final_accuracy(loaded), "");
+}
+// The optimizer's moments come back, but the lr is this run's (the smoke run's cosine ended at 0): the
+// epoch-1 lr of a fresh 2-epoch warmup + cosine schedule.
+TEST_F(MlpSmoke, LoadAndTrainOn) {
+  expect_run(
+      mlp({"--dataset", "spirals", "--load", dir_ + "/model.xgrad", "--epochs", "2", "--quiet", "--out",
+           fresh_dir("train_on")}),
+      0, {"starting from .*/model.xgrad and its optimizer state", "epoch  1/2  train loss .* \\| lr 1\\.34e-03 \\|"});
+}
+
+// --- Checkpoints: a run stopped and resumed ends with the very same model file as one that went through
+
+const Args kResumeFlags = {"--dataset", "spirals", "--epochs",     "6",  "--dropout", "0.2",
+                           "--hidden",  "32,16",   "--batch-size", "32", "--quiet"};
+
+// Dropout on (its masks must resume too) and a warmup + cosine schedule; checkpoints after epochs 2, 4, 6.
+class MlpResume : public testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = fresh_dir("resume");
+    full_ = mlp(kResumeFlags +
+                Args{"--checkpoint-every", "2", "--checkpoint", dir_ + "/ckpt-{epoch}.xgrad", "--out", dir_ + "/full"});
+  }
+  static std::string dir_;
+  static RunResult full_;
+};
+std::string MlpResume::dir_;
+RunResult MlpResume::full_;
+
+TEST_F(MlpResume, CheckpointsAreWritten) {
+  expect_run(full_, 0, {"epoch  6/6  train loss"});
+  for (const char* file : {"ckpt-2.xgrad", "ckpt-4.xgrad", "ckpt-6.xgrad"}) EXPECT_TRUE(fs::exists(dir_ + "/" + file));
+}
+TEST_F(MlpResume, AfterEpoch2EndsWithTheSameModel) {
+  expect_run(
+      mlp(kResumeFlags + Args{"--resume", dir_ + "/ckpt-2.xgrad", "--out", dir_ + "/resumed"}), 0,
+      {"resuming from .*/ckpt-2.xgrad: 2 of 6 epochs done \\(", "epoch  3/6  train loss", "epoch  6/6  train loss"});
+  EXPECT_TRUE(same_bytes(dir_ + "/full/model.xgrad", dir_ + "/resumed/model.xgrad"));
+}
+TEST_F(MlpResume, CorruptCheckpoint) {
+  std::string bytes;
+  {
+    std::ifstream in(dir_ + "/ckpt-4.xgrad", std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  ASSERT_GT(bytes.size(), 100u);
+  bytes[100] = '\xff';
+  write_file(dir_ + "/corrupt.xgrad", bytes);
+  expect_run(mlp(kResumeFlags + Args{"--resume", dir_ + "/corrupt.xgrad", "--out", dir_ + "/corrupt"}), 1,
+             {"mlp: read_checkpoint_notes: checksum mismatch \\(the checkpoint '.*/corrupt.xgrad' is corrupt\\)"});
+}
+TEST_F(MlpResume, OtherArchitecture) {
+  expect_run(
+      mlp(kResumeFlags + Args{"--hidden", "64", "--resume", dir_ + "/ckpt-2.xgrad", "--out", dir_ + "/other"}), 2,
+      {"mlp: --resume .*/ckpt-2.xgrad: the checkpoint's run had --hidden 32,16, this one has --hidden 64 \\(give "
+       "the flags of the run that wrote it\\)"});
+}
+TEST_F(MlpResume, OtherEpochs) {
+  expect_run(
+      mlp(kResumeFlags + Args{"--epochs", "8", "--resume", dir_ + "/ckpt-2.xgrad", "--out", dir_ + "/other"}), 2,
+      {"the checkpoint's run had --epochs 6, this one has --epochs 8 \\(give the flags of the run that wrote it: "
+       "its warmup-cosine schedule spans 6 epochs\\)"});
+}
+TEST_F(MlpResume, MissingFile) {
+  expect_run(mlp(kResumeFlags + Args{"--resume", dir_ + "/none.xgrad", "--out", dir_ + "/other"}), 1,
+             {"mlp: read_checkpoint_notes: cannot open '.*/none.xgrad' for reading"});
+}
+
+// The plateau schedule (its best loss and bad-epoch count are in the checkpoint) and the per-batch ones
+// that move AdamW's beta1 (onecycle) or restart (warm-restarts, cyclic) resume bit for bit too.
+void expect_schedule_resumes(const std::string& schedule) {
+  const std::string dir = fresh_dir("resume_" + schedule);
+  const Args flags = kResumeFlags + Args{"--scheduler", schedule};
+  expect_run(
+      mlp(flags + Args{"--checkpoint-every", "3", "--checkpoint", dir + "/ckpt-{epoch}.xgrad", "--out", dir + "/full"}),
+      0, {schedule + " schedule"});
+  expect_run(mlp(flags + Args{"--resume", dir + "/ckpt-3.xgrad", "--out", dir + "/resumed"}), 0,
+             {"resuming from .*/ckpt-3.xgrad: 3 of 6 epochs done"});
+  EXPECT_TRUE(same_bytes(dir + "/full/model.xgrad", dir + "/resumed/model.xgrad"));
+}
+TEST(MlpResumeSchedules, Plateau) { expect_schedule_resumes("plateau"); }
+TEST(MlpResumeSchedules, OneCycle) { expect_schedule_resumes("onecycle"); }
+TEST(MlpResumeSchedules, Cyclic) { expect_schedule_resumes("cyclic"); }
+TEST(MlpResumeSchedules, WarmRestarts) { expect_schedule_resumes("warm-restarts"); }
+
+// The kill test: SIGKILLed 20 times at random moments and resumed each time, the run ends with the model
+// of a run never killed (kill_test.sh says how).
+TEST(MlpKill, KilledAndResumedEndsAsNeverKilled) {
+  expect_run(run(XGRAD_CLI_KILL_TEST, {XGRAD_MLP_PROGRAM, fresh_dir("kill"), "13", "20"}), 0,
+             {"after 20 kills, the resumed run's model.xgrad equals the uninterrupted run's, byte for byte"});
+}
+
+// --- BLAS kernels ------------------------------------------------------------------------------------
+
+// OpenBLAS before 0.3.25 falls back to its generic Prescott kernels on Intel CPUs it does not know
+// (scripts/blas_env.sh). Forced onto them, the program says which kernels this CPU could run; on kernels
+// that suit the CPU it says nothing. Only where OpenBLAS is the BLAS and the CPU has AVX2 and FMA.
+bool cpu_runs_haswell_kernels() {
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(cpuinfo, line)) {
+    if (line.rfind("flags", 0) != 0) continue;
+    const std::string flags = line + " ";
+    return flags.find(" avx2 ") != std::string::npos && flags.find(" fma ") != std::string::npos;
+  }
+  return false;
+}
+
+class MlpBlasKernels : public testing::Test {
+ protected:
+  void SetUp() override {
+    if (!XGRAD_CLI_OPENBLAS || !cpu_runs_haswell_kernels()) GTEST_SKIP() << "not OpenBLAS, or no AVX2 + FMA";
+  }
+  static RunResult spirals(const std::string& core) {
+    return mlp({"--dataset", "spirals", "--epochs", "1", "--quiet", "--out", fresh_dir("blas_" + core)},
+               {{"OPENBLAS_CORETYPE", core}});
+  }
+};
+TEST_F(MlpBlasKernels, GenericKernelsGetAdvice) {
+  expect_run(
+      spirals("Prescott"), 0,
+      {"note: OpenBLAS chose its generic Prescott kernels, though this CPU can run its (SkylakeX|Haswell) ones",
+       "with OPENBLAS_CORETYPE=(SkylakeX|Haswell) set before the program starts", "\\(OpenBLAS Prescott kernels\\)"});
+}
+TEST_F(MlpBlasKernels, SuitableKernelsNoAdvice) {
+  const RunResult haswell = spirals("Haswell");
+  expect_run(haswell, 0, {"\\(OpenBLAS Haswell kernels\\)"});
+  EXPECT_FALSE(matches(haswell.output(), "note: OpenBLAS"));
+}
+
+// --- Under mpirun (built with MPI) -----------------------------------------------------------------------
+
+#ifdef XGRAD_CLI_MPIEXEC
+RunResult mpirun(int ranks, const Args& args) {
+  std::vector<std::string> command;
+  std::istringstream words(XGRAD_CLI_MPIEXEC);  // mpirun, its -np flag and the test flags, space-separated
+  for (std::string word; words >> word;) command.push_back(word);
+  const std::string launcher = command.front();
+  command.erase(command.begin());
+  command.insert(command.begin() + 1, std::to_string(ranks));  // after -np
+  command.push_back(XGRAD_MLP_PROGRAM);
+  return run(launcher, command + args);
+}
+
+// 2 ranks reach the single process's final test accuracy (LayerNorm: the same on every rank), and rank 0
+// writes the files.
+TEST(MlpMpi, TwoRanksTrainAsOneProcess) {
+  const Args flags = {"--dataset", "spirals", "--epochs", "2", "--norm", "layer", "--quiet", "--out"};
+  const RunResult one = mlp(flags + Args{fresh_dir("mpi_one_process")});
+  const std::string dir = fresh_dir("mpi_smoke");
+  const RunResult two = mpirun(2, flags + Args{dir});
+  expect_run(two, 0, {"distributed: 2 ranks", "epoch  2/2  train loss"});
+  EXPECT_EQ(final_accuracy(two), final_accuracy(one));
+  EXPECT_NE(final_accuracy(one), "");
+  for (const char* file : {"model.xgrad", "metrics.csv", "curves.svg"}) EXPECT_TRUE(fs::exists(dir + "/" + file));
+}
+// Without --norm the ranks use none (batch statistics would be per rank); --norm batch is refused.
+TEST(MlpMpi, RefusesBatchNorm) {
+  expect_run(mpirun(2, {"--dataset", "spirals", "--epochs", "1", "--norm", "batch", "--quiet", "--out",
+                        fresh_dir("mpi_batch_norm")}),
+             1, {"--norm batch under mpirun: each rank would normalize by its own shard"});
+}
+// Rank 0 writes the checkpoints, every rank resumes from one: the model ends byte for byte as the
+// uninterrupted job's (no dropout, so every rank's generators are in the checkpoint).
+TEST(MlpMpi, ResumedJobEndsAsUninterrupted) {
+  const std::string dir = fresh_dir("mpi_resume");
+  const Args flags = {"--dataset", "spirals", "--epochs", "4", "--hidden", "32,16", "--batch-size", "32", "--quiet"};
+  expect_run(mpirun(2, flags + Args{"--checkpoint-every", "2", "--checkpoint", dir + "/ckpt-{epoch}.xgrad", "--out",
+                                    dir + "/full"}),
+             0);
+  EXPECT_TRUE(fs::exists(dir + "/ckpt-2.xgrad"));
+  expect_run(mpirun(2, flags + Args{"--resume", dir + "/ckpt-2.xgrad", "--out", dir + "/resumed"}), 0,
+             {"resuming from .*/ckpt-2.xgrad: 2 of 4 epochs done"});
+  EXPECT_TRUE(same_bytes(dir + "/full/model.xgrad", dir + "/resumed/model.xgrad"));
+}
+#endif
+
+// Every suite here must be one ctest runs (tests/cli/CMakeLists.txt lists them in XGRAD_CLI_SUITES).
+TEST(MlpCliSuites, EveryOneIsRegisteredWithCtest) {
+  std::istringstream listed(XGRAD_CLI_SUITES);
+  std::set<std::string> registered;
+  for (std::string name; listed >> name;) registered.insert(name);
+  const testing::UnitTest& tests = *testing::UnitTest::GetInstance();
+  for (int i = 0; i < tests.total_test_suite_count(); ++i) {
+    const std::string name = tests.GetTestSuite(i)->name();
+    EXPECT_EQ(registered.count(name), 1u) << "add " << name << " to XGRAD_CLI_SUITES in tests/cli/CMakeLists.txt";
+  }
+}
+
+}  // namespace

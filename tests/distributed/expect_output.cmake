@@ -1,0 +1,36 @@
+# One mpirun job of the distributed tests: runs the command after "--" and checks its exit code and
+# that stdout + stderr match every regular expression given.
+#
+#   cmake -DEXPECT_EXIT=N "-DEXPECT_OUTPUT=regex;regex" -P expect_output.cmake -- PROGRAM ARG...
+cmake_minimum_required(VERSION 3.18)
+
+set(command)
+set(after_separator FALSE)
+math(EXPR last "${CMAKE_ARGC} - 1")
+foreach(i RANGE ${last})
+  if(after_separator)
+    list(APPEND command "${CMAKE_ARGV${i}}")
+  elseif("${CMAKE_ARGV${i}}" STREQUAL "--")
+    set(after_separator TRUE)
+  endif()
+endforeach()
+if(NOT command OR NOT DEFINED EXPECT_EXIT)
+  message(FATAL_ERROR "usage: cmake -DEXPECT_EXIT=N [-DEXPECT_OUTPUT=regex;...] -P expect_output.cmake -- PROGRAM ARG...")
+endif()
+
+execute_process(COMMAND ${command} RESULT_VARIABLE exit_code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+set(output "${out}${err}")
+string(REPLACE ";" " " command_line "${command}")
+set(failures "")
+if(NOT "${exit_code}" STREQUAL "${EXPECT_EXIT}")
+  string(APPEND failures "  exit code ${exit_code}, expected ${EXPECT_EXIT}\n")
+endif()
+foreach(pattern IN LISTS EXPECT_OUTPUT)
+  if(NOT output MATCHES "${pattern}")
+    string(APPEND failures "  the output does not match: ${pattern}\n")
+  endif()
+endforeach()
+if(failures)
+  message(FATAL_ERROR "${command_line}\n${failures}--- output ---\n${output}")
+endif()
+message("${command_line}: as expected")
