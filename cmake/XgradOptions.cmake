@@ -64,3 +64,15 @@ function(xgrad_precompile_headers target)
     target_precompile_headers(${target} PRIVATE <xtensor/xarray.hpp> <functional> <memory> <string> <vector>)
   endif()
 endfunction()
+
+# A unity build (-DCMAKE_UNITY_BUILD=ON) compiles a target's sources a batch at a time, as one file.
+# These sources define a name of their own that a neighbour in the batch also defines or that hides
+# one (a kPi, a kFormat, nn::to_string(Reduction)): they are compiled on their own.
+function(xgrad_unity_exceptions sources)
+  foreach(source IN LISTS sources)
+    get_filename_component(name ${source} NAME)
+    if(name MATCHES "^(loss|cosine_annealing_warm_restarts|state_dict)\\.cpp$")
+      set_source_files_properties(${source} PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
+    endif()
+  endforeach()
+endfunction()

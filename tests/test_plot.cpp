@@ -89,7 +89,8 @@ TEST(Plot, ScatterSeriesDrawsADotPerPointAndNoLine) {
   for (int i = 0; i < 40; ++i) x.push_back(i % 2 == 0 ? 0.0 : 10.0), y.push_back(i % 2 == 0 ? 10.0 : 0.0);
   Series points("test examples", x, y);
   points.dots_only = true;
-  const std::string svg = svg_of(LineChart("scatter", "true", "predicted", {points, {"y = x", {0.0, 10.0}, {0.0, 10.0}}}));
+  const std::string svg =
+      svg_of(LineChart("scatter", "true", "predicted", {points, {"y = x", {0.0, 10.0}, {0.0, 10.0}}}));
   EXPECT_EQ(count(svg, "<polyline"), 1u);  // the y = x line only
   EXPECT_EQ(count(svg, "<circle cx='70' cy='50' r='2.5' fill='#1f77b4'/>"), 20u);
   EXPECT_EQ(count(svg, "<circle cx='450' cy='340' r='2.5' fill='#1f77b4'/>"), 20u);

@@ -26,6 +26,7 @@ class EarlyStopping {
   // Puts the best epoch's weights back into `model` (nothing when no epoch was recorded).
   void restore_best(xg::nn::Module& model) const;
 
+  bool should_stop() const { return best_epoch_ > 0 && wait_ >= patience_; }
   int best_epoch() const { return best_epoch_; }
   double best_loss() const { return best_loss_; }
   int epochs_without_improvement() const { return wait_; }

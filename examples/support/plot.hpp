@@ -34,7 +34,7 @@ struct Series {
   std::string name;
   std::vector<double> x;
   std::vector<double> y;
-  std::string color;  // any SVG colour, e.g. "#1f77b4"
+  std::string color;       // any SVG colour, e.g. "#1f77b4"
   bool dots_only = false;  // a scatter plot's points: a dot at each, no line between them
 };
 
