@@ -6,7 +6,7 @@
 #include <xgrad/core/binary_io.hpp>
 #include <xgrad/core/error.hpp>
 #include <xgrad/nn/serialize.hpp>
-#include <xgrad/optim/scheduler_state.hpp>
+#include <xgrad/optim/lr_scheduler/scheduler_state.hpp>
 #include <xgrad/optim/state_dict.hpp>
 
 #include <algorithm>

@@ -32,7 +32,7 @@
 //     the model: the tensor records of a model file (nn/serialize.hpp), from its count on
 //     u64 size, then the optimizer: a whole optimizer state file (optim/state_dict.hpp)
 //     u32 scheduler kind: 0 none, 1 LRScheduler, 2 ReduceLROnPlateau; then its state in the
-//         scheduler state form (optim/scheduler_state.hpp)
+//         scheduler state form (optim/lr_scheduler/scheduler_state.hpp)
 //     u32 generator count; each: string name, u64 seed, u64 state, u32 has spare normal (0 or 1),
 //         f64 spare normal
 //     u32 note count; each: string key, string value (keys in order, each once)
@@ -41,9 +41,9 @@
 
 #include <xgrad/core/generator.hpp>
 #include <xgrad/nn/module.hpp>
-#include <xgrad/optim/lr_scheduler.hpp>
+#include <xgrad/optim/lr_scheduler/lr_scheduler.hpp>
+#include <xgrad/optim/lr_scheduler/reduce_lr_on_plateau.hpp>
 #include <xgrad/optim/optimizer.hpp>
-#include <xgrad/optim/reduce_lr_on_plateau.hpp>
 
 #include <cstdint>
 #include <map>

@@ -1,8 +1,8 @@
 #include <xgrad/optim/adadelta.hpp>
 
 #include <xgrad/core/error.hpp>
+#include <xgrad/optim/detail/kernel_attributes.hpp>
 #include <xgrad/optim/functional.hpp>
-#include <xgrad/optim/kernel_attributes.hpp>
 
 namespace xg::optim {
 

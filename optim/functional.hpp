@@ -27,10 +27,17 @@
 //    fuses, and nowhere else. (Build with -ffp-contract=off, as xgrad does, or the compiler may fuse
 //    more than PyTorch does.)
 
-#include <xgrad/optim/kernel_attributes.hpp>  // XG_OPTIM_INLINE (always inline), internal
-
 #include <cmath>
 #include <cstdint>
+
+// The per-element functions are always inlined into the loops that call them, so that those loops can
+// be compiled with FMA instructions (optim/detail/kernel_attributes.hpp) where std::fma is one
+// instruction and not a call.
+#if defined(__GNUC__) || defined(__clang__)
+#define XG_OPTIM_INLINE inline __attribute__((always_inline))
+#else
+#define XG_OPTIM_INLINE inline
+#endif
 
 namespace xg::optim::functional {
 

@@ -1,9 +1,9 @@
 #include <xgrad/optim/lbfgs.hpp>
 
 #include <xgrad/core/error.hpp>
-#include <xgrad/optim/kernel_attributes.hpp>
-#include <xgrad/optim/python_number.hpp>
-#include <xgrad/optim/strong_wolfe.hpp>
+#include <xgrad/optim/detail/kernel_attributes.hpp>
+#include <xgrad/optim/detail/python_number.hpp>
+#include <xgrad/optim/detail/strong_wolfe.hpp>
 
 #include <algorithm>
 #include <climits>

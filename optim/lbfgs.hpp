@@ -14,7 +14,7 @@
 // history, H's scale, the previous gradient and loss) is kept with the first parameter, so that
 // state_dict() / save() / load() resume a run exactly. Numbers follow torch's kinds: flat vectors in
 // float32, the loss as a double (float(closure())), the step t as torch computes it
-// (optim/python_number.hpp). Unlike the other optimizers, denormals are not flushed: the closure's
+// (optim/detail/python_number.hpp). Unlike the other optimizers, denormals are not flushed: the closure's
 // forward and backward run inside step().
 
 #include <xgrad/optim/optimizer.hpp>

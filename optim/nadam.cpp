@@ -2,8 +2,8 @@
 
 #include <xgrad/core/error.hpp>
 #include <xgrad/optim/adam.hpp>
+#include <xgrad/optim/detail/kernel_attributes.hpp>
 #include <xgrad/optim/functional.hpp>
-#include <xgrad/optim/kernel_attributes.hpp>
 
 namespace xg::optim {
 

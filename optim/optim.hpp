@@ -18,20 +18,20 @@
 #include <xgrad/optim/state_dict.hpp>
 
 // Learning-rate schedulers
-#include <xgrad/optim/chained_scheduler.hpp>
-#include <xgrad/optim/constant_lr.hpp>
-#include <xgrad/optim/cosine_annealing_lr.hpp>
-#include <xgrad/optim/cosine_annealing_warm_restarts.hpp>
-#include <xgrad/optim/cyclic_lr.hpp>
-#include <xgrad/optim/exponential_lr.hpp>
-#include <xgrad/optim/lambda_lr.hpp>
-#include <xgrad/optim/linear_lr.hpp>
-#include <xgrad/optim/lr_scheduler.hpp>
-#include <xgrad/optim/multi_step_lr.hpp>
-#include <xgrad/optim/one_cycle_lr.hpp>
-#include <xgrad/optim/polynomial_lr.hpp>
-#include <xgrad/optim/reduce_lr_on_plateau.hpp>
-#include <xgrad/optim/scheduler_state.hpp>
-#include <xgrad/optim/sequential_lr.hpp>
-#include <xgrad/optim/step_lr.hpp>
-#include <xgrad/optim/warmup_cosine_lr.hpp>
+#include <xgrad/optim/lr_scheduler/chained_scheduler.hpp>
+#include <xgrad/optim/lr_scheduler/constant_lr.hpp>
+#include <xgrad/optim/lr_scheduler/cosine_annealing_lr.hpp>
+#include <xgrad/optim/lr_scheduler/cosine_annealing_warm_restarts.hpp>
+#include <xgrad/optim/lr_scheduler/cyclic_lr.hpp>
+#include <xgrad/optim/lr_scheduler/exponential_lr.hpp>
+#include <xgrad/optim/lr_scheduler/lambda_lr.hpp>
+#include <xgrad/optim/lr_scheduler/linear_lr.hpp>
+#include <xgrad/optim/lr_scheduler/lr_scheduler.hpp>
+#include <xgrad/optim/lr_scheduler/multi_step_lr.hpp>
+#include <xgrad/optim/lr_scheduler/one_cycle_lr.hpp>
+#include <xgrad/optim/lr_scheduler/polynomial_lr.hpp>
+#include <xgrad/optim/lr_scheduler/reduce_lr_on_plateau.hpp>
+#include <xgrad/optim/lr_scheduler/scheduler_state.hpp>
+#include <xgrad/optim/lr_scheduler/sequential_lr.hpp>
+#include <xgrad/optim/lr_scheduler/step_lr.hpp>
+#include <xgrad/optim/lr_scheduler/warmup_cosine_lr.hpp>

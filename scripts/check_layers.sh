@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Proves that the package arrows hold at build time (DESIGN.md: core <- autograd <- nn; core <- optim;
+# Proves that the package arrows hold at build time (docs/design.md: core <- autograd <- nn; core <- optim;
 # core <- data; nn, optim <- checkpoint; nn, optim, data <- distributed when the build has MPI): a
 # scratch file compiled with a package's own flags, as its sources are, must fail to compile when it
 # includes a header of a package above or beside it, and must compile when it includes one it may use.

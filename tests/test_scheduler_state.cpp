@@ -1,4 +1,4 @@
-// Scheduler state files (optim/scheduler_state.hpp): round trips that resume bit for bit, a state
+// Scheduler state files (optim/lr_scheduler/scheduler_state.hpp): round trips that resume bit for bit, a state
 // embedded in a bigger file, and every way a file can be refused: truncated at every length, any byte
 // flipped, the other kind of scheduler, counts larger than the file, nesting too deep, a save that the
 // system refuses. A refused load changes nothing.

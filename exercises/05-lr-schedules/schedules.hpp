@@ -7,7 +7,7 @@
 // optimizer then steps with it. lr_at(t) is the value at step t, without touching the optimizer.
 
 #include <xgrad/core/error.hpp>
-#include <xgrad/optim/lr_scheduler.hpp>
+#include <xgrad/optim/lr_scheduler/lr_scheduler.hpp>
 
 #include <cstdint>
 

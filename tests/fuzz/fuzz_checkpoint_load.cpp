@@ -11,7 +11,7 @@
 #include "checksum_mutator.hpp"
 #include "fixtures.hpp"
 
-#include <xgrad/optim/scheduler_state.hpp>
+#include <xgrad/optim/lr_scheduler/scheduler_state.hpp>
 
 #include <cstddef>
 #include <cstdint>

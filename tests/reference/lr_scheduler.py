@@ -7,7 +7,7 @@ two param groups with different learning rates, and records get_last_lr() after 
 and after each step (optimizer.step() first, then scheduler.step(), the order PyTorch asks for).
 For schedulers with a closed form it also records _get_closed_form_lr() at every epoch.
 WarmupCosineLR is ours, not PyTorch's: its values come from warmup_cosine() below, the formula
-documented in optim/warmup_cosine_lr.hpp.
+documented in optim/lr_scheduler/warmup_cosine_lr.hpp.
 """
 
 import json
