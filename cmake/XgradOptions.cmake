@@ -58,15 +58,15 @@ endif()
 # headers are parsed and its templates instantiated and optimised once per batch rather than once per
 # source. That took 37% off the CPU time of building them (measured in README.md, "First run"); an
 # edit recompiles its batch, a few seconds. -DXGRAD_UNITY_BUILD=OFF compiles source by source.
-# These sources define a name that a neighbour in a batch also defines, or one that hides another (a
-# kPi, a kFormat, nn::to_string(Reduction)), or (engine.cpp) a class whose member has a type of the
+# These sources define a name that a neighbour in a batch also defines, or one that hides another
+# (a kFormat, nn::to_string(Reduction)), or (engine.cpp) a class whose member has a type of the
 # anonymous namespace, which GCC warns about (-Wsubobject-linkage) outside a main file: they are
 # compiled on their own.
 option(XGRAD_UNITY_BUILD "Compile each library's sources in batches (a unity build)" ON)
 function(xgrad_unity_exceptions sources)
   foreach(source IN LISTS sources)
     get_filename_component(name ${source} NAME)
-    if(name MATCHES "^(loss|cosine_annealing_warm_restarts|state_dict|engine)\\.cpp$")
+    if(name MATCHES "^(loss|state_dict|engine)\\.cpp$")
       set_source_files_properties(${source} PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
     endif()
   endforeach()
