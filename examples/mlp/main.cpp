@@ -6,11 +6,13 @@
 // This file is the training loop a user would write: set up, train epoch by epoch, write the outputs.
 // The rest sits beside it, a file per concern:
 //   args.*           the flags (a new flag goes here: its field, its CLI11 line, its checks)
-//   data.*           --dataset: the examples, split and standardised
+//   data.*           --dataset and --val-split: the examples, split and standardised
 //   model.*          the network (--hidden, --dropout, --norm), the norm under mpirun
 //   model_files.*    --save, --load and the model in --out: the files a model travels in
 //   training.*       --optimizer, --lr, --scheduler: the optimizer, schedule, loader and loss
 //   checkpointing.*  --checkpoint-every and --resume
+//   defaults.*       without --epochs: epochs (and a validation split, early stopping) that fit the data
+//   early_stopping.* --early-stop and --min-delta: stop at the best validation loss, restore its weights
 //   report.*         evaluation, the epoch lines, metrics.csv, the plot and the list of outputs
 //   regression.*     --task regression (its own loop, on a CSV table's float columns)
 //   parallel.*       one rank of an mpirun job, or one process on its own
