@@ -32,30 +32,37 @@ float slice_max(const float* x, std::size_t stride, std::size_t length) {
   return m;
 }
 
-// out = x minus the maximum of its slice, for every slice: the exponent of both softmaxes, which then
+// The sum of one slice, in order.
+float slice_sum(const float* x, std::size_t stride, std::size_t length) {
+  float sum = 0.0f;
+  for (std::size_t l = 0; l < length; ++l) sum += x[l * stride];
+  return sum;
+}
+
+// x minus the maximum of its slice, for every slice: the exponent of both softmaxes, which then
 // exponentiate the whole array at once (core/vector_math.hpp).
-void subtract_slice_max(const AxisSplit& s, const float* x, float* out) {
+Array subtract_slice_max(const AxisSplit& s, const Tensor& x) {
+  Array out = Array::from_shape(x.data().shape());
+  if (s.length == 0) return out;  // no elements, and no maximum to take
+  const float* px = x.data().data();
+  float* py = out.data();
   for_each_slice(s, [&](std::size_t offset, std::size_t stride, std::size_t length) {
-    const float m = slice_max(x + offset, stride, length);
-    for (std::size_t l = 0; l < length; ++l) out[offset + l * stride] = x[offset + l * stride] - m;
+    const float m = slice_max(px + offset, stride, length);
+    for (std::size_t l = 0; l < length; ++l) py[offset + l * stride] = px[offset + l * stride] - m;
   });
+  return out;
 }
 
 }  // namespace
 
 Tensor softmax(const Tensor& x, long axis) {
-  const std::size_t a = normalize_axis("softmax", axis, x.dim());
-  const AxisSplit s = split_at(x.shape(), a);
-  Array out = Array::from_shape(x.data().shape());
-  const float* px = x.data().data();
+  const AxisSplit s = split_at(x.shape(), normalize_axis("softmax", axis, x.dim()));
+  Array out = subtract_slice_max(s, x);
   float* py = out.data();
   if (s.length > 0) {
-    subtract_slice_max(s, px, py);
     vector_math::exp(py, py, out.size());
     for_each_slice(s, [&](std::size_t offset, std::size_t stride, std::size_t length) {
-      float sum = 0.0f;
-      for (std::size_t l = 0; l < length; ++l) sum += py[offset + l * stride];
-      const float inverse = 1.0f / sum;  // PyTorch multiplies by the reciprocal too
+      const float inverse = 1.0f / slice_sum(py + offset, stride, length);  // PyTorch multiplies by it too
       for (std::size_t l = 0; l < length; ++l) py[offset + l * stride] *= inverse;
     });
   }
@@ -77,19 +84,14 @@ Tensor softmax(const Tensor& x, long axis) {
 }
 
 Tensor log_softmax(const Tensor& x, long axis) {
-  const std::size_t a = normalize_axis("log_softmax", axis, x.dim());
-  const AxisSplit s = split_at(x.shape(), a);
-  Array out = Array::from_shape(x.data().shape());
-  const float* px = x.data().data();
+  const AxisSplit s = split_at(x.shape(), normalize_axis("log_softmax", axis, x.dim()));
+  Array out = subtract_slice_max(s, x);
   float* py = out.data();
   if (s.length > 0) {
-    subtract_slice_max(s, px, py);
     const Array exps = map_vector(vector_math::exp, out);
     const float* pe = exps.data();
     for_each_slice(s, [&](std::size_t offset, std::size_t stride, std::size_t length) {
-      float sum = 0.0f;
-      for (std::size_t l = 0; l < length; ++l) sum += pe[offset + l * stride];
-      const float log_sum = std::log(sum);
+      const float log_sum = std::log(slice_sum(pe + offset, stride, length));
       for (std::size_t l = 0; l < length; ++l) py[offset + l * stride] -= log_sum;
     });
   }
@@ -98,8 +100,7 @@ Tensor log_softmax(const Tensor& x, long axis) {
     const float* g = ctx.grad.data();
     float* dx = grad.data();
     for_each_slice(s, [&](std::size_t offset, std::size_t stride, std::size_t length) {
-      float total = 0.0f;
-      for (std::size_t l = 0; l < length; ++l) total += g[offset + l * stride];
+      const float total = slice_sum(g + offset, stride, length);
       for (std::size_t l = 0; l < length; ++l) {
         const std::size_t at = offset + l * stride;
         dx[at] = g[at] - dx[at] * total;

@@ -20,10 +20,12 @@
 // file), a small table per options type names them: see optim/options.hpp.
 
 // The default is everything after the name, so that a braced default ({0.9, 0.999}) may hold commas.
+// `T const&`, not `const T&`: a macro pastes text, and `const Generator*&` would be a reference to a
+// pointer to const, where `Generator* const&` is the const reference to the pointer that is meant.
 #define XG_ARG(T, name, ...)   \
   T name##_ = __VA_ARGS__;     \
-  auto& name(const T& value) { \
+  auto& name(T const& value) { \
     name##_ = value;           \
     return *this;              \
   }                            \
-  const T& name() const { return name##_; }
+  T const& name() const { return name##_; }

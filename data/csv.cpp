@@ -153,9 +153,10 @@ TensorDataset read_csv(const std::string& path, const CsvOptions& options) {
         fail(at(number), "expected at least 2 columns (features and a label), got " + std::to_string(columns));
       }
       if (options.reads_labels()) {
-        const std::optional<std::size_t> label = resolve_index(options.label_column(), columns);
+        const long label_column = options.label_column().value_or(-1);  // the last column unless set
+        const std::optional<std::size_t> label = resolve_index(label_column, columns);
         if (!label) {
-          fail(at(number), "label column " + std::to_string(options.label_column()) + " does not exist in a row of " +
+          fail(at(number), "label column " + std::to_string(label_column) + " does not exist in a row of " +
                                std::to_string(columns) + " columns " + index_range(columns));
         }
         layout.label = *label;

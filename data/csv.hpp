@@ -16,6 +16,7 @@
 // Every error names the file, the 1-based line and column, what was expected and what was found:
 //   read_csv: data.csv line 17 column 3: expected a number, got "abc"
 
+#include <xgrad/core/options.hpp>
 #include <xgrad/data/dataset.hpp>
 
 #include <optional>
@@ -45,41 +46,19 @@ class CsvColumn {
   std::optional<long> index_;
 };
 
-class CsvOptions {
- public:
-  // 0-based, negative counting from the end as in Python: -1 (the default) is the last column.
-  CsvOptions& label_column(long column) {
-    label_column_ = column;
-    return *this;
-  }
+struct CsvOptions {
+  // 0-based, negative counting from the end as in Python. Unset: the last column (-1), and none at all
+  // when targets are given (see reads_labels).
+  XG_ARG(std::optional<long>, label_column, std::nullopt);
   // The columns that hold float targets, by header name or index; the dataset's targets are [N, K].
-  CsvOptions& targets(std::vector<CsvColumn> columns) {
-    targets_ = std::move(columns);
-    return *this;
-  }
+  XG_ARG(std::vector<CsvColumn>, targets, {});
   // Whether the first non-blank line names the columns. Unset (the default): it does when any of its
   // fields is not a number.
-  CsvOptions& header(bool has_header) {
-    header_ = has_header;
-    return *this;
-  }
-  CsvOptions& delimiter(char delimiter) {
-    delimiter_ = delimiter;
-    return *this;
-  }
+  XG_ARG(std::optional<bool>, header, std::nullopt);
+  XG_ARG(char, delimiter, ',');
 
-  long label_column() const { return label_column_.value_or(-1); }
-  const std::vector<CsvColumn>& targets() const { return targets_; }
   // A label column is read unless targets are given without one.
   bool reads_labels() const { return targets_.empty() || label_column_.has_value(); }
-  std::optional<bool> header() const { return header_; }
-  char delimiter() const { return delimiter_; }
-
- private:
-  std::optional<long> label_column_;
-  std::vector<CsvColumn> targets_;
-  std::optional<bool> header_;
-  char delimiter_ = ',';
 };
 
 TensorDataset read_csv(const std::string& path, const CsvOptions& options = CsvOptions());

@@ -13,6 +13,7 @@
 // iterator advances; each batch owns its arrays, so keeping one is safe.
 
 #include <xgrad/core/generator.hpp>
+#include <xgrad/core/options.hpp>
 #include <xgrad/data/dataset.hpp>
 #include <xgrad/data/sampler.hpp>
 
@@ -31,56 +32,25 @@ std::vector<std::size_t> randperm(std::size_t n, Generator& generator);
 
 // Defaults as in PyTorch: batch_size 1, no shuffle, keep the last partial batch. As in libtorch, a
 // bare batch size converts to options: DataLoader loader(dataset, 64).
-class DataLoaderOptions {
- public:
+struct DataLoaderOptions {
   DataLoaderOptions() = default;
   DataLoaderOptions(std::size_t batch_size) : batch_size_(batch_size) {}  // NOLINT(google-explicit-constructor)
 
-  DataLoaderOptions& batch_size(std::size_t batch_size) {
-    batch_size_ = batch_size;
-    return *this;
-  }
-  DataLoaderOptions& shuffle(bool shuffle) {
-    shuffle_ = shuffle;
-    return *this;
-  }
-  DataLoaderOptions& drop_last(bool drop_last) {
-    drop_last_ = drop_last;
-    return *this;
-  }
+  XG_ARG(std::size_t, batch_size, 1);
+  XG_ARG(bool, shuffle, false);
+  XG_ARG(bool, drop_last, false);
   // Shuffle with the loader's own Generator seeded with this.
-  DataLoaderOptions& seed(std::uint64_t seed) {
-    seed_ = seed;
-    return *this;
-  }
+  XG_ARG(std::optional<std::uint64_t>, seed, std::nullopt);
   // Shuffle with this generator (it must outlive the loader). Takes precedence over seed().
   // With neither, the loader shuffles with xg::default_generator(), so xg::manual_seed() decides.
-  DataLoaderOptions& generator(Generator& generator) {
-    generator_ = &generator;
-    return *this;
-  }
-
+  XG_ARG(Generator*, generator, nullptr);
   // Visit the indices this sampler gives each epoch (it must outlive the loader) instead of every
   // example once. As in torch, it cannot be combined with shuffle: the sampler decides the order.
-  DataLoaderOptions& sampler(Sampler& sampler) {
-    sampler_ = &sampler;
-    return *this;
-  }
+  XG_ARG(Sampler*, sampler, nullptr);
 
-  std::size_t batch_size() const { return batch_size_; }
-  bool shuffle() const { return shuffle_; }
-  bool drop_last() const { return drop_last_; }
-  std::optional<std::uint64_t> seed() const { return seed_; }
-  Generator* generator() const { return generator_; }
-  Sampler* sampler() const { return sampler_; }
-
- private:
-  std::size_t batch_size_ = 1;
-  bool shuffle_ = false;
-  bool drop_last_ = false;
-  std::optional<std::uint64_t> seed_;
-  Generator* generator_ = nullptr;
-  Sampler* sampler_ = nullptr;
+  // Both are borrowed, so they may also be given as the objects themselves: .generator(my_generator).
+  DataLoaderOptions& generator(Generator& generator) { return this->generator(&generator); }
+  DataLoaderOptions& sampler(Sampler& sampler) { return this->sampler(&sampler); }
 };
 
 class DataLoader {

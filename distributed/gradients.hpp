@@ -14,6 +14,7 @@
 // otherwise exchange buffers of different lengths and hang or mix numbers; instead every rank throws
 // xg::Error naming what differs.
 
+#include <xgrad/core/options.hpp>
 #include <xgrad/core/tensor.hpp>
 
 #include <cstddef>
@@ -24,34 +25,23 @@ namespace xg::distributed {
 // Copies root's parameter values to every other rank (MPI_Bcast, bucketed as below).
 void broadcast_parameters(const std::vector<Tensor>& params, int root = 0);
 
-class AllReduceOptions {
- public:
+struct AllReduceOptions {
   // Gradients are copied into a bucket of at most this many bytes, which one MPI_Allreduce sums in
   // place; then the next bucket. One call per bucket instead of one per tensor keeps the per-call
   // latency from adding up, and a bounded bucket keeps the scratch memory small. 4 MiB holds the
   // default MLP's 0.94 MB of gradients in one bucket.
-  AllReduceOptions& bucket_bytes(std::size_t bytes) {
-    bucket_bytes_ = bytes;
-    return *this;
-  }
+  XG_ARG(std::size_t, bucket_bytes, std::size_t{4} << 20);
   // Weigh each rank by the examples it trained on: the result is sum_r n_r g_r / N, the gradient of
-  // the mean loss over the whole global batch of N examples, whatever the split. Without it every rank
-  // counts the same (the mean of the ranks' gradients, as torch's DDP), which is the same thing when
-  // the shards are equal.
+  // the mean loss over the whole global batch of N examples, whatever the split. Without it (global 0)
+  // every rank counts the same (the mean of the ranks' gradients, as torch's DDP), which is the same
+  // thing when the shards are equal.
+  XG_ARG(std::size_t, local_examples, 0);
+  XG_ARG(std::size_t, global_examples, 0);
+
+  // Both counts at once: .examples(n_r, N).
   AllReduceOptions& examples(std::size_t local, std::size_t global) {
-    local_examples_ = local;
-    global_examples_ = global;
-    return *this;
+    return local_examples(local).global_examples(global);
   }
-
-  std::size_t bucket_bytes() const { return bucket_bytes_; }
-  std::size_t local_examples() const { return local_examples_; }
-  std::size_t global_examples() const { return global_examples_; }  // 0: unweighted
-
- private:
-  std::size_t bucket_bytes_ = std::size_t{4} << 20;
-  std::size_t local_examples_ = 0;
-  std::size_t global_examples_ = 0;
 };
 
 // Replaces each parameter's gradient by its average over the ranks. Parameters without a gradient

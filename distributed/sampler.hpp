@@ -19,6 +19,7 @@
 //
 // The epoch does not advance by itself: without set_epoch every epoch has the same order (as torch).
 
+#include <xgrad/core/options.hpp>
 #include <xgrad/data/sampler.hpp>
 
 #include <cstddef>
@@ -28,42 +29,13 @@
 
 namespace xg::distributed {
 
-class DistributedSamplerOptions {
- public:
-  // Defaults as torch: the rank and number of ranks of the running MPI job, shuffle, seed 0, padding.
-  DistributedSamplerOptions& num_replicas(std::size_t n) {
-    num_replicas_ = n;
-    return *this;
-  }
-  DistributedSamplerOptions& rank(std::size_t r) {
-    rank_ = r;
-    return *this;
-  }
-  DistributedSamplerOptions& shuffle(bool shuffle) {
-    shuffle_ = shuffle;
-    return *this;
-  }
-  DistributedSamplerOptions& seed(std::uint64_t seed) {
-    seed_ = seed;
-    return *this;
-  }
-  DistributedSamplerOptions& drop_last(bool drop_last) {
-    drop_last_ = drop_last;
-    return *this;
-  }
-
-  std::optional<std::size_t> num_replicas() const { return num_replicas_; }
-  std::optional<std::size_t> rank() const { return rank_; }
-  bool shuffle() const { return shuffle_; }
-  std::uint64_t seed() const { return seed_; }
-  bool drop_last() const { return drop_last_; }
-
- private:
-  std::optional<std::size_t> num_replicas_;
-  std::optional<std::size_t> rank_;
-  bool shuffle_ = true;
-  std::uint64_t seed_ = 0;
-  bool drop_last_ = false;
+// Defaults as torch: the rank and number of ranks of the running MPI job, shuffle, seed 0, padding.
+struct DistributedSamplerOptions {
+  XG_ARG(std::optional<std::size_t>, num_replicas, std::nullopt);  // unset: MPI's world size
+  XG_ARG(std::optional<std::size_t>, rank, std::nullopt);          // unset: this process's MPI rank
+  XG_ARG(bool, shuffle, true);
+  XG_ARG(std::uint64_t, seed, 0);
+  XG_ARG(bool, drop_last, false);
 };
 
 class DistributedSampler : public data::Sampler {

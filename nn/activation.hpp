@@ -84,50 +84,17 @@ class IdentityImpl : public Module {
   Tensor forward(const Tensor& input) override;
 };
 
-class ReLU : public ModuleHolder<ReLUImpl> {
- public:
-  using ModuleHolder::ModuleHolder;
-};
-class LeakyReLU : public ModuleHolder<LeakyReLUImpl> {
- public:
-  using ModuleHolder::ModuleHolder;
-};
-class Tanh : public ModuleHolder<TanhImpl> {
- public:
-  using ModuleHolder::ModuleHolder;
-};
-class Sigmoid : public ModuleHolder<SigmoidImpl> {
- public:
-  using ModuleHolder::ModuleHolder;
-};
-class GELU : public ModuleHolder<GELUImpl> {
- public:
-  using ModuleHolder::ModuleHolder;
-};
+XG_MODULE(ReLU);
+XG_MODULE(LeakyReLU);
+XG_MODULE(Tanh);
+XG_MODULE(Sigmoid);
+XG_MODULE(GELU);
 
-class ELU : public ModuleHolder<ELUImpl> {
- public:
-  using ModuleHolder::ModuleHolder;
-};
-class SiLU : public ModuleHolder<SiLUImpl> {
- public:
-  using ModuleHolder::ModuleHolder;
-};
-class Softplus : public ModuleHolder<SoftplusImpl> {
- public:
-  using ModuleHolder::ModuleHolder;
-};
-class Softmax : public ModuleHolder<SoftmaxImpl> {
- public:
-  using ModuleHolder::ModuleHolder;
-};
-class LogSoftmax : public ModuleHolder<LogSoftmaxImpl> {
- public:
-  using ModuleHolder::ModuleHolder;
-};
-class Identity : public ModuleHolder<IdentityImpl> {
- public:
-  using ModuleHolder::ModuleHolder;
-};
+XG_MODULE(ELU);
+XG_MODULE(SiLU);
+XG_MODULE(Softplus);
+XG_MODULE(Softmax);
+XG_MODULE(LogSoftmax);
+XG_MODULE(Identity);
 
 }  // namespace xg::nn

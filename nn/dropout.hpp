@@ -20,9 +20,6 @@ class DropoutImpl : public Module {
   Generator* generator_;
 };
 
-class Dropout : public ModuleHolder<DropoutImpl> {
- public:
-  using ModuleHolder::ModuleHolder;
-};
+XG_MODULE(Dropout);
 
 }  // namespace xg::nn

@@ -15,9 +15,6 @@ class FlattenImpl : public Module {
   long start_dim, end_dim;
 };
 
-class Flatten : public ModuleHolder<FlattenImpl> {
- public:
-  using ModuleHolder::ModuleHolder;
-};
+XG_MODULE(Flatten);
 
 }  // namespace xg::nn

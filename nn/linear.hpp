@@ -24,9 +24,6 @@ class LinearImpl : public Module {
   Tensor bias;  // undefined when made with bias = false
 };
 
-class Linear : public ModuleHolder<LinearImpl> {
- public:
-  using ModuleHolder::ModuleHolder;
-};
+XG_MODULE(Linear);
 
 }  // namespace xg::nn

@@ -7,31 +7,15 @@ namespace xg::nn {
 
 namespace {
 
-// "mean", "sum", "none" as PyTorch prints them.
+// "none", "mean", "sum" as PyTorch prints them, in the enums' order (loss_options.hpp).
 const char* to_string(Reduction reduction) {
-  switch (reduction) {
-    case Reduction::None:
-      return "none";
-    case Reduction::Mean:
-      return "mean";
-    case Reduction::Sum:
-      return "sum";
-  }
-  return "?";
+  static const char* const names[] = {"none", "mean", "sum"};
+  return names[static_cast<int>(reduction)];
 }
 
 const char* to_string(KLDivReduction reduction) {
-  switch (reduction) {
-    case KLDivReduction::None:
-      return "none";
-    case KLDivReduction::BatchMean:
-      return "batchmean";
-    case KLDivReduction::Sum:
-      return "sum";
-    case KLDivReduction::Mean:
-      return "mean";
-  }
-  return "?";
+  static const char* const names[] = {"none", "batchmean", "sum", "mean"};
+  return names[static_cast<int>(reduction)];
 }
 
 // ", weight=[5]" for a weight that is set, nothing otherwise.

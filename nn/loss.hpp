@@ -102,42 +102,15 @@ class BCEWithLogitsLossImpl : public Module {
   BCEWithLogitsLossOptions options;
 };
 
-class CrossEntropyLoss : public ModuleHolder<CrossEntropyLossImpl> {
- public:
-  using ModuleHolder::ModuleHolder;
-};
-class NLLLoss : public ModuleHolder<NLLLossImpl> {
- public:
-  using ModuleHolder::ModuleHolder;
-};
-class MSELoss : public ModuleHolder<MSELossImpl> {
- public:
-  using ModuleHolder::ModuleHolder;
-};
-class L1Loss : public ModuleHolder<L1LossImpl> {
- public:
-  using ModuleHolder::ModuleHolder;
-};
-class BCEWithLogitsLoss : public ModuleHolder<BCEWithLogitsLossImpl> {
- public:
-  using ModuleHolder::ModuleHolder;
-};
+XG_MODULE(CrossEntropyLoss);
+XG_MODULE(NLLLoss);
+XG_MODULE(MSELoss);
+XG_MODULE(L1Loss);
+XG_MODULE(BCEWithLogitsLoss);
 
-class HuberLoss : public ModuleHolder<HuberLossImpl> {
- public:
-  using ModuleHolder::ModuleHolder;
-};
-class SmoothL1Loss : public ModuleHolder<SmoothL1LossImpl> {
- public:
-  using ModuleHolder::ModuleHolder;
-};
-class BCELoss : public ModuleHolder<BCELossImpl> {
- public:
-  using ModuleHolder::ModuleHolder;
-};
-class KLDivLoss : public ModuleHolder<KLDivLossImpl> {
- public:
-  using ModuleHolder::ModuleHolder;
-};
+XG_MODULE(HuberLoss);
+XG_MODULE(SmoothL1Loss);
+XG_MODULE(BCELoss);
+XG_MODULE(KLDivLoss);
 
 }  // namespace xg::nn

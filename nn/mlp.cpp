@@ -40,10 +40,15 @@ std::shared_ptr<Module> make_activation(Activation activation) {
 }
 
 MLPImpl::MLPImpl(const std::vector<std::size_t>& sizes, Activation activation, double dropout, Generator& generator)
-    : MLPImpl(sizes, activation, dropout, Norm::None, generator) {}
+    : MLPImpl(MLPOptions(sizes).activation(activation).dropout(dropout), generator) {}
 
 MLPImpl::MLPImpl(const std::vector<std::size_t>& sizes, Activation activation, double dropout, Norm norm,
-                 Generator& generator) {
+                 Generator& generator)
+    : MLPImpl(MLPOptions(sizes).activation(activation).dropout(dropout).norm(norm), generator) {}
+
+MLPImpl::MLPImpl(const MLPOptions& options, Generator& generator) : options(options) {
+  const std::vector<std::size_t>& sizes = options.sizes();
+  const double dropout = options.dropout();
   if (sizes.size() < 2) {
     throw Error("MLP: expected at least two sizes (input and output), got " + std::to_string(sizes.size()));
   }
@@ -56,9 +61,9 @@ MLPImpl::MLPImpl(const std::vector<std::size_t>& sizes, Activation activation, d
   for (std::size_t i = 0; i + 1 < sizes.size(); ++i) {
     push_back(std::make_shared<LinearImpl>(sizes[i], sizes[i + 1], true, generator));
     if (i + 2 == sizes.size()) break;  // the last Linear gives the logits
-    if (norm == Norm::Batch) push_back(std::make_shared<BatchNorm1dImpl>(sizes[i + 1]));
-    if (norm == Norm::Layer) push_back(std::make_shared<LayerNormImpl>(Shape{sizes[i + 1]}));
-    push_back(make_activation(activation));
+    if (options.norm() == Norm::Batch) push_back(std::make_shared<BatchNorm1dImpl>(sizes[i + 1]));
+    if (options.norm() == Norm::Layer) push_back(std::make_shared<LayerNormImpl>(Shape{sizes[i + 1]}));
+    push_back(make_activation(options.activation()));
     if (dropout > 0.0) push_back(std::make_shared<DropoutImpl>(dropout));
   }
 }

@@ -24,7 +24,7 @@
 //     }
 //     xg::Tensor forward(const xg::Tensor& x) override { return fc2(xg::relu(fc1(x))); }
 //   };
-//   struct Net : xg::nn::ModuleHolder<NetImpl> { using ModuleHolder::ModuleHolder; };
+//   XG_MODULE(Net);   // the handle: struct Net : xg::nn::ModuleHolder<NetImpl> (libtorch's TORCH_MODULE)
 //
 // named_parameters() is recursive, in registration order, own parameters before the children's
 // (PyTorch's order), with dotted names ("fc1.weight", "0.bias"); a tensor registered twice (a shared
@@ -236,5 +236,14 @@ std::ostream& operator<<(std::ostream& out, const ModuleHolder<Impl>& holder) {
 
 // Formats a count with thousands separators: 235146 -> "235,146".
 std::string format_count(std::size_t count);
+
+// Declares the handle `Name` of `NameImpl`, taking NameImpl's constructor arguments (libtorch's
+// TORCH_MODULE): XG_MODULE(Linear) makes Linear, a ModuleHolder<LinearImpl>. A handle with members of
+// its own (MLP, Sequential) is written out instead.
+#define XG_MODULE(Name)                                    \
+  class Name : public ::xg::nn::ModuleHolder<Name##Impl> { \
+   public:                                                 \
+    using ModuleHolder::ModuleHolder;                      \
+  }
 
 }  // namespace xg::nn

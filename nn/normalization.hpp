@@ -14,43 +14,21 @@
 // LayerNorm normalizes each example over its trailing normalized_shape, the same in both modes.
 // With affine (elementwise_affine) a learned weight (ones) and bias (zeros) follow the normalization.
 
+#include <xgrad/core/options.hpp>
 #include <xgrad/nn/module.hpp>
 
 #include <optional>
+#include <utility>
 
 namespace xg::nn {
 
-class BatchNorm1dOptions {
- public:
+struct BatchNorm1dOptions {
   BatchNorm1dOptions(std::size_t num_features) : num_features_(num_features) {}  // NOLINT: implicit on purpose
-  BatchNorm1dOptions& eps(double eps) {
-    eps_ = eps;
-    return *this;
-  }
-  BatchNorm1dOptions& momentum(std::optional<double> momentum) {
-    momentum_ = momentum;
-    return *this;
-  }
-  BatchNorm1dOptions& affine(bool affine) {
-    affine_ = affine;
-    return *this;
-  }
-  BatchNorm1dOptions& track_running_stats(bool track) {
-    track_running_stats_ = track;
-    return *this;
-  }
-  std::size_t num_features() const { return num_features_; }
-  double eps() const { return eps_; }
-  std::optional<double> momentum() const { return momentum_; }
-  bool affine() const { return affine_; }
-  bool track_running_stats() const { return track_running_stats_; }
-
- private:
-  std::size_t num_features_;
-  double eps_ = 1e-5;
-  std::optional<double> momentum_ = 0.1;
-  bool affine_ = true;
-  bool track_running_stats_ = true;
+  XG_ARG(std::size_t, num_features, 0);  // C, the features (channels) of [N, C] or [N, C, L]
+  XG_ARG(double, eps, 1e-5);
+  XG_ARG(std::optional<double>, momentum, 0.1);  // std::nullopt: the plain average over all batches
+  XG_ARG(bool, affine, true);
+  XG_ARG(bool, track_running_stats, true);
 };
 
 class BatchNorm1dImpl : public Module {
@@ -66,30 +44,13 @@ class BatchNorm1dImpl : public Module {
   Tensor running_mean, running_var, num_batches_tracked;  // undefined without track_running_stats
 };
 
-class BatchNorm1d : public ModuleHolder<BatchNorm1dImpl> {
- public:
-  using ModuleHolder::ModuleHolder;
-};
+XG_MODULE(BatchNorm1d);
 
-class LayerNormOptions {
- public:
+struct LayerNormOptions {
   LayerNormOptions(Shape normalized_shape) : normalized_shape_(std::move(normalized_shape)) {}  // NOLINT: implicit
-  LayerNormOptions& eps(double eps) {
-    eps_ = eps;
-    return *this;
-  }
-  LayerNormOptions& elementwise_affine(bool affine) {
-    elementwise_affine_ = affine;
-    return *this;
-  }
-  const Shape& normalized_shape() const { return normalized_shape_; }
-  double eps() const { return eps_; }
-  bool elementwise_affine() const { return elementwise_affine_; }
-
- private:
-  Shape normalized_shape_;
-  double eps_ = 1e-5;
-  bool elementwise_affine_ = true;
+  XG_ARG(Shape, normalized_shape, {});  // the trailing dimensions each example is normalized over
+  XG_ARG(double, eps, 1e-5);
+  XG_ARG(bool, elementwise_affine, true);
 };
 
 class LayerNormImpl : public Module {
@@ -102,9 +63,6 @@ class LayerNormImpl : public Module {
   Tensor weight, bias;  // normalized_shape, undefined without elementwise_affine
 };
 
-class LayerNorm : public ModuleHolder<LayerNormImpl> {
- public:
-  using ModuleHolder::ModuleHolder;
-};
+XG_MODULE(LayerNorm);
 
 }  // namespace xg::nn

@@ -6,16 +6,20 @@
 
 namespace xg::optim {
 
+const HyperparameterTable<AdadeltaOptions> AdadeltaOptions::table = {
+    {"lr", &AdadeltaOptions::lr_},
+    {"rho", &AdadeltaOptions::rho_},
+    {"eps", &AdadeltaOptions::eps_},
+    {"weight_decay", &AdadeltaOptions::weight_decay_},
+    {"maximize", &AdadeltaOptions::maximize_},
+};
+
 void AdadeltaOptions::validate() const {
-  // In torch's order; !(0 <= x) refuses NaN too.
-  if (!(0 <= lr())) throw Error("Adadelta: invalid learning rate " + format_number(lr()) + " (expected lr >= 0)");
-  if (!(0 <= rho() && rho() <= 1)) {
+  detail::check_non_negative("Adadelta", {{"lr", lr()}});
+  if (!(0 <= rho() && rho() <= 1)) {  // refuses NaN too
     throw Error("Adadelta: invalid rho " + format_number(rho()) + " (expected 0 <= rho <= 1)");
   }
-  if (!(0 <= eps())) throw Error("Adadelta: invalid eps " + format_number(eps()) + " (expected eps >= 0)");
-  if (!(0 <= weight_decay())) {
-    throw Error("Adadelta: invalid weight_decay " + format_number(weight_decay()) + " (expected weight_decay >= 0)");
-  }
+  detail::check_non_negative("Adadelta", {{"eps", eps()}, {"weight_decay", weight_decay()}});
 }
 
 namespace {
@@ -27,12 +31,6 @@ XG_OPTIM_KERNEL void adadelta_loop(float* param, const float* grad, float* squar
 }
 
 }  // namespace
-
-Adadelta::Adadelta(std::vector<Tensor> params, AdadeltaOptions defaults)
-    : Optimizer(std::move(params), std::make_unique<AdadeltaOptions>(std::move(defaults))) {}
-
-Adadelta::Adadelta(std::vector<OptimizerParamGroup> groups, AdadeltaOptions defaults)
-    : Optimizer(std::move(groups), std::make_unique<AdadeltaOptions>(std::move(defaults))) {}
 
 void Adadelta::step() {
   for_each_parameter_with_grad<AdadeltaOptions>(

@@ -1,24 +1,25 @@
 #include <xgrad/optim/adagrad.hpp>
 
-#include <xgrad/core/error.hpp>
 #include <xgrad/optim/detail/kernel_attributes.hpp>
 #include <xgrad/optim/functional.hpp>
 
 namespace xg::optim {
 
+const HyperparameterTable<AdagradOptions> AdagradOptions::table = {
+    {"lr", &AdagradOptions::lr_},
+    {"lr_decay", &AdagradOptions::lr_decay_},
+    {"weight_decay", &AdagradOptions::weight_decay_},
+    {"initial_accumulator_value", &AdagradOptions::initial_accumulator_value_},
+    {"eps", &AdagradOptions::eps_},
+    {"maximize", &AdagradOptions::maximize_},
+};
+
 void AdagradOptions::validate() const {
-  // In torch's order; !(0 <= x) refuses NaN too.
-  const std::pair<const char*, double> checks[] = {{"lr", lr()},
-                                                   {"lr_decay", lr_decay()},
-                                                   {"weight_decay", weight_decay()},
-                                                   {"initial_accumulator_value", initial_accumulator_value()},
-                                                   {"eps", eps()}};
-  for (const auto& [name, value] : checks) {
-    if (!(0 <= value)) {
-      throw Error(std::string("Adagrad: invalid ") + (name == std::string("lr") ? "learning rate" : name) + " " +
-                  format_number(value) + " (expected " + name + " >= 0)");
-    }
-  }
+  detail::check_non_negative("Adagrad", {{"lr", lr()},
+                                         {"lr_decay", lr_decay()},
+                                         {"weight_decay", weight_decay()},
+                                         {"initial_accumulator_value", initial_accumulator_value()},
+                                         {"eps", eps()}});
 }
 
 namespace {
@@ -30,12 +31,6 @@ XG_OPTIM_KERNEL void adagrad_loop(float* param, const float* grad, float* sum, s
 }
 
 }  // namespace
-
-Adagrad::Adagrad(std::vector<Tensor> params, AdagradOptions defaults)
-    : Optimizer(std::move(params), std::make_unique<AdagradOptions>(std::move(defaults))) {}
-
-Adagrad::Adagrad(std::vector<OptimizerParamGroup> groups, AdagradOptions defaults)
-    : Optimizer(std::move(groups), std::make_unique<AdagradOptions>(std::move(defaults))) {}
 
 void Adagrad::step() {
   for_each_parameter_with_grad<AdagradOptions>(

@@ -11,26 +11,26 @@
 
 namespace xg::optim {
 
-class AdagradOptions : public OptimizerOptionsOf<AdagradOptions> {
- public:
+struct AdagradOptions : OptimizerOptionsOf<AdagradOptions> {
+  static constexpr const char* optimizer = "Adagrad";
+  static const HyperparameterTable<AdagradOptions> table;  // adagrad.cpp
   // NOLINTNEXTLINE(google-explicit-constructor): as libtorch
-  AdagradOptions(double lr = 1e-2) : OptimizerOptionsOf("Adagrad", lr) {}
+  AdagradOptions(double lr = 1e-2) : lr_(lr) {}
   // lr, lr_decay, weight_decay, initial_accumulator_value, eps all >= 0.
   void validate() const override;
 
-  XG_HYPERPARAMETER(double, lr_decay, 0);
-  XG_HYPERPARAMETER(double, weight_decay, 0);
-  XG_HYPERPARAMETER(double, initial_accumulator_value, 0);
-  XG_HYPERPARAMETER(double, eps, 1e-10);
-  XG_HYPERPARAMETER(bool, maximize, false);
+  XG_ARG(double, lr, 0);
+  XG_ARG(double, lr_decay, 0);
+  XG_ARG(double, weight_decay, 0);
+  XG_ARG(double, initial_accumulator_value, 0);
+  XG_ARG(double, eps, 1e-10);
+  XG_ARG(bool, maximize, false);
 };
 
-class Adagrad : public Optimizer {
+class Adagrad : public OptimizerWith<AdagradOptions> {
  public:
-  Adagrad(std::vector<Tensor> params, AdagradOptions defaults = {});
-  Adagrad(std::vector<OptimizerParamGroup> groups, AdagradOptions defaults = {});
-
   using Optimizer::step;  // step(closure)
+  using OptimizerWith::OptimizerWith;
   void step() override;
   std::string name() const override { return "Adagrad"; }
   std::vector<std::string> state_buffer_names() const override { return {"sum"}; }

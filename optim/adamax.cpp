@@ -1,12 +1,20 @@
 #include <xgrad/optim/adamax.hpp>
 
-#include <xgrad/optim/adam.hpp>
 #include <xgrad/optim/detail/kernel_attributes.hpp>
 #include <xgrad/optim/functional.hpp>
 
 namespace xg::optim {
 
-void AdamaxOptions::validate() const { validate_adam_hyperparameters("Adamax", lr(), betas(), eps(), weight_decay()); }
+const HyperparameterTable<AdamaxOptions> AdamaxOptions::table = {
+    {"lr", &AdamaxOptions::lr_},
+    {"beta1", beta_of(&AdamaxOptions::betas_, 0)},
+    {"beta2", beta_of(&AdamaxOptions::betas_, 1)},
+    {"eps", &AdamaxOptions::eps_},
+    {"weight_decay", &AdamaxOptions::weight_decay_},
+    {"maximize", &AdamaxOptions::maximize_},
+};
+
+void AdamaxOptions::validate() const { detail::validate_adam_family("Adamax", lr(), betas(), eps(), weight_decay()); }
 
 namespace {
 
@@ -18,17 +26,11 @@ XG_OPTIM_KERNEL void adamax_loop(float* param, const float* grad, float* exp_avg
 
 }  // namespace
 
-Adamax::Adamax(std::vector<Tensor> params, AdamaxOptions defaults)
-    : Optimizer(std::move(params), std::make_unique<AdamaxOptions>(std::move(defaults))) {}
-
-Adamax::Adamax(std::vector<OptimizerParamGroup> groups, AdamaxOptions defaults)
-    : Optimizer(std::move(groups), std::make_unique<AdamaxOptions>(std::move(defaults))) {}
-
 void Adamax::step() {
   for_each_parameter_with_grad<AdamaxOptions>([](const AdamaxOptions& options, Tensor& p, OptimizerParamState& state) {
     const functional::AdamaxStepConstants c =
-        functional::adamax_step_constants(options.lr(), options.beta1(), options.beta2(), options.eps(),
-                                          options.weight_decay(), options.maximize(), state.step);
+        functional::adamax_step_constants(options.lr(), std::get<0>(options.betas()), std::get<1>(options.betas()),
+                                          options.eps(), options.weight_decay(), options.maximize(), state.step);
     float* exp_avg = state_buffer(state, "exp_avg", p).data();
     float* exp_inf = state_buffer(state, "exp_inf", p).data();
     adamax_loop(p.data().data(), p.grad().data(), exp_avg, exp_inf, p.numel(), c);

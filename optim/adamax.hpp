@@ -10,24 +10,25 @@
 
 namespace xg::optim {
 
-class AdamaxOptions : public BetasOptionsOf<AdamaxOptions> {
- public:
+struct AdamaxOptions : OptimizerOptionsOf<AdamaxOptions> {
+  static constexpr const char* optimizer = "Adamax";
+  static const HyperparameterTable<AdamaxOptions> table;  // adamax.cpp
   // NOLINTNEXTLINE(google-explicit-constructor): as libtorch
-  AdamaxOptions(double lr = 2e-3) : BetasOptionsOf("Adamax", lr) {}
+  AdamaxOptions(double lr = 2e-3) : lr_(lr) {}
   // Adam's checks.
   void validate() const override;
 
-  XG_HYPERPARAMETER(double, eps, 1e-8);
-  XG_HYPERPARAMETER(double, weight_decay, 0);
-  XG_HYPERPARAMETER(bool, maximize, false);
+  XG_ARG(double, lr, 0);
+  XG_ARG(Betas, betas, {0.9, 0.999});
+  XG_ARG(double, eps, 1e-8);
+  XG_ARG(double, weight_decay, 0);
+  XG_ARG(bool, maximize, false);
 };
 
-class Adamax : public Optimizer {
+class Adamax : public OptimizerWith<AdamaxOptions> {
  public:
-  Adamax(std::vector<Tensor> params, AdamaxOptions defaults = {});
-  Adamax(std::vector<OptimizerParamGroup> groups, AdamaxOptions defaults = {});
-
   using Optimizer::step;  // step(closure)
+  using OptimizerWith::OptimizerWith;
   void step() override;
   std::string name() const override { return "Adamax"; }
   std::vector<std::string> state_buffer_names() const override { return {"exp_avg", "exp_inf"}; }

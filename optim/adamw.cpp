@@ -1,11 +1,17 @@
 #include <xgrad/optim/adamw.hpp>
 
+#include <xgrad/optim/detail/adam_step.hpp>
+
 namespace xg::optim {
 
-AdamW::AdamW(std::vector<Tensor> params, AdamWOptions defaults)
-    : AdamW(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, std::move(defaults)) {}
+const HyperparameterTable<AdamWOptions> AdamWOptions::table = detail::adam_table<AdamWOptions>();
 
-AdamW::AdamW(std::vector<OptimizerParamGroup> groups, AdamWOptions defaults)
-    : Adam(std::move(groups), std::make_unique<AdamWOptions>(std::move(defaults)), /*decoupled_weight_decay=*/true) {}
+void AdamWOptions::validate() const { detail::validate_adam_family("AdamW", lr(), betas(), eps(), weight_decay()); }
+
+void AdamW::step() {
+  for_each_parameter_with_grad<AdamWOptions>([](const AdamWOptions& options, Tensor& p, OptimizerParamState& state) {
+    detail::adam_parameter_step(options, /*decoupled_weight_decay=*/true, p, state);
+  });
+}
 
 }  // namespace xg::optim

@@ -4,26 +4,40 @@
 //   w = w * (1 - lr * weight_decay)
 //   then Adam's update without an L2 term (see adam.hpp).
 // So the decay is not divided by sqrt(v): every weight shrinks at the same rate, whatever its gradient's
-// history. Default weight_decay 1e-2. Its step is Adam's (adam.cpp); per-element formula:
-// functional::adamw_update / adamw_amsgrad_update.
+// history. Default weight_decay 1e-2. The update is Adam's with its decoupled-decay switch on
+// (optim/detail/adam_step.hpp); per-element formula: functional::adamw_update / adamw_amsgrad_update.
 
-#include <xgrad/optim/adam.hpp>
+#include <xgrad/optim/optimizer.hpp>
+
+#include <string>
+#include <vector>
 
 namespace xg::optim {
 
 // Adam's hyperparameters; only the default weight decay differs.
-class AdamWOptions : public AdamOptionsOf<AdamWOptions> {
- public:
+struct AdamWOptions : OptimizerOptionsOf<AdamWOptions> {
+  static constexpr const char* optimizer = "AdamW";
+  static const HyperparameterTable<AdamWOptions> table;  // adamw.cpp
   // NOLINTNEXTLINE(google-explicit-constructor): as libtorch
-  AdamWOptions(double lr = 1e-3) : AdamOptionsOf("AdamW", lr) { weight_decay(1e-2); }
+  AdamWOptions(double lr = 1e-3) : lr_(lr) {}
+  // Adam's checks.
+  void validate() const override;
+
+  XG_ARG(double, lr, 0);
+  XG_ARG(Betas, betas, {0.9, 0.999});
+  XG_ARG(double, eps, 1e-8);
+  XG_ARG(double, weight_decay, 1e-2);
+  XG_ARG(bool, amsgrad, false);
+  XG_ARG(bool, maximize, false);
 };
 
-class AdamW : public Adam {
+class AdamW : public OptimizerWith<AdamWOptions> {
  public:
-  AdamW(std::vector<Tensor> params, AdamWOptions defaults = {});
-  AdamW(std::vector<OptimizerParamGroup> groups, AdamWOptions defaults = {});
-
+  using Optimizer::step;  // step(closure)
+  using OptimizerWith::OptimizerWith;
+  void step() override;
   std::string name() const override { return "AdamW"; }
+  std::vector<std::string> state_buffer_names() const override { return {"exp_avg", "exp_avg_sq", "max_exp_avg_sq"}; }
 };
 
 }  // namespace xg::optim

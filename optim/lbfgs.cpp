@@ -17,14 +17,32 @@ using detail::dot;
 using detail::max_abs;
 using Py = detail::PyNumber;
 
+namespace {
+// A state file keeps the line search as a flag: 1 for "strong_wolfe", 0 for none.
+double line_search_as_number(const LBFGSOptions& options) { return options.line_search_fn() ? 1.0 : 0.0; }
+void set_line_search_from_number(LBFGSOptions& options, double value) {
+  bool strong_wolfe = false;
+  detail::from_number("LBFGS", "line_search_fn", value, strong_wolfe);
+  options.line_search_fn(strong_wolfe ? std::optional<std::string>("strong_wolfe") : std::nullopt);
+}
+}  // namespace
+
+const HyperparameterTable<LBFGSOptions> LBFGSOptions::table = {
+    {"lr", &LBFGSOptions::lr_},
+    {"max_iter", &LBFGSOptions::max_iter_},
+    {"tolerance_grad", &LBFGSOptions::tolerance_grad_},
+    {"tolerance_change", &LBFGSOptions::tolerance_change_},
+    {"history_size", &LBFGSOptions::history_size_},
+    {"max_eval", &LBFGSOptions::max_eval_},
+    {"line_search_fn", Converted<LBFGSOptions>{line_search_as_number, set_line_search_from_number}},
+};
+
 void LBFGSOptions::validate() const {
-  const double max_eval_value = hyperparameter_at(max_eval_slot_);
   // Written as !(x >= ...) so that NaN is refused too.
   if (!(lr() >= 0)) throw Error("LBFGS: invalid learning rate " + format_number(lr()) + " (expected lr >= 0)");
   if (!(max_iter() >= 1)) throw Error("LBFGS: invalid max_iter " + std::to_string(max_iter()) + " (expected >= 1)");
-  if (!std::isnan(max_eval_value) &&
-      !(max_eval_value >= 1 && max_eval_value <= INT_MAX && std::floor(max_eval_value) == max_eval_value)) {
-    throw Error("LBFGS: invalid max_eval " + format_number(max_eval_value) + " (expected a whole number >= 1)");
+  if (max_eval() && !(*max_eval() >= 1)) {
+    throw Error("LBFGS: invalid max_eval " + std::to_string(*max_eval()) + " (expected a whole number >= 1)");
   }
   if (!(tolerance_grad() >= 0)) {
     throw Error("LBFGS: invalid tolerance_grad " + format_number(tolerance_grad()) + " (expected >= 0)");
@@ -35,30 +53,9 @@ void LBFGSOptions::validate() const {
   if (!(history_size() >= 1)) {
     throw Error("LBFGS: invalid history_size " + std::to_string(history_size()) + " (expected >= 1)");
   }
-}
-
-LBFGSOptions& LBFGSOptions::max_eval(int value) {
-  set_hyperparameter_at(max_eval_slot_, value);
-  return *this;
-}
-
-std::optional<int> LBFGSOptions::max_eval() const {
-  const double value = hyperparameter_at(max_eval_slot_);
-  if (std::isnan(value)) return std::nullopt;
-  return static_cast<int>(value);
-}
-
-LBFGSOptions& LBFGSOptions::line_search_fn(const std::optional<std::string>& name) {
-  if (name && *name != "strong_wolfe") {
-    throw Error("LBFGS: invalid line_search_fn '" + *name + "' (expected none or 'strong_wolfe')");
+  if (line_search_fn() && *line_search_fn() != "strong_wolfe") {
+    throw Error("LBFGS: invalid line_search_fn '" + *line_search_fn() + "' (expected none or 'strong_wolfe')");
   }
-  set_hyperparameter_at(line_search_slot_, name ? 1.0 : 0.0);
-  return *this;
-}
-
-std::optional<std::string> LBFGSOptions::line_search_fn() const {
-  if (hyperparameter_at(line_search_slot_) == 1.0) return std::string("strong_wolfe");
-  return std::nullopt;
 }
 
 namespace {

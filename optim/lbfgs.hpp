@@ -27,31 +27,25 @@
 
 namespace xg::optim {
 
-class LBFGSOptions : public OptimizerOptionsOf<LBFGSOptions> {
- public:
+struct LBFGSOptions : OptimizerOptionsOf<LBFGSOptions> {
+  static constexpr const char* optimizer = "LBFGS";
+  static const HyperparameterTable<LBFGSOptions> table;  // lbfgs.cpp
   // NOLINTNEXTLINE(google-explicit-constructor): as libtorch
-  LBFGSOptions(double lr = 1) : OptimizerOptionsOf("LBFGS", lr) {}
-  // lr >= 0, max_iter >= 1, max_eval >= 1 when set, tolerances >= 0, history_size >= 1.
+  LBFGSOptions(double lr = 1) : lr_(lr) {}
+  // lr >= 0, max_iter >= 1, max_eval >= 1 when set, tolerances >= 0, history_size >= 1, line_search_fn
+  // unset or "strong_wolfe".
   void validate() const override;
 
-  XG_HYPERPARAMETER(int, max_iter, 20);
-  XG_HYPERPARAMETER(double, tolerance_grad, 1e-7);
-  XG_HYPERPARAMETER(double, tolerance_change, 1e-9);
-  XG_HYPERPARAMETER(int, history_size, 100);
-
+  XG_ARG(double, lr, 0);
+  XG_ARG(int, max_iter, 20);
+  XG_ARG(double, tolerance_grad, 1e-7);
+  XG_ARG(double, tolerance_change, 1e-9);
+  XG_ARG(int, history_size, 100);
   // Closure calls allowed per step; unset (torch's None) means max_iter * 5 / 4, fixed when the
   // optimizer is built, as torch does.
-  LBFGSOptions& max_eval(int value);
-  std::optional<int> max_eval() const;
-  // Unset (torch's None: a fixed step of lr) or "strong_wolfe"; any other name throws xg::Error.
-  LBFGSOptions& line_search_fn(const std::optional<std::string>& name);
-  std::optional<std::string> line_search_fn() const;
-
- private:
-  // NaN while unset (a state file keeps every hyperparameter as a double).
-  std::size_t max_eval_slot_ = declare_hyperparameter("max_eval", std::nan(""), false);
-  // 1 for "strong_wolfe", 0 for none.
-  std::size_t line_search_slot_ = declare_hyperparameter("line_search_fn", 0, true, false);
+  XG_ARG(std::optional<int>, max_eval, std::nullopt);
+  // Unset (torch's None: a fixed step of lr) or "strong_wolfe".
+  XG_ARG(std::optional<std::string>, line_search_fn, std::nullopt);
 };
 
 class LBFGS : public Optimizer {

@@ -107,6 +107,10 @@ class Optimizer {
   const std::vector<OptimizerParamGroup>& param_groups() const { return param_groups_; }
   const OptimizerOptions& defaults() const { return *defaults_; }
 
+  // A state buffer of the parameter's shape, created filled with `initial` when missing.
+  static Array& state_buffer(OptimizerParamState& state, const std::string& name, const Tensor& param,
+                             float initial = 0.0f);
+
   // A parameter's state, or nullptr before its first step.
   const OptimizerParamState* state(const Tensor& param) const;
   // How many parameters have state.
@@ -150,9 +154,6 @@ class Optimizer {
 
   // The parameter's state, created empty (step 0, no buffers) on first use.
   OptimizerParamState& state_of(const Tensor& param);
-  // A state buffer of the parameter's shape, created filled with `initial` when missing.
-  static Array& state_buffer(OptimizerParamState& state, const std::string& name, const Tensor& param,
-                             float initial = 0.0f);
   // A per-parameter number kept in the state (one of state_scalar_names()), created as `initial`.
   static float& state_scalar(OptimizerParamState& state, const std::string& name, float initial);
   // Checks every parameter that will be updated (gradient and state buffers of its shape) before
@@ -163,6 +164,18 @@ class Optimizer {
   std::vector<OptimizerParamGroup> param_groups_;
   std::unique_ptr<OptimizerOptions> defaults_;
   std::unordered_map<const TensorImpl*, OptimizerParamState> state_;
+};
+
+// The base of an optimizer whose groups take Options: the two constructors every optimizer has, so that
+// one line (`using OptimizerWith::OptimizerWith;`) gives them. Parameters in one group on the defaults,
+// or param groups (a group without options takes the defaults).
+template <class Options>
+class OptimizerWith : public Optimizer {
+ public:
+  OptimizerWith(std::vector<Tensor> params, Options defaults = {})
+      : Optimizer(std::move(params), std::make_unique<Options>(std::move(defaults))) {}
+  OptimizerWith(std::vector<OptimizerParamGroup> groups, Options defaults = {})
+      : Optimizer(std::move(groups), std::make_unique<Options>(std::move(defaults))) {}
 };
 
 template <class Options, class Update>

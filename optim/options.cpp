@@ -14,43 +14,70 @@ void OptimizerOptions::set_hyperparameter(const std::string& name, double value)
   set_lr(value);
 }
 
-bool hyperparameter_as_bool(const std::string& optimizer, const std::string& name, double value) {
-  if (value != 0.0 && value != 1.0) {
-    throw Error(optimizer + ": invalid " + name + " " + format_number(value) + " (expected 0 or 1 for a flag)");
-  }
-  return value == 1.0;
-}
-
-void throw_unknown_hyperparameter(const OptimizerOptions& options, const std::string& optimizer,
-                                  const std::string& name) {
-  const std::string known = join_with(options.hyperparameters(), [](const auto& entry) { return entry.first; });
-  throw Error(optimizer + ": unknown hyperparameter '" + name + "' (expected one of " + known + ")");
-}
-
 namespace detail {
 
-std::size_t DeclaredOptions::declare_hyperparameter(const char* name, double initial, bool is_flag, bool is_integer) {
-  entries_.push_back({name, initial, is_flag, is_integer});
-  return entries_.size() - 1;
+double as_number(double value) { return value; }
+double as_number(bool value) { return value ? 1.0 : 0.0; }
+double as_number(int value) { return value; }
+double as_number(const std::optional<int>& value) { return value ? *value : std::nan(""); }
+
+namespace {
+[[noreturn]] void throw_invalid(const char* optimizer, const char* name, double number, const char* expected) {
+  throw Error(std::string(optimizer) + ": invalid " + name + " " + format_number(number) + " (expected " + expected +
+              ")");
+}
+bool is_int(double number) { return std::floor(number) == number && std::fabs(number) <= INT_MAX; }
+}  // namespace
+
+void from_number(const char*, const char*, double number, double& value) { value = number; }
+
+void from_number(const char* optimizer, const char* name, double number, bool& value) {
+  if (number != 0.0 && number != 1.0) throw_invalid(optimizer, name, number, "0 or 1 for a flag");
+  value = number == 1.0;
 }
 
-std::vector<std::pair<std::string, double>> DeclaredOptions::hyperparameters() const {
-  std::vector<std::pair<std::string, double>> listed;
-  for (const Entry& entry : entries_) listed.emplace_back(entry.name, entry.value);
-  return listed;
+void from_number(const char* optimizer, const char* name, double number, int& value) {
+  if (!is_int(number)) throw_invalid(optimizer, name, number, "a whole number");
+  value = static_cast<int>(number);
 }
 
-void DeclaredOptions::set_hyperparameter(const std::string& name, double value) {
-  for (Entry& entry : entries_) {
-    if (name != entry.name) continue;
-    if (entry.is_integer && !(std::floor(value) == value && std::fabs(value) <= INT_MAX)) {
-      throw Error(std::string(optimizer_) + ": invalid " + name + " " + format_number(value) +
-                  " (expected a whole number)");
-    }
-    entry.value = entry.is_flag ? static_cast<double>(hyperparameter_as_bool(optimizer_, name, value)) : value;
+// NaN is "unset" (torch's None).
+void from_number(const char* optimizer, const char* name, double number, std::optional<int>& value) {
+  if (std::isnan(number)) {
+    value.reset();
     return;
   }
-  throw_unknown_hyperparameter(*this, optimizer_, name);
+  int whole = 0;
+  from_number(optimizer, name, number, whole);
+  value = whole;
+}
+
+void throw_unknown_hyperparameter(const char* optimizer, const std::string& name,
+                                  const std::vector<std::pair<std::string, double>>& known) {
+  const std::string names = join_with(known, [](const auto& entry) { return entry.first; });
+  throw Error(std::string(optimizer) + ": unknown hyperparameter '" + name + "' (expected one of " + names + ")");
+}
+
+void check_non_negative(const char* optimizer, std::initializer_list<std::pair<const char*, double>> values) {
+  for (const auto& [name, value] : values) {
+    if (!(0 <= value)) {  // refuses NaN too
+      const std::string what = name == std::string("lr") ? "learning rate" : name;
+      throw Error(std::string(optimizer) + ": invalid " + what + " " + format_number(value) + " (expected " + name +
+                  " >= 0)");
+    }
+  }
+}
+
+void validate_adam_family(const char* optimizer, double lr, const Betas& betas, double eps, double weight_decay) {
+  check_non_negative(optimizer, {{"lr", lr}, {"eps", eps}});
+  const auto [beta1, beta2] = betas;
+  for (const auto& [name, beta] : {std::pair{"beta1", beta1}, std::pair{"beta2", beta2}}) {
+    if (!(0 <= beta && beta < 1)) {
+      throw Error(std::string(optimizer) + ": invalid " + name + " " + format_number(beta) + " (expected 0 <= " + name +
+                  " < 1)");
+    }
+  }
+  check_non_negative(optimizer, {{"weight_decay", weight_decay}});
 }
 
 }  // namespace detail

@@ -1,154 +1,161 @@
 #pragma once
-// The options of a param group (lr, weight decay, ...), and how an optimizer declares them.
+// The options of a param group (lr, weight decay, ...). Each optimizer's options are a plain struct,
+// one XG_ARG line per hyperparameter (core/options.hpp: a typed member, a chained setter, a getter),
+// and a small table that names them for the state files:
 //
-// Each optimizer's Options class derives from OptimizerOptionsOf<itself> and declares every
-// hyperparameter once, with its type, name and default:
-//
-//   class SGDOptions : public OptimizerOptionsOf<SGDOptions> {
-//    public:
-//     SGDOptions(double lr) : OptimizerOptionsOf("SGD", lr) {}
-//     XG_HYPERPARAMETER(double, momentum, 0);
-//     XG_HYPERPARAMETER(bool, nesterov, false);
+//   struct SGDOptions : OptimizerOptionsOf<SGDOptions> {
+//     SGDOptions(double lr) : lr_(lr) {}
+//     XG_ARG(double, lr, 0);
+//     XG_ARG(double, momentum, 0);
+//     XG_ARG(bool, nesterov, false);
+//     static const HyperparameterTable<SGDOptions> table;
 //   };
+//   const HyperparameterTable<SGDOptions> SGDOptions::table = {
+//       {"lr", &SGDOptions::lr_}, {"momentum", &SGDOptions::momentum_}, {"nesterov", &SGDOptions::nesterov_}};
 //
-// One such line writes the setter and getter of libtorch's builder style: `momentum(0.9)` sets the
-// value and returns the options, so that calls chain (SGDOptions(0.1).momentum(0.9).nesterov(true)),
-// and `momentum()` reads it. The same line puts the hyperparameter in the options' list, from which
-// the base class alone lists them all (hyperparameters(), what a state file saves) and sets one by
-// name (set_hyperparameter(), what loading a state file does). The list holds every value as a double,
-// a flag as 0 or 1, in the order declared, the lr (declared by the base) first.
+//   SGDOptions(0.1).momentum(0.9).nesterov(true)     // each setter returns the options: calls chain
+//
+// The table's order is the state file's: every hyperparameter as a double (a flag 0 or 1, an unset
+// optional NaN), the lr first. OptimizerOptionsOf reads it to list them (hyperparameters(), what a
+// state file saves) and to set one by name (set_hyperparameter(), what loading one does).
 
 #include <cstddef>
+#include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <tuple>
-#include <type_traits>
 #include <utility>
+#include <variant>
 #include <vector>
+
+#include <xgrad/core/options.hpp>
 
 namespace xg::optim {
 
-// The interface the optimizer and the schedulers see. A class may implement it by hand (it must then
-// at least clone itself and get and set its lr); the optimizers' Options derive from
-// OptimizerOptionsOf below, which implements all of it.
+// The interface the optimizer and the schedulers see. Every Options struct implements it through
+// OptimizerOptionsOf below; a class written by hand must at least clone itself and get and set its lr.
 class OptimizerOptions {
  public:
   virtual ~OptimizerOptions() = default;
   virtual std::unique_ptr<OptimizerOptions> clone() const = 0;
   virtual double get_lr() const = 0;
   virtual void set_lr(double lr) = 0;
-
-  // Every hyperparameter by name as a double (booleans 0 or 1), in a fixed order: what state_dict()
+  // Every hyperparameter by name as a double (flags 0 or 1), in the table's order: what state_dict()
   // saves and load_state_dict() restores. The default knows only "lr".
   virtual std::vector<std::pair<std::string, double>> hyperparameters() const;
-  // Sets one hyperparameter named as in hyperparameters(); throws xg::Error for an unknown name.
+  // Sets one hyperparameter named as in hyperparameters(); throws xg::Error for an unknown name, a
+  // flag not 0 or 1, or an integer that is not a whole number in int's range.
   virtual void set_hyperparameter(const std::string& name, double value);
   // Throws xg::Error naming a bad value (as torch.optim's constructors do); called whenever a group
   // gets options: construction, add_param_group, load_state_dict.
   virtual void validate() const {}
 };
 
-// A boolean hyperparameter stored as a double (state files): 0 or 1, anything else throws xg::Error.
-bool hyperparameter_as_bool(const std::string& optimizer, const std::string& name, double value);
-// The error for a name that set_hyperparameter does not know.
-[[noreturn]] void throw_unknown_hyperparameter(const OptimizerOptions& options, const std::string& optimizer,
-                                               const std::string& name);
+// Adam's (beta1, beta2), as torch's betas; a state file keeps each half as its own hyperparameter.
+using Betas = std::tuple<double, double>;
 
-// Declares one hyperparameter, of type double, bool or int, inside a class derived from
-// OptimizerOptionsOf: `XG_HYPERPARAMETER(double, momentum, 0);` (see the top of this file). An int
-// (LBFGS's max_iter) is kept as a double too, and set by name only to a whole number in int's range.
-#define XG_HYPERPARAMETER(T, name, initial)                                                                    \
- public:                                                                                                       \
-  auto& name(T value) {                                                                                        \
-    this->set_hyperparameter_at(name##_slot_, static_cast<double>(value));                                     \
-    return this->self();                                                                                       \
-  }                                                                                                            \
-  T name() const { return static_cast<T>(this->hyperparameter_at(name##_slot_)); }                             \
-                                                                                                               \
- private:                                                                                                      \
-  std::size_t name##_slot_ =                                                                                   \
-      this->declare_hyperparameter(#name, initial, std::is_same<T, bool>::value, std::is_same<T, int>::value); \
-                                                                                                               \
- public:                                                                                                       \
-  static_assert(std::is_same<T, double>::value || std::is_same<T, bool>::value || std::is_same<T, int>::value, \
-                "a double, a bool or an int")
+// One half of a Betas member, a row of its own: `{"beta1", beta_of(&AdamOptions::betas_, 0)}`.
+template <class Options>
+struct BetaOf {
+  Betas Options::*pair;
+  int index;  // 0 for beta1, 1 for beta2
+};
+template <class Options>
+BetaOf<Options> beta_of(Betas Options::*pair, int index) {
+  return {pair, index};
+}
+// A member kept in another form than a number (LBFGS's line search, saved as 0 or 1), with the two
+// conversions.
+template <class Options>
+struct Converted {
+  double (*get)(const Options&);
+  void (*set)(Options&, double);
+};
+
+// One row of an options struct's table: a hyperparameter's name and the member that holds it.
+template <class Options>
+struct Hyperparameter {
+  const char* name;
+  std::variant<double Options::*, bool Options::*, int Options::*, std::optional<int> Options::*, BetaOf<Options>,
+               Converted<Options>>
+      member;
+};
+template <class Options>
+using HyperparameterTable = std::vector<Hyperparameter<Options>>;
 
 namespace detail {
-
-// The list XG_HYPERPARAMETER fills, and the two functions written once over it. (Not a template, so
-// that it is compiled once, in options.cpp; OptimizerOptionsOf adds what needs the Options type.)
-class DeclaredOptions : public OptimizerOptions {
- public:
-  std::vector<std::pair<std::string, double>> hyperparameters() const override;
-  // A flag takes 0 or 1 only; an unknown name throws xg::Error listing the known ones.
-  void set_hyperparameter(const std::string& name, double value) override;
-
- protected:
-  explicit DeclaredOptions(const char* optimizer) : optimizer_(optimizer) {}
-  // The optimizer's name as torch.optim spells it ("SGD"), for messages.
-  const char* optimizer() const { return optimizer_; }
-
-  // XG_HYPERPARAMETER's helpers. A declaration runs when an Options object is built (a copy copies the
-  // list instead), so the slots count 0, 1, 2, ... in the order the class declares them.
-  std::size_t declare_hyperparameter(const char* name, double initial, bool is_flag, bool is_integer = false);
-  double hyperparameter_at(std::size_t slot) const { return entries_[slot].value; }
-  void set_hyperparameter_at(std::size_t slot, double value) { entries_[slot].value = value; }
-
- private:
-  struct Entry {
-    const char* name;
-    double value;
-    bool is_flag;     // a bool: set by name only to 0 or 1
-    bool is_integer;  // an int: set by name only to a whole number in int's range
-  };
-  const char* optimizer_;
-  std::vector<Entry> entries_;
-};
-
+// The number a state file keeps for a value, and back (options.cpp); a bad number throws xg::Error
+// naming the optimizer and the hyperparameter ("SGD: invalid nesterov 2 (expected 0 or 1 for a flag)").
+double as_number(double value);
+double as_number(bool value);
+double as_number(int value);
+double as_number(const std::optional<int>& value);  // NaN when unset
+void from_number(const char* optimizer, const char* name, double number, double& value);
+void from_number(const char* optimizer, const char* name, double number, bool& value);
+void from_number(const char* optimizer, const char* name, double number, int& value);
+void from_number(const char* optimizer, const char* name, double number, std::optional<int>& value);
+[[noreturn]] void throw_unknown_hyperparameter(const char* optimizer, const std::string& name,
+                                               const std::vector<std::pair<std::string, double>>& known);
+// Throws "<optimizer>: invalid <name> <value> (expected <name> >= 0)" for the first value that is
+// negative or NaN ("learning rate" in the message for lr), as torch.optim's constructors.
+void check_non_negative(const char* optimizer, std::initializer_list<std::pair<const char*, double>> values);
+// The checks the Adam family shares (torch.optim's own): lr >= 0, eps >= 0, 0 <= beta < 1,
+// weight_decay >= 0, naming `optimizer` in the message.
+void validate_adam_family(const char* optimizer, double lr, const Betas& betas, double eps, double weight_decay);
 }  // namespace detail
 
-// The base of every optimizer's Options class: `class SGDOptions : public OptimizerOptionsOf<SGDOptions>`
-// (the class names itself, so that a copy and each builder call have its type).
+// The base of every optimizer's Options struct: `struct SGDOptions : OptimizerOptionsOf<SGDOptions>`.
+// Derived declares `lr` and the other hyperparameters with XG_ARG, `static constexpr const char*
+// optimizer` (its name in messages, "SGD") and `static const HyperparameterTable<Derived> table`.
 template <class Derived>
-class OptimizerOptionsOf : public detail::DeclaredOptions {
+class OptimizerOptionsOf : public OptimizerOptions {
  public:
-  std::unique_ptr<OptimizerOptions> clone() const override {
-    return std::make_unique<Derived>(static_cast<const Derived&>(*this));
+  std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<Derived>(self()); }
+  double get_lr() const override { return self().lr(); }
+  void set_lr(double lr) override { static_cast<Derived&>(*this).lr(lr); }
+
+  std::vector<std::pair<std::string, double>> hyperparameters() const override {
+    std::vector<std::pair<std::string, double>> listed;
+    for (const Hyperparameter<Derived>& row : Derived::table) {
+      std::visit([&](const auto& member) { listed.emplace_back(row.name, read(member)); }, row.member);
+    }
+    return listed;
   }
-  double get_lr() const override { return lr(); }
-  void set_lr(double value) override { lr(value); }
 
-  // Every optimizer has a learning rate: the first hyperparameter, its default given by the Options'
-  // constructor.
-  XG_HYPERPARAMETER(double, lr, 0);
-
- protected:
-  // `optimizer` names it in messages ("SGD"); a string literal, as it is kept as a pointer.
-  // (It stores lr itself rather than call the builder lr(value), which returns the Derived object
-  // that does not exist yet while this base is being built: undefined behaviour, UBSan's vptr check.)
-  OptimizerOptionsOf(const char* optimizer, double lr) : DeclaredOptions(optimizer) {
-    this->set_hyperparameter_at(lr_slot_, lr);
+  void set_hyperparameter(const std::string& name, double value) override {
+    for (const Hyperparameter<Derived>& row : Derived::table) {
+      if (name != row.name) continue;
+      std::visit([&](const auto& member) { write(member, row.name, value); }, row.member);
+      return;
+    }
+    detail::throw_unknown_hyperparameter(Derived::optimizer, name, hyperparameters());
   }
-  Derived& self() { return static_cast<Derived&>(*this); }
-};
 
-// The base of the Options of the Adam family (Adam, AdamW, NAdam, RAdam, Adamax): lr, then the two betas
-// (two hyperparameters, so a state file saves beta1 and beta2), settable together as a pair as in torch.
-template <class Derived>
-class BetasOptionsOf : public OptimizerOptionsOf<Derived> {
- public:
-  using Betas = std::tuple<double, double>;  // (beta1, beta2)
+ private:
+  const Derived& self() const { return static_cast<const Derived&>(*this); }
 
-  XG_HYPERPARAMETER(double, beta1, 0.9);
-  XG_HYPERPARAMETER(double, beta2, 0.999);
-  auto& betas(const Betas& value) {
-    beta1(std::get<0>(value));
-    return beta2(std::get<1>(value));
+  template <class T>
+  double read(T Derived::*member) const {
+    return detail::as_number(self().*member);
   }
-  Betas betas() const { return {beta1(), beta2()}; }
+  double read(const BetaOf<Derived>& beta) const {
+    const Betas& betas = self().*beta.pair;
+    return beta.index == 0 ? std::get<0>(betas) : std::get<1>(betas);
+  }
+  double read(const Converted<Derived>& converted) const { return converted.get(self()); }
 
- protected:
-  BetasOptionsOf(const char* optimizer, double lr) : OptimizerOptionsOf<Derived>(optimizer, lr) {}
+  template <class T>
+  void write(T Derived::*member, const char* name, double value) {
+    detail::from_number(Derived::optimizer, name, value, static_cast<Derived&>(*this).*member);
+  }
+  void write(const BetaOf<Derived>& beta, const char*, double value) {
+    Betas& betas = static_cast<Derived&>(*this).*beta.pair;
+    (beta.index == 0 ? std::get<0>(betas) : std::get<1>(betas)) = value;
+  }
+  void write(const Converted<Derived>& converted, const char*, double value) {
+    converted.set(static_cast<Derived&>(*this), value);
+  }
 };
 
 }  // namespace xg::optim

@@ -1,12 +1,19 @@
 #include <xgrad/optim/radam.hpp>
 
-#include <xgrad/optim/adam.hpp>
 #include <xgrad/optim/detail/kernel_attributes.hpp>
 #include <xgrad/optim/functional.hpp>
 
 namespace xg::optim {
 
-void RAdamOptions::validate() const { validate_adam_hyperparameters("RAdam", lr(), betas(), eps(), weight_decay()); }
+const HyperparameterTable<RAdamOptions> RAdamOptions::table = {
+    {"lr", &RAdamOptions::lr_},
+    {"beta1", beta_of(&RAdamOptions::betas_, 0)},
+    {"beta2", beta_of(&RAdamOptions::betas_, 1)},
+    {"eps", &RAdamOptions::eps_},
+    {"weight_decay", &RAdamOptions::weight_decay_},
+};
+
+void RAdamOptions::validate() const { detail::validate_adam_family("RAdam", lr(), betas(), eps(), weight_decay()); }
 
 namespace {
 
@@ -18,16 +25,11 @@ XG_OPTIM_KERNEL void radam_loop(float* param, const float* grad, float* exp_avg,
 
 }  // namespace
 
-RAdam::RAdam(std::vector<Tensor> params, RAdamOptions defaults)
-    : Optimizer(std::move(params), std::make_unique<RAdamOptions>(std::move(defaults))) {}
-
-RAdam::RAdam(std::vector<OptimizerParamGroup> groups, RAdamOptions defaults)
-    : Optimizer(std::move(groups), std::make_unique<RAdamOptions>(std::move(defaults))) {}
-
 void RAdam::step() {
   for_each_parameter_with_grad<RAdamOptions>([](const RAdamOptions& options, Tensor& p, OptimizerParamState& state) {
-    const functional::RAdamStepConstants c = functional::radam_step_constants(
-        options.lr(), options.beta1(), options.beta2(), options.eps(), options.weight_decay(), state.step);
+    const functional::RAdamStepConstants c =
+        functional::radam_step_constants(options.lr(), std::get<0>(options.betas()), std::get<1>(options.betas()),
+                                         options.eps(), options.weight_decay(), state.step);
     float* exp_avg = state_buffer(state, "exp_avg", p).data();
     float* exp_avg_sq = state_buffer(state, "exp_avg_sq", p).data();
     radam_loop(p.data().data(), p.grad().data(), exp_avg, exp_avg_sq, p.numel(), c);

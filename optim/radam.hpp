@@ -14,23 +14,24 @@
 
 namespace xg::optim {
 
-class RAdamOptions : public BetasOptionsOf<RAdamOptions> {
- public:
+struct RAdamOptions : OptimizerOptionsOf<RAdamOptions> {
+  static constexpr const char* optimizer = "RAdam";
+  static const HyperparameterTable<RAdamOptions> table;  // radam.cpp
   // NOLINTNEXTLINE(google-explicit-constructor): as libtorch
-  RAdamOptions(double lr = 1e-3) : BetasOptionsOf("RAdam", lr) {}
+  RAdamOptions(double lr = 1e-3) : lr_(lr) {}
   // Adam's checks.
   void validate() const override;
 
-  XG_HYPERPARAMETER(double, eps, 1e-8);
-  XG_HYPERPARAMETER(double, weight_decay, 0);
+  XG_ARG(double, lr, 0);
+  XG_ARG(Betas, betas, {0.9, 0.999});
+  XG_ARG(double, eps, 1e-8);
+  XG_ARG(double, weight_decay, 0);
 };
 
-class RAdam : public Optimizer {
+class RAdam : public OptimizerWith<RAdamOptions> {
  public:
-  RAdam(std::vector<Tensor> params, RAdamOptions defaults = {});
-  RAdam(std::vector<OptimizerParamGroup> groups, RAdamOptions defaults = {});
-
   using Optimizer::step;  // step(closure)
+  using OptimizerWith::OptimizerWith;
   void step() override;
   std::string name() const override { return "RAdam"; }
   std::vector<std::string> state_buffer_names() const override { return {"exp_avg", "exp_avg_sq"}; }

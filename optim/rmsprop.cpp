@@ -1,25 +1,24 @@
 #include <xgrad/optim/rmsprop.hpp>
 
-#include <xgrad/core/error.hpp>
 #include <xgrad/optim/detail/kernel_attributes.hpp>
 #include <xgrad/optim/functional.hpp>
 
 namespace xg::optim {
 
+const HyperparameterTable<RMSpropOptions> RMSpropOptions::table = {
+    {"lr", &RMSpropOptions::lr_},
+    {"alpha", &RMSpropOptions::alpha_},
+    {"eps", &RMSpropOptions::eps_},
+    {"weight_decay", &RMSpropOptions::weight_decay_},
+    {"momentum", &RMSpropOptions::momentum_},
+    {"centered", &RMSpropOptions::centered_},
+    {"maximize", &RMSpropOptions::maximize_},
+};
+
 void RMSpropOptions::validate() const {
-  // In torch's order; !(0 <= x) refuses NaN too.
-  const std::pair<const char*, double> checks[] = {{"learning rate", lr()},
-                                                   {"eps", eps()},
-                                                   {"momentum", momentum()},
-                                                   {"weight_decay", weight_decay()},
-                                                   {"alpha", alpha()}};
-  for (const auto& [what, value] : checks) {
-    if (!(0 <= value)) {
-      const std::string name = what == std::string("learning rate") ? "lr" : what;
-      throw Error(std::string("RMSprop: invalid ") + what + " " + format_number(value) + " (expected " + name +
-                  " >= 0)");
-    }
-  }
+  detail::check_non_negative(
+      "RMSprop",
+      {{"lr", lr()}, {"eps", eps()}, {"momentum", momentum()}, {"weight_decay", weight_decay()}, {"alpha", alpha()}});
 }
 
 namespace {
@@ -48,12 +47,6 @@ XG_OPTIM_KERNEL void rmsprop_loop(float* param, const float* grad, float* square
 }
 
 }  // namespace
-
-RMSprop::RMSprop(std::vector<Tensor> params, RMSpropOptions defaults)
-    : Optimizer(std::move(params), std::make_unique<RMSpropOptions>(std::move(defaults))) {}
-
-RMSprop::RMSprop(std::vector<OptimizerParamGroup> groups, RMSpropOptions defaults)
-    : Optimizer(std::move(groups), std::make_unique<RMSpropOptions>(std::move(defaults))) {}
 
 void RMSprop::step() {
   for_each_parameter_with_grad<RMSpropOptions>([](const RMSpropOptions& options, Tensor& p,

@@ -11,27 +11,27 @@
 
 namespace xg::optim {
 
-class RMSpropOptions : public OptimizerOptionsOf<RMSpropOptions> {
- public:
+struct RMSpropOptions : OptimizerOptionsOf<RMSpropOptions> {
+  static constexpr const char* optimizer = "RMSprop";
+  static const HyperparameterTable<RMSpropOptions> table;  // rmsprop.cpp
   // NOLINTNEXTLINE(google-explicit-constructor): as libtorch
-  RMSpropOptions(double lr = 1e-2) : OptimizerOptionsOf("RMSprop", lr) {}
+  RMSpropOptions(double lr = 1e-2) : lr_(lr) {}
   // lr, eps, momentum, weight_decay, alpha all >= 0 (torch checks no more than that).
   void validate() const override;
 
-  XG_HYPERPARAMETER(double, alpha, 0.99);
-  XG_HYPERPARAMETER(double, eps, 1e-8);
-  XG_HYPERPARAMETER(double, weight_decay, 0);
-  XG_HYPERPARAMETER(double, momentum, 0);
-  XG_HYPERPARAMETER(bool, centered, false);
-  XG_HYPERPARAMETER(bool, maximize, false);
+  XG_ARG(double, lr, 0);
+  XG_ARG(double, alpha, 0.99);
+  XG_ARG(double, eps, 1e-8);
+  XG_ARG(double, weight_decay, 0);
+  XG_ARG(double, momentum, 0);
+  XG_ARG(bool, centered, false);
+  XG_ARG(bool, maximize, false);
 };
 
-class RMSprop : public Optimizer {
+class RMSprop : public OptimizerWith<RMSpropOptions> {
  public:
-  RMSprop(std::vector<Tensor> params, RMSpropOptions defaults = {});
-  RMSprop(std::vector<OptimizerParamGroup> groups, RMSpropOptions defaults = {});
-
   using Optimizer::step;  // step(closure)
+  using OptimizerWith::OptimizerWith;
   void step() override;
   std::string name() const override { return "RMSprop"; }
   std::vector<std::string> state_buffer_names() const override { return {"square_avg", "grad_avg", "momentum_buffer"}; }

@@ -6,15 +6,17 @@
 
 namespace xg::optim {
 
+const HyperparameterTable<SGDOptions> SGDOptions::table = {
+    {"lr", &SGDOptions::lr_},
+    {"momentum", &SGDOptions::momentum_},
+    {"dampening", &SGDOptions::dampening_},
+    {"weight_decay", &SGDOptions::weight_decay_},
+    {"nesterov", &SGDOptions::nesterov_},
+    {"maximize", &SGDOptions::maximize_},
+};
+
 void SGDOptions::validate() const {
-  // Written as !(x >= 0) so that NaN is refused too.
-  if (!(lr() >= 0)) throw Error("SGD: invalid learning rate " + format_number(lr()) + " (expected lr >= 0)");
-  if (!(momentum() >= 0)) {
-    throw Error("SGD: invalid momentum " + format_number(momentum()) + " (expected momentum >= 0)");
-  }
-  if (!(weight_decay() >= 0)) {
-    throw Error("SGD: invalid weight_decay " + format_number(weight_decay()) + " (expected weight_decay >= 0)");
-  }
+  detail::check_non_negative("SGD", {{"lr", lr()}, {"momentum", momentum()}, {"weight_decay", weight_decay()}});
   if (nesterov() && (momentum() <= 0 || dampening() != 0)) {
     throw Error("SGD: nesterov momentum requires momentum > 0 and dampening 0, got momentum " +
                 format_number(momentum()) + " and dampening " + format_number(dampening()));
@@ -38,12 +40,6 @@ XG_OPTIM_KERNEL void sgd_momentum_loop(float* param, const float* grad, float* m
 }
 
 }  // namespace
-
-SGD::SGD(std::vector<Tensor> params, SGDOptions defaults)
-    : Optimizer(std::move(params), std::make_unique<SGDOptions>(std::move(defaults))) {}
-
-SGD::SGD(std::vector<OptimizerParamGroup> groups, SGDOptions defaults)
-    : Optimizer(std::move(groups), std::make_unique<SGDOptions>(std::move(defaults))) {}
 
 void SGD::step() {
   for_each_parameter_with_grad<SGDOptions>([](const SGDOptions& options, Tensor& p, OptimizerParamState& state) {

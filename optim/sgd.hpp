@@ -11,26 +11,26 @@
 
 namespace xg::optim {
 
-class SGDOptions : public OptimizerOptionsOf<SGDOptions> {
- public:
+struct SGDOptions : OptimizerOptionsOf<SGDOptions> {
+  static constexpr const char* optimizer = "SGD";
+  static const HyperparameterTable<SGDOptions> table;  // sgd.cpp
   // NOLINTNEXTLINE(google-explicit-constructor): SGD(params, 0.1) as libtorch
-  SGDOptions(double lr) : OptimizerOptionsOf("SGD", lr) {}
+  SGDOptions(double lr) : lr_(lr) {}
   // lr >= 0, momentum >= 0, weight_decay >= 0; nesterov needs momentum > 0 and dampening 0.
   void validate() const override;
 
-  XG_HYPERPARAMETER(double, momentum, 0);
-  XG_HYPERPARAMETER(double, dampening, 0);
-  XG_HYPERPARAMETER(double, weight_decay, 0);
-  XG_HYPERPARAMETER(bool, nesterov, false);
-  XG_HYPERPARAMETER(bool, maximize, false);
+  XG_ARG(double, lr, 0);
+  XG_ARG(double, momentum, 0);
+  XG_ARG(double, dampening, 0);
+  XG_ARG(double, weight_decay, 0);
+  XG_ARG(bool, nesterov, false);
+  XG_ARG(bool, maximize, false);
 };
 
-class SGD : public Optimizer {
+class SGD : public OptimizerWith<SGDOptions> {
  public:
-  SGD(std::vector<Tensor> params, SGDOptions defaults);
-  SGD(std::vector<OptimizerParamGroup> groups, SGDOptions defaults);
-
   using Optimizer::step;  // step(closure)
+  using OptimizerWith::OptimizerWith;
   void step() override;
   std::string name() const override { return "SGD"; }
   std::vector<std::string> state_buffer_names() const override { return {"momentum_buffer"}; }

@@ -92,36 +92,35 @@ std::vector<double> doubles(const json& value) {
 
 std::unique_ptr<optim::LRScheduler> cyclic(optim::Optimizer& opt, const json& a) {
   optim::CyclicLR::Options options(doubles(a["base_lr"]), doubles(a["max_lr"]));
-  options.step_size_up = a["step_size_up"];
-  if (a.contains("step_size_down")) options.step_size_down = a["step_size_down"].get<double>();
+  options.step_size_up(a["step_size_up"]);
+  if (a.contains("step_size_down")) options.step_size_down(a["step_size_down"].get<double>());
   const std::string mode = a.value("mode", "triangular");
-  options.mode = mode == "triangular2" ? optim::CyclicLR::Mode::triangular2
-                 : mode == "exp_range" ? optim::CyclicLR::Mode::exp_range
-                                       : optim::CyclicLR::Mode::triangular;
-  options.gamma = a.value("gamma", 1.0);
+  options.mode(mode == "triangular2" ? optim::CyclicLR::Mode::triangular2
+               : mode == "exp_range" ? optim::CyclicLR::Mode::exp_range
+                                     : optim::CyclicLR::Mode::triangular);
+  options.gamma(a.value("gamma", 1.0));
   if (a.contains("scale_fn")) {
-    options.scale_fn = half_life_3;
-    options.scale_mode =
-        a["scale_mode"] == "cycle" ? optim::CyclicLR::ScaleMode::cycle : optim::CyclicLR::ScaleMode::iterations;
+    options.scale_fn(half_life_3);
+    options.scale_mode(a["scale_mode"] == "cycle" ? optim::CyclicLR::ScaleMode::cycle
+                                                  : optim::CyclicLR::ScaleMode::iterations);
   }
-  options.cycle_momentum = a.value("cycle_momentum", true);
-  if (a.contains("base_momentum")) options.base_momentums = doubles(a["base_momentum"]);
-  if (a.contains("max_momentum")) options.max_momentums = doubles(a["max_momentum"]);
+  options.cycle_momentum(a.value("cycle_momentum", true));
+  if (a.contains("base_momentum")) options.base_momentums(doubles(a["base_momentum"]));
+  if (a.contains("max_momentum")) options.max_momentums(doubles(a["max_momentum"]));
   return std::make_unique<optim::CyclicLR>(opt, options);
 }
 
 std::unique_ptr<optim::LRScheduler> one_cycle(optim::Optimizer& opt, const json& a) {
   optim::OneCycleLR::Options options(doubles(a["max_lr"]));
-  options.total_steps = a.value("total_steps", 0);
-  options.epochs = a.value("epochs", 0);
-  options.steps_per_epoch = a.value("steps_per_epoch", 0);
-  options.pct_start = a.value("pct_start", 0.3);
-  if (a.value("anneal_strategy", "cos") == "linear")
-    options.anneal_strategy = optim::OneCycleLR::AnnealStrategy::linear;
-  options.cycle_momentum = a.value("cycle_momentum", true);
-  options.div_factor = a.value("div_factor", 25.0);
-  options.final_div_factor = a.value("final_div_factor", 1e4);
-  options.three_phase = a.value("three_phase", false);
+  if (a.contains("total_steps")) options.total_steps(a["total_steps"].get<std::int64_t>());
+  if (a.contains("epochs")) options.epochs(a["epochs"].get<std::int64_t>());
+  if (a.contains("steps_per_epoch")) options.steps_per_epoch(a["steps_per_epoch"].get<std::int64_t>());
+  options.pct_start(a.value("pct_start", 0.3));
+  if (a.value("anneal_strategy", "cos") == "linear") options.anneal_strategy(optim::OneCycleLR::AnnealStrategy::linear);
+  options.cycle_momentum(a.value("cycle_momentum", true));
+  options.div_factor(a.value("div_factor", 25.0));
+  options.final_div_factor(a.value("final_div_factor", 1e4));
+  options.three_phase(a.value("three_phase", false));
   return std::make_unique<optim::OneCycleLR>(opt, options);
 }
 
@@ -278,8 +277,8 @@ TEST(ChainedScheduler, StepsEverySchedulerAndHoldsTheirStates) {
 TEST(OneCycleLR, TheStepAfterTheLastIsRefusedAndChangesNothing) {
   PlainSGD opt = two_groups();
   optim::OneCycleLR::Options options(0.1);
-  options.total_steps = 10;
-  options.cycle_momentum = false;
+  options.total_steps(10);
+  options.cycle_momentum(false);
   optim::OneCycleLR sched(opt, options);
   for (int t = 0; t < 10; ++t) sched.step();  // total_steps + 1 lrs, as in PyTorch
   const Lrs last = group_lrs(opt);
@@ -297,7 +296,7 @@ TEST(CyclicLR, MomentumCyclingNeedsAMomentumAsInPyTorch) {
   EXPECT_EQ(adam.param_groups()[0].options().get_lr(), 0.1);  // refused before touching it
   PlainSGD plain = two_groups();
   optim::OneCycleLR::Options options(0.1);
-  options.total_steps = 10;
+  options.total_steps(10);
   EXPECT_EQ(xg_test::error_message([&] { optim::OneCycleLR(plain, options); }),
             "OneCycleLR: cycle_momentum needs an optimizer with a momentum or betas (PlainSGD has none); pass "
             "cycle_momentum = false");

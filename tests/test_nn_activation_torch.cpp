@@ -9,10 +9,7 @@
 namespace {
 
 namespace nn = xg::nn;
-using nn_test::all_close;
-using nn_test::array_from_json;
-using nn_test::expect_gradcheck;
-using nn_test::losses_reference;
+using namespace nn_test;  // all_close, array_from_json, expect_gradcheck, losses_reference
 
 // The layer a reference case names, with its options.
 std::shared_ptr<nn::Module> layer_for(const nlohmann::json& c) {

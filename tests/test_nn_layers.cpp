@@ -327,6 +327,26 @@ TEST(NNMLP, SameGeneratorSeedSameNetwork) {
   for (std::size_t i = 0; i < p.size(); ++i) EXPECT_EQ(p[i].data(), q[i].data());
 }
 
+TEST(NNMLP, OptionsBuildTheSameNetworkAsThePositionalArguments) {
+  xg::Generator a(51), b(51);
+  const nn::MLPOptions options =
+      nn::MLPOptions({5, 7, 7, 3}).activation(nn::Activation::Tanh).dropout(0.25).norm(nn::Norm::Layer);
+  nn::MLP from_options(options, a);
+  nn::MLP positional({5, 7, 7, 3}, nn::Activation::Tanh, 0.25, nn::Norm::Layer, b);
+  std::vector<std::string> names;
+  for (const auto& module : *from_options) names.push_back(module->name());
+  EXPECT_EQ(names, (std::vector<std::string>{"Linear", "LayerNorm", "Tanh", "Dropout", "Linear", "LayerNorm", "Tanh",
+                                             "Dropout", "Linear"}));
+  const auto p = from_options->parameters(), q = positional->parameters();
+  ASSERT_EQ(p.size(), q.size());
+  for (std::size_t i = 0; i < p.size(); ++i) EXPECT_EQ(p[i].data(), q[i].data());
+  EXPECT_EQ(from_options->options.sizes(), (std::vector<std::size_t>{5, 7, 7, 3}));
+  EXPECT_EQ(positional->options.dropout(), 0.25);
+  EXPECT_EQ(nn::MLPOptions({2, 1}).activation(), nn::Activation::ReLU);  // the defaults: ReLU, no
+  EXPECT_EQ(nn::MLPOptions({2, 1}).dropout(), 0.0);                      // dropout, no norm
+  EXPECT_EQ(nn::MLPOptions({2, 1}).norm(), nn::Norm::None);
+}
+
 TEST(NNMLP, ActivationNamesAndBadSizes) {
   EXPECT_EQ(nn::activation_from_string("leaky_relu"), nn::Activation::LeakyReLU);
   EXPECT_EQ(nn::make_activation(nn::activation_from_string("sigmoid"))->name(), "Sigmoid");

@@ -12,11 +12,7 @@
 namespace {
 
 namespace nn = xg::nn;
-using nn_test::all_close;
-using nn_test::array_from_json;
-using nn_test::expect_gradcheck;
-using nn_test::losses_reference;
-using nn_test::reduction_from;
+using namespace nn_test;  // all_close, array_from_json, expect_gradcheck, losses_reference, reduction_from
 using xg_test::error_message;
 
 // A weight from the case, or none.

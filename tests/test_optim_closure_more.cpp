@@ -137,7 +137,9 @@ TEST(OptimMore, BadHyperparametersThrowNamingTheValue) {
             "NAdam: invalid beta2 1 (expected 0 <= beta2 < 1)");
   EXPECT_EQ(error_message([&] { RAdam(params, RAdamOptions().eps(-1e-8)); }),
             "RAdam: invalid eps -1e-08 (expected eps >= 0)");
-  EXPECT_EQ(error_message([&] { RAdam(params, RAdamOptions().beta1(1.0)); }),
+  EXPECT_EQ(error_message([&] {
+              RAdam(params, RAdamOptions().betas({1.0, 0.999}));
+            }),
             "RAdam: invalid beta1 1 (expected 0 <= beta1 < 1)");
   EXPECT_EQ(error_message([&] { Adamax(params, AdamaxOptions().weight_decay(-0.5)); }),
             "Adamax: invalid weight_decay -0.5 (expected weight_decay >= 0)");

@@ -1,5 +1,5 @@
-// Options declared with XG_HYPERPARAMETER: every optimizer lists its hyperparameters by name in the
-// order its state files save them, sets each one by name, refuses an unknown name and a flag that is
+// Options declared with XG_ARG and named in a table: every optimizer lists its hyperparameters by name in
+// the order its state files save them, sets each one by name, refuses an unknown name and a flag that is
 // not 0 or 1, clones into an independent copy of its own class, and keeps the builder chain typed.
 
 #include "error_message.hpp"
@@ -188,20 +188,27 @@ TEST(OptimOptions, AdamAndAdamWOptionsAreNotInterchangeable) {
   EXPECT_EQ(adamw.param_groups()[1].options().get_lr(), 0.5);
 }
 
-// What a teaching exercise may write: its own options class, declared the same way.
-class LionOptions : public OptimizerOptionsOf<LionOptions> {
- public:
-  explicit LionOptions(double lr = 1e-4) : OptimizerOptionsOf("Lion", lr) {}
-  XG_HYPERPARAMETER(double, beta1, 0.9);
-  XG_HYPERPARAMETER(double, beta2, 0.99);
-  XG_HYPERPARAMETER(bool, maximize, false);
+// What a teaching exercise may write: its own options struct, declared the same way.
+struct LionOptions : OptimizerOptionsOf<LionOptions> {
+  static constexpr const char* optimizer = "Lion";
+  static const HyperparameterTable<LionOptions> table;
+  explicit LionOptions(double lr = 1e-4) : lr_(lr) {}
+  XG_ARG(double, lr, 0);
+  XG_ARG(Betas, betas, {0.9, 0.99});
+  XG_ARG(bool, maximize, false);
 };
+const HyperparameterTable<LionOptions> LionOptions::table = {{"lr", &LionOptions::lr_},
+                                                             {"beta1", beta_of(&LionOptions::betas_, 0)},
+                                                             {"beta2", beta_of(&LionOptions::betas_, 1)},
+                                                             {"maximize", &LionOptions::maximize_}};
 
-TEST(OptimOptions, AnOptionsClassOfOneLinePerHyperparameter) {
-  LionOptions options = LionOptions(3e-4).beta2(0.98);
+TEST(OptimOptions, AnOptionsStructOfOneLinePerHyperparameter) {
+  LionOptions options = LionOptions(3e-4).betas({0.9, 0.98});
   EXPECT_EQ(options.hyperparameters(), (Listing{{"lr", 3e-4}, {"beta1", 0.9}, {"beta2", 0.98}, {"maximize", 0}}));
   options.set_hyperparameter("maximize", 1);
   EXPECT_TRUE(options.maximize());
+  options.set_hyperparameter("beta1", 0.5);
+  EXPECT_EQ(options.betas(), (Betas{0.5, 0.98}));
   EXPECT_EQ(error_message([&] { options.set_hyperparameter("momentum", 0); }),
             "Lion: unknown hyperparameter 'momentum' (expected one of lr, beta1, beta2, maximize)");
 }

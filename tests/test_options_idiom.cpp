@@ -40,4 +40,19 @@ TEST(OptionsIdiom, DefaultsSettersAndGetters) {
   EXPECT_EQ(ExampleOptions(1).limit(4).limit(std::nullopt).limit(), std::nullopt);
 }
 
+// A pointer option (a borrowed object, as DataLoaderOptions' generator): the setter and getter take the
+// pointer itself, not a pointer to const (the macro writes `T const&` for that reason).
+struct BorrowingOptions {
+  XG_ARG(int*, target, nullptr);
+};
+
+TEST(OptionsIdiom, APointerOptionKeepsItsTargetWritable) {
+  int value = 1;
+  const BorrowingOptions options = BorrowingOptions().target(&value);
+  EXPECT_EQ(BorrowingOptions().target(), nullptr);
+  ASSERT_EQ(options.target(), &value);
+  *options.target() = 5;
+  EXPECT_EQ(value, 5);
+}
+
 }  // namespace

@@ -13,13 +13,7 @@
 
 namespace {
 
-using xg::data::Batch;
-using xg::data::CsvOptions;
-using xg::data::DataLoader;
-using xg::data::DataLoaderOptions;
-using xg::data::Labels;
-using xg::data::read_csv;
-using xg::data::TensorDataset;
+using namespace xg::data;  // Batch, CsvOptions, DataLoader, DataLoaderOptions, Labels, read_csv, TensorDataset
 using xg_test::error_message;
 using xg_test::TempDir;
 

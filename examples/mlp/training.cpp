@@ -54,13 +54,13 @@ Schedule make_schedule(const Args& args, xg::optim::Optimizer& optimizer, std::i
     schedule.per_batch = std::make_unique<optim::CosineAnnealingLR>(optimizer, total_steps);
   } else if (args.scheduler == "onecycle") {
     optim::OneCycleLR::Options options(learning_rate(args));
-    options.total_steps = total_steps;
-    options.cycle_momentum = has_momentum_or_beta1(args);
+    options.total_steps(total_steps);
+    options.cycle_momentum(has_momentum_or_beta1(args));
     schedule.per_batch = std::make_unique<optim::OneCycleLR>(optimizer, options);
   } else if (args.scheduler == "cyclic") {
     optim::CyclicLR::Options options(learning_rate(args) / 10, learning_rate(args));
-    options.step_size_up = static_cast<double>(steps_per_epoch);
-    options.cycle_momentum = has_momentum(args);
+    options.step_size_up(static_cast<double>(steps_per_epoch));
+    options.cycle_momentum(has_momentum(args));
     schedule.per_batch = std::make_unique<optim::CyclicLR>(optimizer, options);
   } else if (args.scheduler == "warm-restarts") {
     // Cycles of T_0, 2 T_0 and 4 T_0 steps: the third ends with the run.

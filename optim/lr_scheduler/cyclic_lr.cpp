@@ -40,15 +40,15 @@ std::string momentum_name(const char* scheduler, const Optimizer& optimizer, boo
 
 CyclicLR::CyclicLR(Optimizer& optimizer, Options options)
     : LRScheduler(optimizer),
-      mode_(options.mode),
-      gamma_(options.gamma),
-      scale_fn_(std::move(options.scale_fn)),
-      scale_mode_(options.scale_mode),
-      cycle_momentum_(options.cycle_momentum) {
+      mode_(options.mode()),
+      gamma_(options.gamma()),
+      scale_fn_(options.scale_fn()),
+      scale_mode_(options.scale_mode()),
+      cycle_momentum_(options.cycle_momentum()) {
   const std::size_t groups = num_groups();
-  const std::vector<double> base_lrs = detail::per_group("CyclicLR", "base_lr", options.base_lrs, groups);
-  max_lrs_ = detail::per_group("CyclicLR", "max_lr", options.max_lrs, groups);
-  const double up = options.step_size_up, down = options.step_size_down.value_or(up);
+  const std::vector<double> base_lrs = detail::per_group("CyclicLR", "base_lr", options.base_lrs(), groups);
+  max_lrs_ = detail::per_group("CyclicLR", "max_lr", options.max_lrs(), groups);
+  const double up = options.step_size_up(), down = options.step_size_down().value_or(up);
   if (!(up > 0) || !std::isfinite(up)) throw Error("CyclicLR: step_size_up must be positive, got " + format_number(up));
   if (!(down >= 0) || !std::isfinite(down)) {
     throw Error("CyclicLR: step_size_down must be non-negative, got " + format_number(down));
@@ -58,8 +58,8 @@ CyclicLR::CyclicLR(Optimizer& optimizer, Options options)
   if (!std::isfinite(gamma_)) throw Error("CyclicLR: gamma must be finite, got " + format_number(gamma_));
   if (cycle_momentum_) {
     detail::momentum_name("CyclicLR", optimizer, false);
-    base_momentums_ = detail::per_group("CyclicLR", "base_momentum", options.base_momentums, groups);
-    max_momentums_ = detail::per_group("CyclicLR", "max_momentum", options.max_momentums, groups);
+    base_momentums_ = detail::per_group("CyclicLR", "base_momentum", options.base_momentums(), groups);
+    max_momentums_ = detail::per_group("CyclicLR", "max_momentum", options.max_momentums(), groups);
   }
   // Every check passed: now the optimizer. PyTorch sets the lrs (and momentums) to the base values
   // first; the initial step then sets the momentums to max_momentum.

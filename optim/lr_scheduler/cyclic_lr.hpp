@@ -13,6 +13,7 @@
 // Construction sets each group's lr to base_lr and momentum to max_momentum. Not chainable (the lr is
 // computed from base_lr), no closed form in PyTorch.
 
+#include <xgrad/core/options.hpp>
 #include <xgrad/optim/lr_scheduler/lr_scheduler.hpp>
 
 #include <functional>
@@ -26,22 +27,22 @@ class CyclicLR final : public LRScheduler {
   enum class ScaleMode { cycle, iterations };
   using ScaleFn = std::function<double(double x)>;
 
-  // PyTorch's arguments and defaults. A list of one value applies to every group.
+  // PyTorch's arguments and defaults, one XG_ARG each: CyclicLR::Options(0.01, 0.1).step_size_up(500).
+  // A list of one value applies to every group.
   struct Options {
-    Options(double base_lr, double max_lr) : base_lrs{base_lr}, max_lrs{max_lr} {}
-    Options(std::vector<double> base_lrs_, std::vector<double> max_lrs_)
-        : base_lrs(std::move(base_lrs_)), max_lrs(std::move(max_lrs_)) {}
-    std::vector<double> base_lrs;
-    std::vector<double> max_lrs;
-    double step_size_up = 2000;
-    std::optional<double> step_size_down;  // none: as step_size_up
-    Mode mode = Mode::triangular;
-    double gamma = 1.0;  // exp_range's base
-    ScaleFn scale_fn;    // when set, replaces mode's function and takes scale_mode
-    ScaleMode scale_mode = ScaleMode::cycle;
-    bool cycle_momentum = true;
-    std::vector<double> base_momentums{0.8};
-    std::vector<double> max_momentums{0.9};
+    Options(double base_lr, double max_lr) : base_lrs_{base_lr}, max_lrs_{max_lr} {}
+    Options(std::vector<double> base, std::vector<double> max) : base_lrs_(std::move(base)), max_lrs_(std::move(max)) {}
+    XG_ARG(std::vector<double>, base_lrs, {});
+    XG_ARG(std::vector<double>, max_lrs, {});
+    XG_ARG(double, step_size_up, 2000);
+    XG_ARG(std::optional<double>, step_size_down, std::nullopt);  // unset: as step_size_up
+    XG_ARG(Mode, mode, Mode::triangular);
+    XG_ARG(double, gamma, 1.0);          // exp_range's base
+    XG_ARG(ScaleFn, scale_fn, nullptr);  // when set, replaces mode's function and takes scale_mode
+    XG_ARG(ScaleMode, scale_mode, ScaleMode::cycle);
+    XG_ARG(bool, cycle_momentum, true);
+    XG_ARG(std::vector<double>, base_momentums, {0.8});
+    XG_ARG(std::vector<double>, max_momentums, {0.9});
   };
 
   // Throws xg::Error (changing nothing) unless every list has one value or one per group, the lrs and

@@ -12,18 +12,20 @@ namespace {
 
 using detail::kPi;
 
+std::string text_of(const std::optional<std::int64_t>& value) { return value ? std::to_string(*value) : "none"; }
+
 std::int64_t total_steps_of(const OneCycleLR::Options& options) {
-  if (options.total_steps != 0) {
-    if (options.total_steps < 0) {
-      throw Error("OneCycleLR: total_steps must be positive, got " + std::to_string(options.total_steps));
+  if (options.total_steps()) {
+    if (*options.total_steps() <= 0) {
+      throw Error("OneCycleLR: total_steps must be positive, got " + std::to_string(*options.total_steps()));
     }
-    return options.total_steps;
+    return *options.total_steps();
   }
-  if (options.epochs <= 0 || options.steps_per_epoch <= 0) {
+  if (options.epochs().value_or(0) <= 0 || options.steps_per_epoch().value_or(0) <= 0) {
     throw Error("OneCycleLR: give a positive total_steps, or positive epochs and steps_per_epoch; got epochs " +
-                std::to_string(options.epochs) + " and steps_per_epoch " + std::to_string(options.steps_per_epoch));
+                text_of(options.epochs()) + " and steps_per_epoch " + text_of(options.steps_per_epoch()));
   }
-  return options.epochs * options.steps_per_epoch;
+  return *options.epochs() * *options.steps_per_epoch();
 }
 
 void check_positive(const char* what, double value) {
@@ -35,12 +37,12 @@ void check_positive(const char* what, double value) {
 }  // namespace
 
 OneCycleLR::OneCycleLR(Optimizer& optimizer, Options options)
-    : LRScheduler(optimizer), total_steps_(total_steps_of(options)), anneal_strategy_(options.anneal_strategy) {
-  const double T = static_cast<double>(total_steps_), pct = options.pct_start;
+    : LRScheduler(optimizer), total_steps_(total_steps_of(options)), anneal_strategy_(options.anneal_strategy()) {
+  const double T = static_cast<double>(total_steps_), pct = options.pct_start();
   if (!(pct >= 0 && pct <= 1)) throw Error("OneCycleLR: pct_start must be in [0, 1], got " + format_number(pct));
-  check_positive("div_factor", options.div_factor);
-  check_positive("final_div_factor", options.final_div_factor);
-  if (options.three_phase) {
+  check_positive("div_factor", options.div_factor());
+  check_positive("final_div_factor", options.final_div_factor());
+  if (options.three_phase()) {
     phases_ = {{pct * T - 1, Value::initial_lr, Value::max_lr, Value::max_momentum, Value::base_momentum},
                {2 * pct * T - 2, Value::max_lr, Value::initial_lr, Value::base_momentum, Value::max_momentum},
                {T - 1, Value::initial_lr, Value::min_lr, Value::max_momentum, Value::max_momentum}};
@@ -49,15 +51,15 @@ OneCycleLR::OneCycleLR(Optimizer& optimizer, Options options)
                {T - 1, Value::max_lr, Value::min_lr, Value::base_momentum, Value::max_momentum}};
   }
   const std::size_t groups = num_groups();
-  max_lrs_ = detail::per_group("OneCycleLR", "max_lr", options.max_lrs, groups);
+  max_lrs_ = detail::per_group("OneCycleLR", "max_lr", options.max_lrs(), groups);
   for (double max_lr : max_lrs_) {
-    initial_lrs_.push_back(max_lr / options.div_factor);
-    min_lrs_.push_back(initial_lrs_.back() / options.final_div_factor);
+    initial_lrs_.push_back(max_lr / options.div_factor());
+    min_lrs_.push_back(initial_lrs_.back() / options.final_div_factor());
   }
-  if (options.cycle_momentum) {
+  if (options.cycle_momentum()) {
     momentum_name_ = detail::momentum_name("OneCycleLR", optimizer, true);
-    max_momentums_ = detail::per_group("OneCycleLR", "max_momentum", options.max_momentums, groups);
-    base_momentums_ = detail::per_group("OneCycleLR", "base_momentum", options.base_momentums, groups);
+    max_momentums_ = detail::per_group("OneCycleLR", "max_momentum", options.max_momentums(), groups);
+    base_momentums_ = detail::per_group("OneCycleLR", "base_momentum", options.base_momentums(), groups);
   }
   position(0);  // throws now if PyTorch's first step would divide by zero
   // Every check passed: now the optimizer. PyTorch sets the momentum to max_momentum, then steps.

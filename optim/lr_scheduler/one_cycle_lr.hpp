@@ -11,7 +11,10 @@
 // As in PyTorch there are total_steps + 1 lrs (construction's, then one per step) and the step after
 // them throws; unlike PyTorch the refused step changes nothing. Not chainable, no closed form.
 
+#include <xgrad/core/options.hpp>
 #include <xgrad/optim/lr_scheduler/lr_scheduler.hpp>
+
+#include <optional>
 
 namespace xg::optim {
 
@@ -19,23 +22,24 @@ class OneCycleLR final : public LRScheduler {
  public:
   enum class AnnealStrategy { cos, linear };
 
-  // PyTorch's arguments and defaults. A list of one value applies to every group. Give total_steps,
-  // or epochs and steps_per_epoch (total_steps = their product).
+  // PyTorch's arguments and defaults, one XG_ARG each: OneCycleLR::Options(0.1).total_steps(1000). A list
+  // of one value applies to every group. Give total_steps, or epochs and steps_per_epoch (total_steps =
+  // their product).
   struct Options {
-    explicit Options(double max_lr) : max_lrs{max_lr} {}
-    explicit Options(std::vector<double> max_lrs_) : max_lrs(std::move(max_lrs_)) {}
-    std::vector<double> max_lrs;
-    std::int64_t total_steps = 0;
-    std::int64_t epochs = 0;
-    std::int64_t steps_per_epoch = 0;
-    double pct_start = 0.3;
-    AnnealStrategy anneal_strategy = AnnealStrategy::cos;
-    bool cycle_momentum = true;
-    std::vector<double> base_momentums{0.85};
-    std::vector<double> max_momentums{0.95};
-    double div_factor = 25.;
-    double final_div_factor = 1e4;
-    bool three_phase = false;
+    explicit Options(double max_lr) : max_lrs_{max_lr} {}
+    explicit Options(std::vector<double> max) : max_lrs_(std::move(max)) {}
+    XG_ARG(std::vector<double>, max_lrs, {});
+    XG_ARG(std::optional<std::int64_t>, total_steps, std::nullopt);
+    XG_ARG(std::optional<std::int64_t>, epochs, std::nullopt);
+    XG_ARG(std::optional<std::int64_t>, steps_per_epoch, std::nullopt);
+    XG_ARG(double, pct_start, 0.3);
+    XG_ARG(AnnealStrategy, anneal_strategy, AnnealStrategy::cos);
+    XG_ARG(bool, cycle_momentum, true);
+    XG_ARG(std::vector<double>, base_momentums, {0.85});
+    XG_ARG(std::vector<double>, max_momentums, {0.95});
+    XG_ARG(double, div_factor, 25.);
+    XG_ARG(double, final_div_factor, 1e4);
+    XG_ARG(bool, three_phase, false);
   };
 
   // Throws xg::Error (changing nothing) unless total_steps (or epochs and steps_per_epoch) are positive,

@@ -1,8 +1,9 @@
 #pragma once
 // For the harnesses of formats with a CRC-32 (model files, optimizer state): almost every random
 // mutation breaks the checksum, and the code behind the check would never run. Their
-// LLVMFuzzerCustomMutator calls mutate_then_fix: libFuzzer's own mutation, then, seven times in eight,
-// `fix` makes the checksums right again; the rest keep a wrong one, so the check itself stays fuzzed.
+// LLVMFuzzerCustomMutator, which XG_FUZZ_MUTATE_THEN_FIX(fix) defines, calls mutate_then_fix: libFuzzer's
+// own mutation, then, seven times in eight, `fix` makes the checksums right again; the rest keep a wrong
+// one, so the check itself stays fuzzed.
 
 #include <xgrad/core/binary_io.hpp>
 
@@ -34,3 +35,10 @@ inline std::size_t mutate_then_fix(std::uint8_t* data, std::size_t size, std::si
 }
 
 }  // namespace xg_fuzz
+
+// Defines the harness's LLVMFuzzerCustomMutator (libFuzzer looks it up by that name) with this `fix`.
+#define XG_FUZZ_MUTATE_THEN_FIX(fix)                                                                         \
+  extern "C" std::size_t LLVMFuzzerCustomMutator(std::uint8_t* data, std::size_t size, std::size_t max_size, \
+                                                 unsigned int seed) {                                        \
+    return xg_fuzz::mutate_then_fix(data, size, max_size, seed, fix);                                        \
+  }

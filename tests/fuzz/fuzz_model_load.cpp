@@ -56,10 +56,7 @@ void fix_checksums(std::uint8_t* data, std::size_t size) {
 
 }  // namespace
 
-extern "C" std::size_t LLVMFuzzerCustomMutator(std::uint8_t* data, std::size_t size, std::size_t max_size,
-                                               unsigned int seed) {
-  return xg_fuzz::mutate_then_fix(data, size, max_size, seed, fix_checksums);
-}
+XG_FUZZ_MUTATE_THEN_FIX(fix_checksums)
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   xg::nn::Sequential model = xg_fuzz::fixed_model();

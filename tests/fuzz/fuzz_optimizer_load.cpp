@@ -22,10 +22,7 @@ std::string state_bytes(const xg::optim::Optimizer& optimizer) {
 
 }  // namespace
 
-extern "C" std::size_t LLVMFuzzerCustomMutator(std::uint8_t* data, std::size_t size, std::size_t max_size,
-                                               unsigned int seed) {
-  return xg_fuzz::mutate_then_fix(data, size, max_size, seed, xg_fuzz::fix_sealed_checksum);
-}
+XG_FUZZ_MUTATE_THEN_FIX(xg_fuzz::fix_sealed_checksum)
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   xg_fuzz::FixedOptimizer fixed = xg_fuzz::fixed_optimizer(2);

@@ -53,10 +53,7 @@ void check_load(Scheduler& scheduler, const xg::optim::Optimizer& optimizer, Sch
 
 }  // namespace
 
-extern "C" std::size_t LLVMFuzzerCustomMutator(std::uint8_t* data, std::size_t size, std::size_t max_size,
-                                               unsigned int seed) {
-  return xg_fuzz::mutate_then_fix(data, size, max_size, seed, xg_fuzz::fix_sealed_checksum);
-}
+XG_FUZZ_MUTATE_THEN_FIX(xg_fuzz::fix_sealed_checksum)
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static xg_fuzz::InputFile input, saved;

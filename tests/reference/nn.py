@@ -8,11 +8,10 @@ and PyTorch's outputs and gradients, all float32 values written exactly.
 A case with reduction "none" is differentiated through sum(loss * grad_output); the others through
 loss itself (d loss / d loss = 1).
 """
-import json
-import os
 
 import torch
 import torch.nn.functional as F
+from reference_json import write_beside_scripts  # tests/reference/reference_json.py
 
 torch.manual_seed(20240611)
 
@@ -114,10 +113,7 @@ def loss_cases():
 
 def main():
     reference = {"torch_version": torch.__version__, "linear": linear_case(), "losses": loss_cases()}
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "nn.json")
-    with open(path, "w") as out:
-        json.dump(reference, out, indent=None, separators=(",", ":"))
-        out.write("\n")
+    write_beside_scripts("nn.json", reference)
 
 
 if __name__ == "__main__":

@@ -9,10 +9,9 @@ A BatchNorm1d case runs several training steps, each on its own batch, and then 
 every step is differentiated through sum(output * grad_output) with the gradients cleared first, and
 records the buffers after it. The weight and bias are set away from their ones and zeros.
 """
-import json
-import os
 
 import torch
+from reference_json import write_beside_scripts  # tests/reference/reference_json.py
 
 torch.manual_seed(20261201)
 
@@ -90,10 +89,7 @@ def main():
         layer_norm_case("wide", (16, 64), (64,)),
     ]
     reference = {"torch_version": torch.__version__, "batch_norm": batch_norm, "layer_norm": layer_norm}
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "norm.json")
-    with open(path, "w") as out:
-        json.dump(reference, out, indent=None, separators=(",", ":"))
-        out.write("\n")
+    write_beside_scripts("norm.json", reference)
 
 
 if __name__ == "__main__":
