@@ -107,7 +107,7 @@ TEST(OptimOptions, NamedSettersReachTheTypedGetters) {
   EXPECT_FALSE(sgd.maximize());
   AdamWOptions adamw;
   adamw.set_hyperparameter("beta2", 0.98);
-  EXPECT_EQ(adamw.betas(), (AdamWOptions::Betas{0.9, 0.98}));
+  EXPECT_EQ(adamw.betas(), (Betas{0.9, 0.98}));
   RMSpropOptions rmsprop;
   rmsprop.set_hyperparameter("centered", 1);
   EXPECT_TRUE(rmsprop.centered());
