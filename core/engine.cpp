@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cstdint>
 #include <optional>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -141,9 +142,13 @@ class BackwardPass {
                     "backward(retain_graph=true) the first time if you need to backward twice");
       }
     }
+    count_hooked_leaf_uses();
     for (std::size_t k = 0; k < order.size(); ++k) {
       std::optional<Array>& slot = buffers_.gathered[k];
-      if (k > 0 && !slot) continue;               // no path carried a gradient here
+      if (k > 0 && !slot) {  // no path carried a gradient here
+        if (!hooked_uses_.empty()) done_with_inputs(*order[k]->grad_fn);
+        continue;
+      }
       const Array& grad = k == 0 ? seed : *slot;  // the root comes first
       TensorImpl& impl = *order[k];
       Node& node = *impl.grad_fn;
@@ -151,6 +156,7 @@ class BackwardPass {
       // The backward adds only to the slots of tensors later in the order: `grad` stays put.
       BackwardContext context(grad, impl.data, node.inputs, *this);
       node.backward(context);
+      if (!hooked_uses_.empty()) done_with_inputs(node);
       if (!retain_graph) node.release();
       slot.reset();  // used up: free it now rather than at the end of the pass
     }
@@ -182,7 +188,34 @@ class BackwardPass {
   }
 
  private:
+  static bool has_hooks(const TensorImpl& input) {
+    return !input.grad_fn && input.requires_grad && !input.post_accumulate_grad_hooks.empty();
+  }
+
+  // For each leaf with post-accumulate-grad hooks: how many nodes of this pass take it as an input.
+  // Its gradient is final once the last of them has run (or been skipped).
+  void count_hooked_leaf_uses() {
+    hooked_uses_.clear();
+    for (const ImplPtr& impl : buffers_.order) {
+      for (const Tensor& input : impl->grad_fn->inputs) {
+        if (has_hooks(*input.impl())) ++hooked_uses_[input.impl().get()];
+      }
+    }
+  }
+
+  void done_with_inputs(const Node& node) {
+    for (const Tensor& input : node.inputs) {
+      TensorImpl& leaf = *input.impl();
+      if (!has_hooks(leaf) || --hooked_uses_[&leaf] != 0) continue;
+      if (!leaf.grad) continue;  // no path reached it: nothing to report, as in torch
+      // A copy of the list: a hook may remove itself.
+      const auto hooks = leaf.post_accumulate_grad_hooks;
+      for (const auto& hook : hooks) hook.second(input);
+    }
+  }
+
   PassBuffers buffers_;
+  std::unordered_map<const TensorImpl*, std::size_t> hooked_uses_;
 };
 
 void BackwardContext::accumulate(std::size_t i, Array&& grad) const {

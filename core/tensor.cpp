@@ -103,6 +103,23 @@ Tensor& Tensor::retain_grad() {
   return *this;
 }
 
+std::size_t Tensor::register_post_accumulate_grad_hook(std::function<void(const Tensor&)> hook) {
+  TensorImpl& impl = checked("register_post_accumulate_grad_hook");
+  if (impl.grad_fn || !impl.requires_grad) {
+    throw Error(std::string("register_post_accumulate_grad_hook: expected a leaf that requires grad, got ") +
+                (impl.grad_fn ? "the result of an op" : "a leaf without requires_grad"));
+  }
+  static std::size_t next_id = 0;
+  impl.post_accumulate_grad_hooks.emplace_back(++next_id, std::move(hook));
+  return next_id;
+}
+
+void Tensor::remove_post_accumulate_grad_hook(std::size_t id) {
+  auto& hooks = checked("remove_post_accumulate_grad_hook").post_accumulate_grad_hooks;
+  hooks.erase(std::remove_if(hooks.begin(), hooks.end(), [id](const auto& hook) { return hook.first == id; }),
+              hooks.end());
+}
+
 bool Tensor::is_leaf() const { return checked("is_leaf").grad_fn == nullptr; }
 
 Tensor Tensor::detach() const { return Tensor(checked("detach").data, false); }

@@ -12,6 +12,7 @@
 #include <xtensor/xarray.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -29,6 +30,7 @@ using Array = xt::xarray<float>;
 using Labels = std::vector<std::int64_t>;
 
 struct Node;  // core/node.hpp
+class Tensor;
 
 // What every handle to one tensor shares.
 struct TensorImpl {
@@ -43,6 +45,9 @@ struct TensorImpl {
   bool retains_grad = false;      // keep the gradient of a non-leaf (see Tensor::retain_grad)
   std::string name;               // optional, shown by to_dot and in printing
   std::shared_ptr<Node> grad_fn;  // the op that produced this tensor; null for a leaf
+  // Called when a backward pass has finished adding to this leaf's .grad (Tensor's
+  // register_post_accumulate_grad_hook), each under the number that removes it.
+  std::vector<std::pair<std::size_t, std::function<void(const Tensor&)>>> post_accumulate_grad_hooks;
 
   ~TensorImpl();  // frees a long chain of nodes without recursing (core/node.cpp)
 };
@@ -101,6 +106,12 @@ class Tensor {
   // A non-leaf's gradient is dropped during backward unless retain_grad() was called on it.
   Tensor& retain_grad();
   bool is_leaf() const;
+  // Calls hook(leaf) in every backward pass once this leaf's .grad holds all of the pass's
+  // contributions (torch's register_post_accumulate_grad_hook): while the pass still runs, so that
+  // work on the gradient (sending it to other processes) can start before backward returns. Only for
+  // a leaf that requires grad. Returns a number for remove_post_accumulate_grad_hook.
+  std::size_t register_post_accumulate_grad_hook(std::function<void(const Tensor&)> hook);
+  void remove_post_accumulate_grad_hook(std::size_t id);
   // A new leaf with a copy of the values and no graph behind it. (PyTorch shares the storage; we
   // copy, so that writing to one never silently changes values saved for another's backward.)
   Tensor detach() const;

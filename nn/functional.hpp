@@ -15,6 +15,8 @@
 #include <xgrad/nn/loss_options.hpp>
 
 #include <cstdint>
+#include <memory>
+#include <vector>
 
 namespace xg::nn::functional {
 
@@ -60,6 +62,27 @@ Tensor kl_div(const Tensor& input, const Tensor& target, const KLDivLossOptions&
 Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor& running_var,
                   const Tensor& weight = Tensor(), const Tensor& bias = Tensor(), bool training = false,
                   double momentum = 0.1, double eps = 1e-5);
+
+// When one batch is split across processes (SyncBatchNorm in distributed/), batch_norm's per-channel
+// sums must become the whole batch's. It hands them to this interface, which sums them over the
+// processes in place and returns identical numbers on every one. nn knows nothing of how.
+class BatchSums {
+ public:
+  virtual ~BatchSums() = default;
+  // The forward's sums: first of x per channel with this process's value count last, then of the
+  // squared deviations from the whole batch's mean.
+  virtual void forward(std::vector<double>& sums) = 0;
+  // The backward's sums of g and g * xhat over this process's `count` values per channel. Each process's
+  // g is the gradient of the mean loss over its own share, so the result must be sum_r n_r S_r / n_here
+  // (the global batch's gradient, whatever the split; with equal shares the plain sum, as torch's).
+  virtual void backward(std::vector<double>& sums, std::size_t count) = 0;
+};
+
+// batch_norm with statistics over the whole split batch: `across` sums them (training only; in
+// evaluation the running buffers are used and nothing is exchanged).
+Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor& running_var, const Tensor& weight,
+                  const Tensor& bias, bool training, double momentum, double eps,
+                  const std::shared_ptr<BatchSums>& across);
 
 // Layer normalization (torch.nn.functional.layer_norm): each input's trailing `normalized_shape`
 // elements are normalized by their own mean and biased variance, then scaled by weight and shifted

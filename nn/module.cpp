@@ -93,6 +93,18 @@ std::shared_ptr<Module> Module::register_module(const std::string& name, std::sh
   return module;
 }
 
+std::shared_ptr<Module> Module::replace_module(const std::string& name, std::shared_ptr<Module> module) {
+  if (!module) throw Error("replace_module: the module for '" + name + "' is empty (nullptr)");
+  if (module.get() == this) throw Error("replace_module: cannot put " + this->name() + " inside itself");
+  for (auto& child : children_) {
+    if (child.first == name) {
+      child.second = module;
+      return module;
+    }
+  }
+  throw Error("replace_module: " + this->name() + " has no submodule named '" + name + "'");
+}
+
 std::vector<std::pair<std::string, const Module*>> Module::named_modules() const {
   // Depth first, each module once even when it is registered in several places (PyTorch's memo).
   std::vector<std::pair<std::string, const Module*>> result;

@@ -112,6 +112,10 @@ class Module : public std::enable_shared_from_this<Module> {
     return register_module(name, holder.ptr());
   }
 
+  // Puts `module` in place of the submodule registered as `name` (libtorch's replace_module), keeping
+  // its place in the order; throws when there is none. Returns the new module.
+  virtual std::shared_ptr<Module> replace_module(const std::string& name, std::shared_ptr<Module> module);
+
   // Parameters of this module and (with recurse) all submodules, in registration order.
   std::vector<Tensor> parameters(bool recurse = true) const;
   std::vector<std::pair<std::string, Tensor>> named_parameters(bool recurse = true) const;

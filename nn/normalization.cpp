@@ -15,15 +15,30 @@ BatchNorm1dImpl::BatchNorm1dImpl(const BatchNorm1dOptions& options) : options(op
   if (options.momentum() && !(*options.momentum() >= 0.0 && *options.momentum() <= 1.0)) {
     throw Error("BatchNorm1d: expected a momentum in [0, 1] (or none), got " + format_number(*options.momentum()));
   }
+  const bool affine = options.affine(), track = options.track_running_stats();
+  // The count is held as float32 like every tensor here: exact up to 2^24 batches.
+  register_tensors(/*trained=*/true, affine ? ones({c}) : Tensor(), affine ? zeros({c}) : Tensor(),
+                   track ? zeros({c}) : Tensor(), track ? ones({c}) : Tensor(), track ? zeros({}) : Tensor());
+}
+
+BatchNorm1dImpl::BatchNorm1dImpl(const BatchNorm1dImpl& other, std::shared_ptr<functional::BatchSums> across_processes)
+    : options(other.options), across_processes_(std::move(across_processes)) {
+  // A frozen weight stays frozen.
+  register_tensors(other.weight.defined() && other.weight.requires_grad(), other.weight, other.bias, other.running_mean,
+                   other.running_var, other.num_batches_tracked);
+  train(other.is_training());
+}
+
+void BatchNorm1dImpl::register_tensors(bool trained, Tensor weight_values, Tensor bias_values, Tensor mean_values,
+                                       Tensor var_values, Tensor batches_values) {
   if (options.affine()) {
-    weight = register_parameter("weight", ones({c}));
-    bias = register_parameter("bias", zeros({c}));
+    weight = register_parameter("weight", std::move(weight_values), trained);
+    bias = register_parameter("bias", std::move(bias_values), trained);
   }
   if (options.track_running_stats()) {
-    running_mean = register_buffer("running_mean", zeros({c}));
-    running_var = register_buffer("running_var", ones({c}));
-    // A count, held as float32 like every tensor here: exact up to 2^24 batches.
-    num_batches_tracked = register_buffer("num_batches_tracked", zeros({}));
+    running_mean = register_buffer("running_mean", std::move(mean_values));
+    running_var = register_buffer("running_var", std::move(var_values));
+    num_batches_tracked = register_buffer("num_batches_tracked", std::move(batches_values));
   }
 }
 
@@ -59,7 +74,8 @@ Tensor BatchNorm1dImpl::forward(const Tensor& input) {
   }
   // In evaluation the buffers are used when there are any; training always takes the batch's statistics.
   return functional::batch_norm(input, running_mean, running_var, weight, bias,
-                                is_training() || !options.track_running_stats(), factor, options.eps());
+                                is_training() || !options.track_running_stats(), factor, options.eps(),
+                                across_processes_);
 }
 
 void BatchNorm1dImpl::pretty_print(std::ostream& out) const {

@@ -15,7 +15,10 @@
 // With affine (elementwise_affine) a learned weight (ones) and bias (zeros) follow the normalization.
 
 #include <xgrad/core/options.hpp>
+#include <xgrad/nn/functional.hpp>
 #include <xgrad/nn/module.hpp>
+
+#include <memory>
 
 #include <optional>
 #include <utility>
@@ -34,6 +37,10 @@ struct BatchNorm1dOptions {
 class BatchNorm1dImpl : public Module {
  public:
   explicit BatchNorm1dImpl(const BatchNorm1dOptions& options);
+  // A BatchNorm1d that registers the very tensors of `other` (the same handles, not copies) and takes
+  // its mode, with batch statistics summed `across_processes` (nullptr: this batch is the whole batch).
+  // Converting to and from distributed's SyncBatchNorm this way keeps an optimizer's tensors the model's.
+  BatchNorm1dImpl(const BatchNorm1dImpl& other, std::shared_ptr<functional::BatchSums> across_processes);
   Tensor forward(const Tensor& input) override;
   void pretty_print(std::ostream& out) const override;
   // Running statistics back to mean 0, variance 1, no batches; weight to ones, bias to zeros.
@@ -42,6 +49,15 @@ class BatchNorm1dImpl : public Module {
   BatchNorm1dOptions options;
   Tensor weight, bias;                                    // [C], undefined without affine
   Tensor running_mean, running_var, num_batches_tracked;  // undefined without track_running_stats
+
+ protected:
+  // Sums the training statistics over the processes that share the batch (distributed's
+  // SyncBatchNorm); nullptr for a plain BatchNorm1d.
+  std::shared_ptr<functional::BatchSums> across_processes_;
+
+ private:
+  void register_tensors(bool trained, Tensor weight, Tensor bias, Tensor running_mean, Tensor running_var,
+                        Tensor num_batches_tracked);
 };
 
 XG_MODULE(BatchNorm1d);

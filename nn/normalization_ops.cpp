@@ -97,6 +97,12 @@ void write_affine_grads(const BackwardContext& ctx, const std::vector<double>& w
 
 Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor& running_var, const Tensor& weight,
                   const Tensor& bias, bool training, double momentum, double eps) {
+  return batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps, nullptr);
+}
+
+Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor& running_var, const Tensor& weight,
+                  const Tensor& bias, bool training, double momentum, double eps,
+                  const std::shared_ptr<BatchSums>& across_processes) {
   const ChannelLayout s = channel_layout(input);
   check_channel_vector("running_mean", running_mean, s.channels);
   check_channel_vector("running_var", running_var, s.channels);
@@ -107,23 +113,33 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
     throw Error("batch_norm: give both running_mean and running_var, or neither");
   }
   const bool use_batch_stats = training || !running_mean.defined();
-  const std::size_t count = s.per_channel();
-  if (use_batch_stats && count <= 1) {
-    throw Error("batch_norm: expected more than 1 value per channel when training, got input size " +
-                to_string(input.shape()));
-  }
+  // Split across processes, the statistics are the whole batch's: sums and counts are exchanged.
+  const std::shared_ptr<BatchSums> across = use_batch_stats ? across_processes : nullptr;
+  const std::size_t local_count = s.per_channel();
+  std::size_t count = local_count;
 
   const float* x = input.data().data();
   std::vector<float> mean(s.channels), invstd(s.channels);
   if (use_batch_stats) {
-    std::vector<double> sum(s.channels, 0.0), squares(s.channels, 0.0);
+    std::vector<double> sum(s.channels + 1, 0.0), squares(s.channels, 0.0);
     for_each_element(s, [&](std::size_t i, std::size_t c) { sum[c] += x[i]; });
+    sum[s.channels] = static_cast<double>(local_count);
+    if (across) {
+      across->forward(sum);
+      count = static_cast<std::size_t>(sum[s.channels]);
+    }
+    if (count <= 1) {
+      throw Error("batch_norm: expected more than 1 value per channel when training, got input size " +
+                  to_string(input.shape()) + (across ? " (" + std::to_string(count) + " across processes)" : ""));
+    }
     for (std::size_t c = 0; c < s.channels; ++c) mean[c] = static_cast<float>(sum[c] / static_cast<double>(count));
     // Two passes (mean first, then squared deviations): the one-pass sum of squares cancels badly.
+    // Across processes that costs a second exchange, of deviations from the whole batch's mean.
     for_each_element(s, [&](std::size_t i, std::size_t c) {
       const double deviation = static_cast<double>(x[i]) - mean[c];
       squares[c] += deviation * deviation;
     });
+    if (across) across->forward(squares);
     for (std::size_t c = 0; c < s.channels; ++c) {
       invstd[c] = static_cast<float>(1.0 / std::sqrt(squares[c] / static_cast<double>(count) + eps));
     }
@@ -155,7 +171,7 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
   }
   Array output = scale_and_shift(input.data(), s, scale, shift);
 
-  BackwardFn backward = [s, use_batch_stats, affine, mean = std::move(mean),
+  BackwardFn backward = [s, use_batch_stats, affine, count, across, mean = std::move(mean),
                          invstd = std::move(invstd)](BackwardContext& ctx) {
     const float* x = ctx.input(0).data();
     const float* g = ctx.grad.data();
@@ -166,13 +182,24 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
     });
     if (ctx.needs_grad(0)) {
       const float* w = affine ? ctx.input(1).data() : nullptr;
-      const auto count = static_cast<double>(s.per_channel());
+      // Across processes dx needs the whole batch's means of g and g * xhat; dw and db (below) stay
+      // this process's own sums, which the gradient allreduce adds up like any other gradient.
+      std::vector<double> batch_sums;
+      if (across) {
+        batch_sums.reserve(2 * s.channels);
+        batch_sums.insert(batch_sums.end(), grad_sum.begin(), grad_sum.end());
+        batch_sums.insert(batch_sums.end(), grad_dot_xhat.begin(), grad_dot_xhat.end());
+        across->backward(batch_sums, s.per_channel());
+      }
+      const double* sum_of_grad = across ? batch_sums.data() : grad_sum.data();
+      const double* sum_of_grad_xhat = across ? batch_sums.data() + s.channels : grad_dot_xhat.data();
+      const auto n = static_cast<double>(count);
       // dx = (g - a_c - xhat * b_c) * invstd * w, with a_c and b_c the means of g and g * xhat (0 in eval).
       std::vector<float> gain(s.channels), grad_mean(s.channels), xhat_mean(s.channels);
       for (std::size_t c = 0; c < s.channels; ++c) {
         gain[c] = invstd[c] * (w ? w[c] : 1.0f);
-        grad_mean[c] = use_batch_stats ? static_cast<float>(grad_sum[c] / count) : 0.0f;
-        xhat_mean[c] = use_batch_stats ? static_cast<float>(grad_dot_xhat[c] / count) : 0.0f;
+        grad_mean[c] = use_batch_stats ? static_cast<float>(sum_of_grad[c] / n) : 0.0f;
+        xhat_mean[c] = use_batch_stats ? static_cast<float>(sum_of_grad_xhat[c] / n) : 0.0f;
       }
       Array grad = Array::from_shape(ctx.grad.shape());
       float* dx = grad.data();

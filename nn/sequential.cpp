@@ -8,6 +8,12 @@ void SequentialImpl::push_back(std::shared_ptr<Module> module) {
   modules_.push_back(std::move(module));
 }
 
+std::shared_ptr<Module> SequentialImpl::replace_module(const std::string& name, std::shared_ptr<Module> module) {
+  Module::replace_module(name, module);  // checks the name; the names are the indices
+  modules_[std::stoul(name)] = module;
+  return module;
+}
+
 Tensor SequentialImpl::forward(const Tensor& input) {
   Tensor x = input;
   for (const auto& module : modules_) x = module->forward(x);

@@ -37,6 +37,8 @@ class SequentialImpl : public Module {
   }
 
   Tensor forward(const Tensor& input) override;
+  // Replaces module "<index>" in the registration and in the order forward runs.
+  std::shared_ptr<Module> replace_module(const std::string& name, std::shared_ptr<Module> module) override;
 
   std::size_t size() const { return modules_.size(); }
   bool is_empty() const { return modules_.empty(); }

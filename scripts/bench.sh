@@ -54,17 +54,23 @@ echo; echo "=== 3/3 memory ==="
 parts=(micro compare memory)
 if [[ -x "$BUILD_DIR/bench/xgrad_distributed_bench" ]] && command -v mpirun >/dev/null; then
   echo; echo "=== 4 (with MPI) distributed training ==="
-  # --bind-to none: OpenMPI pins a lone process to one core, which would leave a second BLAS thread
-  # no core of its own. As root mpirun needs --allow-run-as-root.
+  # How the ranks meet (README, Benchmarks, "Distributed training", measured): on this shared machine a
+  # step's cost is the number of times the two ranks must both be on a core, not bandwidth. Waiting
+  # ranks yield (mpi_yield_when_idle=1: a spinning one burns its slice while the rank it waits for sits
+  # in the run queue), are not pinned (pinned yielding ranks stalled for seconds), and keep vader's
+  # default single copy (CMA: one handshake a message; its copy-in/copy-out, twice as fast on idle
+  # cores, needs a handshake per 32 KiB fragment and was 8x slower under load).
+  mpi_env=(OMPI_MCA_mpi_yield_when_idle=1)
   mpi_flags=(--bind-to none)
   if [[ $(id -u) -eq 0 ]]; then mpi_flags+=(--allow-run-as-root); fi
   steps=$((QUICK ? 100 : 400))
-  for config in "1 1" "2 1" "1 2"; do
-    read -r ranks threads <<<"$config"
-    # A waiting rank yields its core (mpi_yield_when_idle): on a shared machine a spinning one starves
-    # the rank it waits for.
-    OMPI_MCA_mpi_yield_when_idle=1 OPENBLAS_NUM_THREADS=$threads mpirun -np "$ranks" "${mpi_flags[@]}" "$BUILD_DIR/bench/xgrad_distributed_bench" \
-      --threads "$threads" --steps "$steps"
+  # 1x1 and 2x1 alternate, three rounds, so that a change in the neighbours' load hits both alike;
+  # then 2x1 with the allreduce overlapped with backward, and 1 process x 2 BLAS threads.
+  for config in "1 1" "2 1" "1 1" "2 1" "1 1" "2 1" "2 1 1" "1 2"; do
+    read -r ranks threads overlap <<<"$config"
+    env "${mpi_env[@]}" OPENBLAS_NUM_THREADS=$threads mpirun -np "$ranks" "${mpi_flags[@]}" \
+      "$BUILD_DIR/bench/xgrad_distributed_bench" --threads "$threads" --steps "$steps" --overlap "${overlap:-0}"
+    echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
   done | tee "$RESULTS/distributed.md"
   parts+=(distributed)
@@ -73,6 +79,6 @@ fi
 echo; echo "=== summary (also in $RESULTS) ==="
 for part in "${parts[@]}"; do
   # The Markdown tables and headings, plus the lines that give their context.
-  grep -E '^(\||## |peak RSS|MLP |xgrad vs|Streaming time|PROJECTION)' "$RESULTS/$part.md" || true
+  grep -E '^(\||## |peak RSS|MLP |xgrad vs|Streaming time|PROJECTION|load average|The last step)' "$RESULTS/$part.md" || true
   echo
 done

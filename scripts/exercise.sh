@@ -3,22 +3,33 @@
 #   scripts/exercise.sh              every exercise with its state: not started, k of n checks pass, done
 #   scripts/exercise.sh 3            builds exercise 3 only, runs its checks: each PASS or FAIL, a failure
 #                                    with its expected and actual numbers and the task's hint
+#   scripts/exercise.sh 3 --task 2   only the README's second task of exercise 3
+#                                    (-v: every failed expectation and every hint; --hint: the formula)
 #   scripts/exercise.sh --solutions [3]   the same with the reference solutions
+#   scripts/exercise.sh --watch 3    runs exercise 3's checks again each time one of its files is saved
+#   scripts/exercise.sh --handout DIR   a student repository in DIR: no solutions, one commit, a
+#                                    GitHub Classroom workflow running the visible checks as feedback
 #   scripts/exercise.sh --reset 3    restores exercise 3's files as shipped (yours are kept as backups)
-#   scripts/exercise.sh --report [FILE]   writes a summary for the teacher (exercise-report.md and .csv)
+#   scripts/exercise.sh --report [FILE]   writes a summary for the teacher (exercise-report.md and .csv);
+#                                    --student NAME names the student (default: git's user.name, or with
+#                                    --exercises-dir the copy's folder: alice/exercises -> alice)
+#   scripts/exercise.sh --grade SUBMISSIONS --out GRADEBOOK   grades a class (scripts/grade.sh --help)
 #   scripts/exercise.sh --check-skeletons   (CI) every check fails on the skeletons unless it is named
 #                                    Given..., every check passes on the solutions, READMEs match tests
 # Options: --exercises-dir DIR (or XGRAD_EXERCISES_DIR) uses another copy of exercises/, built on its
 # own against xgrad installed from build/ into a scratch prefix; --no-build runs what is built.
-# Installs nothing beyond scripts/setup.sh (which it calls when build/ is not configured yet).
+# Installs nothing beyond scripts/setup.sh (called when build/ is not configured yet) and, for --watch,
+# inotify-tools; --grade installs bubblewrap and jq.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Grading a class is scripts/grade.sh's job (its options: scripts/grade.sh --help).
+if [[ "${1:-}" == --grade ]]; then shift; exec "$ROOT/scripts/grade.sh" "$@"; fi
 BUILD_DIR="${XGRAD_BUILD_DIR:-$ROOT/build}"
 EXERCISES_DIR="${XGRAD_EXERCISES_DIR:-$ROOT/exercises}"
 JOBS="$(nproc 2>/dev/null || echo 2)"
 
 usage() {
-  sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 mode=status
@@ -26,6 +37,10 @@ variant=""  # "" the student's code, "_solution" the reference
 build=true
 target=""
 report_file=""
+student_name=""
+verbose=false
+show_formula=false
+task_number=""
 while (($# > 0)); do
   case "$1" in
     --solutions) variant="_solution" ;;
@@ -35,10 +50,29 @@ while (($# > 0)); do
       if [[ $# -gt 1 && "$2" != -* ]]; then report_file="$2"; shift; fi
       ;;
     --check-skeletons) mode=check ;;
+    --watch) mode=watch ;;
+    --handout)
+      [[ $# -gt 1 ]] || { echo "exercise.sh: --handout needs a folder" >&2; exit 2; }
+      mode=handout; handout_dir="$2"; shift
+      ;;
+    --install-xgrad)  # for scripts/grade.sh: xgrad from build/ installed into the folder given
+      [[ $# -gt 1 ]] || { echo "exercise.sh: --install-xgrad needs a folder" >&2; exit 2; }
+      mode=install; install_prefix="$2"; shift
+      ;;
     --no-build) build=false ;;
+    -v | --verbose) verbose=true ;;
+    --hint) show_formula=true ;;
+    --task)
+      [[ $# -gt 1 && "$2" =~ ^[0-9]+$ ]] || { echo "exercise.sh: --task needs a task number (1 is the README's first)" >&2; exit 2; }
+      task_number="$2"; shift
+      ;;
     --exercises-dir)
       [[ $# -gt 1 ]] || { echo "exercise.sh: --exercises-dir needs a folder" >&2; exit 2; }
       EXERCISES_DIR="$2"; shift
+      ;;
+    --student)
+      [[ $# -gt 1 ]] || { echo "exercise.sh: --student needs a name" >&2; exit 2; }
+      student_name="$2"; shift
       ;;
     -h | --help) usage; exit 0 ;;
     -*) echo "exercise.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
@@ -50,6 +84,7 @@ while (($# > 0)); do
   shift
 done
 if [[ "$mode" == status && -n "$target" ]]; then mode=one; fi
+if [[ "$mode" == watch && -z "$target" ]]; then echo "exercise.sh: --watch needs an exercise, e.g. --watch 3" >&2; exit 2; fi
 if [[ "$mode" == reset && -z "$target" ]]; then echo "exercise.sh: --reset needs an exercise, e.g. --reset 3" >&2; exit 2; fi
 
 [[ -d "$EXERCISES_DIR" ]] || { echo "exercise.sh: no exercises folder at $EXERCISES_DIR" >&2; exit 2; }
@@ -97,7 +132,9 @@ exercise_setting() {
 }
 
 # The README's tasks: a checklist line "- [ ] `Suite.Test`: what it checks", continued on indented
-# lines, then "  Hint: ..." on one line. Prints "TASK<TAB>Suite.Test<TAB>text" and "HINT<TAB>...".
+# lines, then "  Hint: ..." on one line (the nudge shown on failure) and optionally "  Formula: ..."
+# (the maths, shown with --hint). Prints "TASK<TAB>Suite.Test<TAB>text", "HINT<TAB>..." and
+# "FORMULA<TAB>...".
 readme_tasks() {
   [[ -f "$EXERCISES_DIR/$1/README.md" ]] || return 0
   awk '
@@ -108,6 +145,7 @@ readme_tasks() {
       in_task = 1; next
     }
     in_task && /^  Hint: / { hint = $0; sub(/^  Hint: /, "", hint); print "HINT\t" name "\t" hint; next }
+    in_task && /^  Formula: / { f = $0; sub(/^  Formula: /, "", f); print "FORMULA\t" name "\t" f; next }
     in_task && /^  [^ ]/ { line = $0; sub(/^ +/, "", line); text = text " " line; next }
     { if (name != "") print "TASK\t" name "\t" text; name = ""; in_task = 0 }
     END { if (name != "") print "TASK\t" name "\t" text }
@@ -115,7 +153,7 @@ readme_tasks() {
 }
 
 readme_field() {  # readme_field NAME TASK|HINT Suite.Test
-  readme_tasks "$1" | awk -F '\t' -v kind="$2" -v test="$3" '$1 == kind && $2 == test { print $3; exit }'
+  readme_tasks "$1" | awk -F '\t' -v kind="$2" -v test="$3" '$1 == kind && $2 == test && !found { print $3; found = 1 }'
 }
 
 is_given() { [[ "${1#*.}" == Given* ]]; }
@@ -131,15 +169,51 @@ configure() {
     return 0
   fi
   # Another copy of exercises/: xgrad from build/, installed into a prefix beside the copy's build.
-  if [[ ! -f "$BUILD_DIR/CMakeCache.txt" ]]; then "$ROOT/scripts/setup.sh" --configure-only; fi
-  cmake --build "$BUILD_DIR" --parallel "$JOBS" --target xgrad_core xgrad_autograd xgrad_nn xgrad_optim xgrad_data >"$WORK/xgrad-build.log" 2>&1 ||
-    { cat "$WORK/xgrad-build.log" >&2; exit 1; }
-  cmake --install "$BUILD_DIR" --prefix "$EXERCISE_BUILD_DIR/xgrad-prefix" >/dev/null
+  install_xgrad "$EXERCISE_BUILD_DIR/xgrad-prefix"
   if [[ ! -f "$EXERCISE_BUILD_DIR/CMakeCache.txt" ]]; then
     cmake -S "$EXERCISES_DIR" -B "$EXERCISE_BUILD_DIR" -DCMAKE_BUILD_TYPE=Release \
       -DCMAKE_PREFIX_PATH="$EXERCISE_BUILD_DIR/xgrad-prefix" -DXGRAD_SOURCE_DIR="$ROOT" >"$WORK/configure.log" 2>&1 ||
       { cat "$WORK/configure.log" >&2; exit 1; }
   fi
+}
+
+# Every library target cmake --install installs (xgrad_distributed only where MPI was found).
+library_targets() {
+  cmake --build "$BUILD_DIR" --target help 2>/dev/null |
+    grep -oE '\bxgrad_(core|autograd|nn|optim|data|checkpoint|distributed)\b' | sort -u
+}
+
+# cmake --build BUILD TARGETS..., its log in $WORK/build.log; on the first build of xgrad's library
+# (minutes) each file is named as it compiles, so a long silence does not look like a hang.
+build_with_progress() {  # build_with_progress BUILD TARGET...
+  local build="$1"
+  shift
+  if [[ -f "$BUILD_DIR/libxgrad_core.a" ]]; then
+    cmake --build "$build" --parallel "$JOBS" --target "$@" >"$WORK/build.log" 2>&1 && return 0
+  else
+    echo "Building xgrad's library the first time (about 3 minutes on 2 cores; later runs take seconds) ..."
+    set +o pipefail
+    cmake --build "$build" --parallel "$JOBS" --target "$@" 2>&1 | tee "$WORK/build.log" |
+      sed -n -u 's|^\[ *\([0-9]*%\)\] Building CXX object .*/\([^/]*\)\.o$|  [\1] \2|p'
+    local status="${PIPESTATUS[0]}"
+    set -o pipefail
+    ((status == 0)) && return 0
+  fi
+  [[ "${QUIET_BUILD:-}" == 1 ]] || cat "$WORK/build.log" >&2
+  return 1
+}
+
+# xgrad's libraries built in build/ (configured first if need be) and installed into PREFIX, for a
+# build of exercises outside the repository's tree (--exercises-dir, and scripts/grade.sh).
+install_xgrad() {  # install_xgrad PREFIX
+  if [[ ! -f "$BUILD_DIR/CMakeCache.txt" ]]; then "$ROOT/scripts/setup.sh" --configure-only; fi
+  # shellcheck disable=SC2046  # one word per target
+  build_with_progress "$BUILD_DIR" $(library_targets) || exit 1
+  # Into an empty prefix: cmake --install adds files and never removes one, so a header that moved
+  # would stay behind in its old place and be found twice. (Installed files keep their sources' times:
+  # nothing that includes them rebuilds for this.)
+  rm -rf "$1"
+  cmake --install "$BUILD_DIR" --prefix "$1" >/dev/null
 }
 
 # Builds one exercise's checks (and program) in one variant; on failure prints the compiler's errors.
@@ -152,7 +226,8 @@ build_exercise() {  # build_exercise NAME VARIANT [quiet]
   targets=("exercise_${number}$2")
   [[ -n "$(exercise_setting "$1" EXERCISE_PROGRAM)" ]] && targets+=("exercise_${number}$2_program")
   $build || return 0
-  if ! cmake --build "$EXERCISE_BUILD_DIR" --parallel "$JOBS" --target "${targets[@]}" >"$WORK/build-$1.log" 2>&1; then
+  if ! QUIET_BUILD=1 build_with_progress "$EXERCISE_BUILD_DIR" "${targets[@]}"; then
+    cp "$WORK/build.log" "$WORK/build-$1.log"
     if [[ "${3:-}" != quiet ]]; then
       echo "exercise $1 does not compile:"
       # The compiler's own lines about errors, with paths shortened to the repository.
@@ -168,46 +243,59 @@ build_exercise() {  # build_exercise NAME VARIANT [quiet]
 # Runs one exercise's checks and writes $WORK/NAME.results: "RESULT<TAB>Suite.Test<TAB>PASS|FAIL|CRASH"
 # lines, each failure followed by its gtest messages as "MESSAGE<TAB>Suite.Test<TAB>line". The plain
 # gtest output is read (not its JSON file), since a check that crashes still leaves it behind.
-run_checks() {  # run_checks NAME VARIANT
+run_checks() {  # run_checks NAME VARIANT [GTEST_FILTER]
   local binary="$BIN_DIR/$1/exercise_${1:0:2}$2" results="$WORK/$1.results"
   if [[ ! -x "$binary" ]]; then
     echo "NOTBUILT" >"$results"
     return 0
   fi
-  (cd "$ROOT" && OPENBLAS_NUM_THREADS=1 "$binary" --gtest_color=no 2>&1) >"$WORK/$1.output" || true
+  (cd "$ROOT" && OPENBLAS_NUM_THREADS=1 "$binary" --gtest_color=no --gtest_filter="${3:-*}" 2>&1) >"$WORK/$1.output" || true
   awk -v root="$ROOT/" -v exercises="$EXERCISES_DIR/" '
     /^\[ RUN      \] / { test = $4; next }
     /^\[       OK \] / { print "RESULT\t" $4 "\tPASS"; test = ""; next }
     /^\[  FAILED  \] / && test != "" { print "RESULT\t" $4 "\tFAIL"; test = ""; next }
-    /^\[  SKIPPED \] / && test != "" { print "RESULT\t" $4 "\tFAIL"; test = ""; next }
-    test != "" { gsub(exercises, "exercises/"); gsub(root, ""); print "MESSAGE\t" test "\t" $0 }
+    /^\[  SKIPPED \] / && test != "" { print "RESULT\t" $4 "\tSKIP"; test = ""; next }
+    test != "" && $0 != "" { gsub(exercises, "exercises/"); gsub(root, ""); print "MESSAGE\t" test "\t" $0 }
     END { if (test != "") print "RESULT\t" test "\tCRASH" }
   ' "$WORK/$1.output" >"$results"
 }
 
-# Counts from a results file: "passed total" over the student's checks (not Given...), then whether
-# every check (Given included) passed, and the test that crashed if one did.
+# Counts from a results file: "passed total" over the student's checks (not Given...) that ran, then
+# whether every check that ran (Given included) passed, the test that crashed if one did, and how many
+# were skipped (a check skips when something it needs is missing, e.g. the data set: not a failure).
 count_results() {
   awk -F '\t' '
     $1 == "RESULT" {
       split($2, parts, "."); given = (parts[2] ~ /^Given/)
+      if ($3 == "SKIP") { skipped++; next }
       if (!given) { total++; if ($3 == "PASS") passed++ }
       if ($3 != "PASS") all = 0
       if ($3 == "CRASH") crashed = $2
     }
-    BEGIN { all = 1; passed = 0; total = 0; crashed = "-" }
-    END { print passed, total, (total > 0 ? all : 0), crashed }
+    BEGIN { all = 1; passed = 0; total = 0; crashed = "-"; skipped = 0 }
+    END { print passed, total, (total > 0 ? all : 0), crashed, skipped }
+  ' "$WORK/$1.results"
+}
+
+# Why the first skipped check of an exercise skipped (its GTEST_SKIP message says what is missing
+# and how to get it).
+skip_reason() {
+  awk -F '\t' '
+    $1 == "MESSAGE" { last[$2] = substr($0, length($1) + length($2) + 3) }
+    $1 == "RESULT" && $3 == "SKIP" && !shown { print last[$2]; shown = 1 }
   ' "$WORK/$1.results"
 }
 
 state_of() {  # state_of NAME -> one line for the status list
-  local passed total all crashed
+  local passed total all crashed skipped
   if [[ "$(head -1 "$WORK/$1.results")" == NOTBUILT ]]; then echo "not built"; return; fi
-  read -r passed total all crashed < <(count_results "$1")
+  read -r passed total all crashed skipped < <(count_results "$1")
   if ((total == 0)); then
     echo "no checks ran (scripts/exercise.sh ${1:0:2} shows why)"
   elif [[ "$crashed" != "-" ]]; then
     echo "$passed of $total checks pass, then $crashed crashed"
+  elif ((all == 1 && skipped > 0)); then
+    echo "done, but $skipped check(s) skipped: $(skip_reason "$1")"
   elif ((all == 1)); then
     echo "done"
   elif ((passed == 0)); then
@@ -217,21 +305,34 @@ state_of() {  # state_of NAME -> one line for the status list
   fi
 }
 
+# The RESULT lines of an exercise in the README's task order (checks without a task, Given..., last).
+results_in_task_order() {  # results_in_task_order NAME
+  awk -F '\t' '
+    FNR == NR { if ($1 == "TASK") order[$2] = ++n; next }
+    $1 == "RESULT" { print ($2 in order ? order[$2] : 1000 + FNR) "\t" $0 }
+  ' <(readme_tasks "$1") "$WORK/$1.results" | sort -n -k1,1 | cut -f2-
+}
+
 # Prints each check of one exercise as PASS or FAIL; a failure with its task, the first failed
 # expectation (gtest shows expected and actual values) and the README's hint.
 show_checks() {  # show_checks NAME VARIANT
-  local name="$1" test result passed total all crashed
+  local name="$1" test result passed total all crashed skipped
   local where="exercises/$name"
   [[ "$2" == _solution ]] && where="exercises/solutions/$name"
   echo "exercise $name ($where: $(exercise_setting "$name" EXERCISE_STUDENT_FILES))"
   echo
+  local first_failure=""
   while IFS=$'\t' read -r _ test result; do
     if [[ "$result" == PASS ]]; then
       printf '  PASS  %s\n' "$test"
       continue
     fi
+    if [[ "$result" == SKIP ]]; then
+      printf '  SKIP  %s\n        %s\n' "$test" "$(awk -F '\t' -v t="$test" '$1 == "MESSAGE" && $2 == t { m = substr($0, length($1) + length($2) + 3) } END { print m }' "$WORK/$name.results")"
+      continue
+    fi
     printf '  %s  %s\n' "$([[ "$result" == CRASH ]] && echo CRASH || echo FAIL)" "$test"
-    local task hint
+    local task hint formula
     task="$(readme_field "$name" TASK "$test")"
     [[ -n "$task" ]] && printf '        task: %s\n' "$task" | fold -s -w 88 | sed '2,$s/^/              /'
     awk -F '\t' -v test="$test" '
@@ -241,18 +342,35 @@ show_checks() {  # show_checks NAME VARIANT
         if (line == "unknown file: Failure") next  # what gtest says before an exception: shown below
         # An exception escaped the check (an unwritten function throws xg::NotImplemented).
         if (sub(/^C\+\+ exception with description "/, "threw: ", line)) sub(/" thrown in the test body\.$/, "", line)
-        if (failures <= 1 && shown < 14) { print "        " line; shown++ }
+        if ((failures <= 1 || verbose) && (shown < 14 || verbose)) { print "        " line; shown++ }
       }
-      END { if (failures > 1) printf "        (%d more failed expectations in this check)\n", failures - 1 }
-    ' "$WORK/$name.results"
+      END { if (failures > 1 && !verbose) printf "        (%d more failed expectations in this check: -v shows them)\n", failures - 1 }
+    ' verbose="$($verbose && echo 1 || echo 0)" "$WORK/$name.results"
     [[ "$result" == CRASH ]] && echo "        the check stopped here: the program crashed (a bad index? a null pointer?)"
-    hint="$(readme_field "$name" HINT "$test")"
-    [[ -n "$hint" ]] && printf '        Hint: %s\n' "$hint" | fold -s -w 88 | sed '2,$s/^/              /'
+    # (An unwritten function, which throws "not written yet", is its own cause: its hint is shown.)
+    if [[ -n "$first_failure" ]] && ! $verbose &&
+      ! awk -F '\t' -v t="$test" '$1 == "MESSAGE" && $2 == t && /is not written yet/ { found = 1 } END { exit !found }' "$WORK/$name.results"; then
+      # A later check often fails because of the first one (a missing bias correction breaks every
+      # step after it): its own hint would point elsewhere.
+      echo "        (may follow from $first_failure, the first that fails: fix that one first; -v shows this check's hint)"
+    else
+      hint="$(readme_field "$name" HINT "$test")"
+      [[ -n "$hint" ]] && printf '        Hint: %s\n' "$hint" | fold -s -w 88 | sed '2,$s/^/              /'
+      formula="$(readme_field "$name" FORMULA "$test")"
+      if [[ -n "$formula" ]] && $show_formula; then
+        printf '        Formula: %s\n' "$formula" | fold -s -w 88 | sed '2,$s/^/                 /'
+      elif [[ -n "$formula" ]]; then
+        echo "        (stuck? scripts/exercise.sh ${name:0:2} --hint shows the formula)"
+      fi
+    fi
+    first_failure="${first_failure:-$test}"
     echo
-  done < <(grep '^RESULT' "$WORK/$name.results")
-  read -r passed total all crashed < <(count_results "$name")
+  done < <(results_in_task_order "$name")
+  read -r passed total all crashed skipped < <(count_results "$name")
   ((all == 1)) && echo
-  if ((all == 1)); then
+  if ((all == 1 && skipped > 0)); then
+    echo "$name: done: the $total checks that ran pass; $skipped skipped (see SKIP above: it says what is missing)."
+  elif ((all == 1)); then
     echo "$name: done, all $total checks pass."
   else
     echo "$name: $passed of $total checks pass."
@@ -306,13 +424,19 @@ one_exercise() {
   name="$(resolve "$target")"
   configure
   build_exercise "$name" "$variant" || exit 1
-  run_checks "$name" "$variant"
+  local filter="*"
+  if [[ -n "$task_number" ]]; then
+    filter="$(readme_tasks "$name" | awk -F '\t' -v n="$task_number" '$1 == "TASK" && ++k == n { print $2 }')"
+    [[ -n "$filter" ]] || { echo "exercise.sh: exercise $name has no task $task_number (its README lists them)" >&2; exit 2; }
+  fi
+  run_checks "$name" "$variant" "$filter"
   if [[ "$(head -1 "$WORK/$name.results")" == NOTBUILT ]]; then
     echo "exercise $name is not built (run without --no-build)" >&2
     exit 1
   fi
   show_checks "$name" "$variant"
-  [[ "$(state_of "$name")" == done ]] || exit 1
+  [[ "$(state_of "$name")" == done* ]] || exit 1
+  [[ -z "$task_number" ]] || return 0  # one task passes: the program waits for every task
   run_program "$name" "$variant"
 }
 
@@ -335,21 +459,35 @@ reset_exercise() {
 }
 
 write_report() {
-  local md="${report_file:-$ROOT/exercise-report.md}" csv user when commit name state passed total all crashed
+  local md="${report_file:-$ROOT/exercise-report.md}" csv user when commit name state passed total all crashed skipped
   [[ "$md" == *.md ]] || md="$md.md"
   csv="${md%.md}.csv"
-  user="$(git -C "$ROOT" config user.name 2>/dev/null || true)"
-  user="${user:-${USER:-$(id -un)}}"
+  local repo="$ROOT" machine
+  machine="$(id -un)@$(hostname)"
+  if $standalone; then
+    # A teacher measuring a student's copy: the student is named by --student, else by the copy's
+    # folder (alice/exercises -> alice), never by the teacher's git name; the commit is the copy's.
+    repo="$EXERCISES_DIR"
+    user="$student_name"
+    if [[ -z "$user" ]]; then
+      user="$(basename "$EXERCISES_DIR")"
+      [[ "$user" == exercises ]] && user="$(basename "$(dirname "$EXERCISES_DIR")")"
+    fi
+    machine="measured by $(id -un)@$(hostname) from $EXERCISES_DIR"
+  else
+    user="${student_name:-$(git -C "$ROOT" config user.name 2>/dev/null || true)}"
+    user="${user:-${USER:-$(id -un)}}"
+  fi
   when="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  commit="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  commit="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo "not a git repository")"
   configure
   status_all >"$WORK/status.tsv"
   {
     echo "# Exercise report"
     echo
-    echo "- student: $user ($(id -un)@$(hostname))"
+    echo "- student: $user ($machine)"
     echo "- date: $when"
-    echo "- repository at: $commit$([[ -n "$(git -C "$ROOT" status --porcelain -- exercises 2>/dev/null)" ]] && echo ", with changes in exercises/")"
+    echo "- repository at: $commit$([[ -n "$(git -C "$repo" status --porcelain -- . 2>/dev/null)" ]] && echo ", with uncommitted changes")"
     echo
     echo "| exercise | state | checks passing |"
     echo "| --- | --- | --- |"
@@ -367,7 +505,7 @@ write_report() {
     while IFS=$'\t' read -r name state; do
       passed=0 total=0
       if [[ -f "$WORK/$name.results" && "$(head -1 "$WORK/$name.results")" != NOTBUILT ]]; then
-        read -r passed total all crashed < <(count_results "$name")
+        read -r passed total all crashed skipped < <(count_results "$name")
       fi
       echo "\"$user\",$when,$name,\"$state\",$passed,$total"
     done <"$WORK/status.tsv"
@@ -375,6 +513,42 @@ write_report() {
   awk -F '\t' '{ printf "  %-26s %s\n", $1, $2 }' "$WORK/status.tsv"
   echo
   echo "Wrote ${md#"$ROOT"/} and ${csv#"$ROOT"/} (hand them to your teacher)."
+}
+
+# Reruns exercise N whenever one of its files is saved (inotifywait, from Debian's inotify-tools).
+watch_exercise() {
+  local name
+  name="$(resolve "$target")"
+  "$ROOT/scripts/install_packages.sh" inotify-tools
+  while true; do
+    clear 2>/dev/null || true
+    (one_exercise) || true
+    echo
+    echo "Watching exercises/$name/ (and the exercises it uses): save a file to run the checks again; Ctrl-C stops."
+    # close_write: an editor saving in place; moved_to/create: one writing a new file and renaming it.
+    local folders=("$EXERCISES_DIR/$name") used
+    for used in $(exercise_setting "$name" EXERCISE_USES); do folders+=("$EXERCISES_DIR/$(resolve "$used")"); done
+    inotifywait -q -q -r -e close_write -e moved_to -e create --exclude '(\.swp|~|\.backup-[0-9-]*)$' "${folders[@]}" || true
+  done
+}
+
+# A student repository in DIR: this repository's files (as git tracks them, with their current
+# contents) without exercises/solutions/, in a new git repository with one commit, so no history holds
+# the solutions; with a GitHub Classroom workflow that runs the visible checks as feedback.
+write_handout() {  # write_handout DIR
+  local dir="$1"
+  [[ ! -e "$dir" || -z "$(ls -A "$dir" 2>/dev/null)" ]] || { echo "exercise.sh: --handout: $dir exists and is not empty" >&2; exit 2; }
+  mkdir -p "$dir"
+  dir="$(cd "$dir" && pwd)"
+  git -C "$ROOT" ls-files -z | grep -z -v -E '^exercises/solutions/|^exercises/grading\.txt$' |
+    (cd "$ROOT" && xargs -0 cp --parents -t "$dir" --no-dereference)
+  mkdir -p "$dir/.github/workflows"
+  cp "$ROOT/exercises/cmake/classroom.yml" "$dir/.github/workflows/exercises.yml"
+  git -C "$dir" init -q -b main
+  git -C "$dir" add -A
+  git -C "$dir" -c user.name="xgrad course" -c user.email="course@example.invalid" commit -q -m "The xgrad course, as handed out"
+  echo "Wrote the student repository $dir ($(git -C "$dir" ls-files | wc -l) files, one commit, no solutions)."
+  echo "Push it as the GitHub Classroom template; grade the students' repositories with scripts/exercise.sh --grade."
 }
 
 # CI: a check that passes on the untouched skeleton checks nothing, unless it is about given code and
@@ -423,4 +597,7 @@ case "$mode" in
   reset) reset_exercise ;;
   report) write_report ;;
   check) check_skeletons ;;
+  install) install_xgrad "$install_prefix" ;;
+  watch) watch_exercise ;;
+  handout) write_handout "$handout_dir" ;;
 esac

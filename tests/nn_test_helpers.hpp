@@ -2,6 +2,8 @@
 // Helpers shared by the tests/test_nn_*.cpp suites: PyTorch golden values from reference/nn.json
 // and elementwise comparison.
 
+#include "reference_json.hpp"
+
 #include <xgrad/xgrad.hpp>
 
 #include <gtest/gtest.h>
@@ -14,12 +16,7 @@
 
 namespace nn_test {
 
-// A JSON file of tests/reference/, parsed.
-inline nlohmann::json read_reference(const std::string& name) {
-  std::ifstream file(std::string(XGRAD_REFERENCE_DIR) + "/" + name);
-  if (!file) throw std::runtime_error("cannot open reference/" + name);
-  return nlohmann::json::parse(file);
-}
+using xg_test::read_reference;
 
 inline const nlohmann::json& reference() {
   static const nlohmann::json json = read_reference("nn.json");

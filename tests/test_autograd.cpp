@@ -4,8 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <memory>
 #include <set>
+#include <string>
+#include <vector>
 
 namespace {
 
@@ -359,6 +362,48 @@ TEST(Gradcheck, DetectsAWrongGradient) {
   auto report = xg::gradcheck([](const std::vector<xg::Tensor>& in) { return in[0] * in[0].detach(); }, {x});
   EXPECT_FALSE(report);
   EXPECT_NE(report.message.find("FAILED"), std::string::npos) << report.message;
+}
+
+// Post-accumulate-grad hooks (what distributed's BackwardAllReduce starts its buckets from).
+TEST(Autograd, PostAccumulateGradHookSeesTheFinalGradientOncePerPass) {
+  // w is used by two ops, far apart in the order: the hook must wait for both contributions.
+  xg::Tensor w = xg::tensor(xarray<float>{1.0f, 2.0f}, true);
+  xg::Tensor b = xg::tensor(xarray<float>{0.5f, 0.5f}, true);
+  std::vector<std::pair<std::string, std::vector<float>>> calls;
+  auto record = [&calls](const std::string& name) {
+    return [&calls, name](const xg::Tensor& leaf) {
+      calls.emplace_back(name, std::vector<float>(leaf.grad().begin(), leaf.grad().end()));
+    };
+  };
+  w.register_post_accumulate_grad_hook(record("w"));
+  b.register_post_accumulate_grad_hook(record("b"));
+  xg::Tensor y = xg::sum(xg::exp(w * 3.0f + b) + w * w);  // dy/dw = 3 exp(3w + b) + 2w, dy/db = exp(3w + b)
+  y.backward();
+  ASSERT_EQ(calls.size(), 2u);
+  ASSERT_EQ(calls[0].first, "b");  // b's last use comes before w's (w * w is the root's other input)
+  EXPECT_FLOAT_EQ(calls[0].second[1], std::exp(6.5f));
+  ASSERT_EQ(calls[1].first, "w");
+  EXPECT_FLOAT_EQ(calls[1].second[0], 3.0f * std::exp(3.5f) + 2.0f);
+  EXPECT_FLOAT_EQ(calls[1].second[1], 3.0f * std::exp(6.5f) + 4.0f);
+}
+
+TEST(Autograd, PostAccumulateGradHookCanBeRemovedAndIsOnlyForLeaves) {
+  xg::Tensor w = xg::tensor(xarray<float>{1.0f}, true);
+  int calls = 0;
+  const std::size_t id = w.register_post_accumulate_grad_hook([&calls](const xg::Tensor&) { ++calls; });
+  xg::sum(w * 2.0f).backward();
+  EXPECT_EQ(calls, 1);
+  w.remove_post_accumulate_grad_hook(id);
+  xg::sum(w * 2.0f).backward();
+  EXPECT_EQ(calls, 1);
+  xg::Tensor made = w * 2.0f;
+  try {
+    made.register_post_accumulate_grad_hook([](const xg::Tensor&) {});
+    FAIL() << "a non-leaf took a hook";
+  } catch (const xg::Error& e) {
+    EXPECT_STREQ(e.what(),
+                 "register_post_accumulate_grad_hook: expected a leaf that requires grad, got the result of an op");
+  }
 }
 
 }  // namespace

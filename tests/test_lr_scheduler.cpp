@@ -3,6 +3,7 @@
 // forms against PyTorch's _get_closed_form_lr() and against our own stepped sequences, WarmupCosineLR
 // against the formula it documents, and every argument check's message.
 
+#include "reference_json.hpp"
 #include "scheduler_test_helpers.hpp"
 
 #include <xgrad/xgrad.hpp>
@@ -31,11 +32,7 @@ using xg_test::PlainSGD;
 using xg_test::two_groups;
 
 const json& reference() {
-  static const json data = [] {
-    std::ifstream in(XGRAD_REFERENCE_DIR "/lr_scheduler.json");
-    if (!in) throw std::runtime_error("cannot open " XGRAD_REFERENCE_DIR "/lr_scheduler.json");
-    return json::parse(in);
-  }();
+  static const json data = xg_test::read_reference("lr_scheduler.json");
   return data;
 }
 

@@ -7,6 +7,7 @@
 // lrs; and every argument check has its message.
 
 #include "error_message.hpp"
+#include "reference_json.hpp"
 #include "scheduler_test_helpers.hpp"
 
 #include <xgrad/xgrad.hpp>
@@ -26,17 +27,10 @@ namespace {
 
 namespace optim = xg::optim;
 using json = nlohmann::json;
-using xg_test::group_lrs;
-using xg_test::Lrs;
-using xg_test::PlainSGD;
-using xg_test::two_groups;
+using namespace xg_test;  // group_lrs, Lrs, PlainSGD, two_groups, read_reference
 
 const json& reference() {
-  static const json data = [] {
-    std::ifstream in(XGRAD_REFERENCE_DIR "/lr_scheduler_more.json");
-    if (!in) throw std::runtime_error("cannot open " XGRAD_REFERENCE_DIR "/lr_scheduler_more.json");
-    return json::parse(in);
-  }();
+  static const json data = read_reference("lr_scheduler_more.json");
   return data;
 }
 

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <sstream>
 
 namespace {
@@ -178,6 +179,30 @@ TEST(NNModule, FormatCountGroupsThousands) {
   EXPECT_EQ(nn::format_count(1000), "1,000");
   EXPECT_EQ(nn::format_count(235146), "235,146");
   EXPECT_EQ(nn::format_count(12345678), "12,345,678");
+}
+
+TEST(NNModule, ReplaceModuleSwapsASequentialsLayerInPlaceAndInForward) {
+  nn::Sequential net{nn::Linear(3, 4), nn::ReLU(), nn::Linear(4, 2)};
+  auto tanh = std::make_shared<nn::TanhImpl>();
+  net->replace_module("1", tanh);
+  EXPECT_EQ(net[1].get(), tanh.get());
+  EXPECT_EQ(net->named_children()[1].second.get(), tanh.get());
+  EXPECT_EQ(net->state_dict().keys(), (std::vector<std::string>{"0.weight", "0.bias", "2.weight", "2.bias"}));
+  // forward now runs Tanh: a negative pre-activation comes through (ReLU would make it 0).
+  auto& first = net->at<nn::LinearImpl>(0);
+  first.weight.data().fill(0.0f);
+  first.bias.data() = xt::xarray<float>{-1.0f, -1.0f, -1.0f, -1.0f};
+  auto& last = net->at<nn::LinearImpl>(2);
+  last.weight.data().fill(1.0f);
+  last.bias.data().fill(0.0f);
+  const xg::Tensor y = net(xg::zeros({1, 3}));
+  EXPECT_FLOAT_EQ(y.data()(0, 0), 4.0f * std::tanh(-1.0f));
+}
+
+TEST(NNModule, ReplaceModuleNamesAMissingSubmodule) {
+  nn::Sequential net{nn::ReLU()};
+  EXPECT_EQ(error_message([&] { net->replace_module("5", std::make_shared<nn::TanhImpl>()); }),
+            "replace_module: Sequential has no submodule named '5'");
 }
 
 }  // namespace

@@ -23,11 +23,7 @@ using nn_test::array_from_json;
 using xg_test::error_message;
 
 const nlohmann::json& norm_reference() {
-  static const nlohmann::json json = [] {
-    std::ifstream file(std::string(XGRAD_REFERENCE_DIR) + "/norm.json");
-    if (!file) throw std::runtime_error("cannot open reference/norm.json");
-    return nlohmann::json::parse(file);
-  }();
+  static const nlohmann::json json = nn_test::read_reference("norm.json");
   return json;
 }
 

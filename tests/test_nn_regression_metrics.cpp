@@ -20,11 +20,7 @@ using nn_test::array_from_json;
 using xg_test::error_message;
 
 const nlohmann::json& sklearn_cases() {
-  static const nlohmann::json json = [] {
-    std::ifstream file(std::string(XGRAD_REFERENCE_DIR) + "/regression_metrics.json");
-    if (!file) throw std::runtime_error("cannot open reference/regression_metrics.json");
-    return nlohmann::json::parse(file);
-  }();
+  static const nlohmann::json json = nn_test::read_reference("regression_metrics.json");
   return json["cases"];
 }
 

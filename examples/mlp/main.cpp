@@ -75,7 +75,7 @@ EpochResult train_one_epoch(const Args& args, Setup& setup, Training& training, 
 }
 
 int run(const Args& given, const Parallel& parallel) {
-  Args args = with_norm_for(given, parallel);
+  Args args = given;  // set_up fits the epochs to the data (defaults.hpp)
   if (args.task == "regression") {
     if (parallel.world_size() > 1) throw FlagError("--task regression runs in one process only, not under mpirun");
     return run_regression(args);
@@ -88,6 +88,7 @@ int run(const Args& given, const Parallel& parallel) {
     print_final_evaluation(setup.net, setup.data, setup.sizes.back());
     return 0;
   }
+  parallel.synchronize_batch_norm(*setup.net);  // under mpirun: the global batch's statistics
   Training training = set_up_training(args, setup);
   parallel.start(setup.net->parameters(), setup.data.train.size(), args.batch_size, args.seed);
   if (parallel.is_main()) make_out_dir(args);  // only rank 0 writes files

@@ -65,17 +65,4 @@ std::string shape_list(const std::vector<std::size_t>& sizes) {
   return text;
 }
 
-Args with_norm_for(const Args& given, const Parallel& parallel) {
-  Args args = given;
-  if (parallel.world_size() == 1 || args.norm != "batch") return args;
-  if (args.norm_given) {
-    throw FlagError(
-        "--norm batch under mpirun: each rank would normalize by its own shard's statistics; use "
-        "--norm layer or none");
-  }
-  std::printf("distributed: --norm none (the default batch norm's statistics would differ between ranks)\n");
-  args.norm = "none";
-  return args;
-}
-
 }  // namespace mlp

@@ -39,9 +39,4 @@ std::string layer_extras(const Args& args);
 // {784, 256, 10} -> "784-256-10".
 std::string shape_list(const std::vector<std::size_t>& sizes);
 
-// The args of an mpirun job: BatchNorm1d's batch statistics would be each rank's own (torch's
-// DistributedDataParallel without SyncBatchNorm), so without --norm ranks use none, and --norm batch
-// is a FlagError. LayerNorm is per example, the same on every rank.
-Args with_norm_for(const Args& given, const Parallel& parallel);
-
 }  // namespace mlp

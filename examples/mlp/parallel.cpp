@@ -48,6 +48,12 @@ void Parallel::start(const std::vector<xg::Tensor>& params, std::size_t train_si
               world_, batch_size);
 }
 
+void Parallel::synchronize_batch_norm(xg::nn::Module& net) const {
+  if (mpi_ && xg::distributed::convert_sync_batchnorm(net) > 0) {
+    std::printf("distributed: batch norm over the global batch (SyncBatchNorm)\n");
+  }
+}
+
 void Parallel::reseed_dropout_after_resume(std::uint64_t seed, std::int64_t epochs_done) const {
   if (!mpi_ || rank_ == 0) return;
   xg::manual_seed(seed + static_cast<std::uint64_t>(rank_) +
@@ -79,6 +85,7 @@ int Parallel::fail(const std::string& message) const {
 Parallel::Parallel(int&, char**&) {}
 Parallel::~Parallel() = default;
 void Parallel::start(const std::vector<xg::Tensor>&, std::size_t, std::size_t, std::uint64_t) const {}
+void Parallel::synchronize_batch_norm(xg::nn::Module&) const {}
 void Parallel::reseed_dropout_after_resume(std::uint64_t, std::int64_t) const {}
 xg::data::Batch Parallel::shard(const xg::data::Batch& global) const { return global; }
 void Parallel::average_gradients(const std::vector<xg::Tensor>&, std::size_t, std::size_t) const {}

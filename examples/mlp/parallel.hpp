@@ -32,6 +32,10 @@ class Parallel {
   // that all ranks built the same model. Dropout masks are drawn from seed + rank.
   void start(const std::vector<xg::Tensor>& params, std::size_t train_size, std::size_t batch_size,
              std::uint64_t seed) const;
+  // Under mpirun every BatchNorm1d of `net` becomes a SyncBatchNorm (the global batch's statistics:
+  // distributed/sync_batch_norm.hpp), so the ranks train the model one process trains. The saved
+  // model is the same file either way. Nothing in one process.
+  void synchronize_batch_norm(xg::nn::Module& net) const;
   // A checkpoint holds rank 0's dropout generator, which --resume restores on every rank: the other
   // ranks then draw from seed + rank + world_size * epochs_done instead, so that their masks still
   // differ (a resumed multi-rank run is therefore not bit-identical to an uninterrupted one when it

@@ -82,6 +82,44 @@ TEST(Adam, HugeGradientsMoveByAboutLr) {
   expect_steady_moves(3.0f, 1e6f, -1e-3, 1e-6, 10);
 }
 
+// The classic mistakes, each caught by what it means rather than by a bit-for-bit difference.
+
+TEST(Adam, FirstStepMovesByLrWhateverTheGradient) {
+  // m and v start at 0, so after one step they are (1 - beta) times too small; the bias corrections
+  // undo that, and the first step moves x by lr * g / |g|: by lr for any gradient's size. Without
+  // them it moves by 3.16 lr (neither), 0.1 lr (no first correction) or 31.6 lr (no second).
+  for (const float grad : {1e-2f, 1.0f, 1e3f}) {
+    float x = 0.0f;
+    float m = 0.0f;
+    float v = 0.0f;
+    course::adam_update(x, grad, m, v, course::adam_constants(AdamOptions(1e-3), 1));
+    EXPECT_NEAR(x / -1e-3, 1.0, 1e-5) << "the first step, in units of lr, with gradient " << grad;
+  }
+}
+
+TEST(Adam, EpsIsAddedOutsideTheSquareRoot) {
+  // eps = 0.01 and g = 1: the corrected sqrt(v) is 1, so the step is lr / (1 + 0.01) = 9.9009901e-4.
+  // eps under the root would give lr / sqrt(1.01) = 9.9503719e-4.
+  float x = 0.0f;
+  float m = 0.0f;
+  float v = 0.0f;
+  course::adam_update(x, 1.0f, m, v, course::adam_constants(AdamOptions(1e-3).eps(1e-2), 1));
+  EXPECT_NEAR(x, -1e-3 / 1.01, 1e-10) << "x after one step with eps = 0.01";
+}
+
+TEST(Adam, WeightDecayIsL2AndEntersTheGradient) {
+  // Adam's weight_decay is L2: the gradient becomes g + weight_decay * x before the moments see it.
+  // From x = 3 with g = 1 and weight_decay 0.1: g' = 1.3, so m = 0.13 and v = 0.00169. Decaying x
+  // directly (AdamW's way, exercise 04) leaves m = 0.1.
+  float x = 3.0f;
+  float m = 0.0f;
+  float v = 0.0f;
+  course::adam_update(x, 1.0f, m, v, course::adam_constants(AdamOptions(1e-3).weight_decay(0.1), 1));
+  EXPECT_FLOAT_EQ(m, 0.13f) << "m after one step: (1 - beta1) * (g + weight_decay * x)";
+  EXPECT_FLOAT_EQ(v, 0.00169f) << "v after one step: (1 - beta2) * (g + weight_decay * x)^2";
+  EXPECT_FLOAT_EQ(x, 2.999f) << "x after one step: a first step moves by lr whatever the gradient";
+}
+
 TEST(Adam, EachParameterHasItsOwnStepCountAndTwoBuffers) {
   xg::Tensor early = start_at(3.0f);
   xg::Tensor late = start_at(3.0f);

@@ -165,11 +165,12 @@ TEST(OpBackward, ATwoLayerNetworkOfYourOpsMatchesXgrad) {
       [](const Tensor& a, const Tensor& b) { return xg::mul(a, b); },
       [](const Tensor& a, const Tensor& b) { return xg::matmul(a, b); }, [](const Tensor& a) { return xg::tanh(a); })
       .backward(xt::ones<float>({5, 2}));
+  const std::vector<std::string> names = {"x", "W1", "b1", "s", "W2", "b2"};
   for (std::size_t i = 0; i < shapes.size(); ++i) {
-    ASSERT_EQ(mine[i].grad().shape(), xgrads[i].grad().shape()) << "parameter " << i;
+    ASSERT_EQ(mine[i].grad().shape(), xgrads[i].grad().shape()) << "the gradient of " << names[i];
     for (std::size_t e = 0; e < mine[i].numel(); ++e) {
       EXPECT_NEAR(mine[i].grad().data()[e], xgrads[i].grad().data()[e], 1e-5f)
-          << "parameter " << i << ", element " << e;
+          << "dL/d" << names[i] << ", element " << e << " (against xgrad's ops)";
     }
   }
 }

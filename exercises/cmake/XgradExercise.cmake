@@ -12,6 +12,31 @@
 # The solution's checks are registered with ctest (as exercise01.Suite.Test); the student's are built
 # but not registered: on the shipped skeletons they fail, which .ci/run verifies.
 
+# A build of exercises against an installed xgrad (scripts/exercise.sh --exercises-dir, scripts/grade.sh):
+# the language settings and build type xgrad's own build uses, and xgrad found.
+macro(xgrad_standalone_defaults)
+  set(CMAKE_CXX_STANDARD 17)
+  set(CMAKE_CXX_STANDARD_REQUIRED ON)
+  set(CMAKE_CXX_EXTENSIONS OFF)
+  if(NOT CMAKE_BUILD_TYPE)
+    set(CMAKE_BUILD_TYPE Release CACHE STRING "Build type" FORCE)
+  endif()
+  find_package(xgrad CONFIG REQUIRED)
+endmacro()
+
+# examples/support (the charts and the progress bar) is not installed with xgrad: in a build against
+# an installed xgrad it is built from the repository's copy, which scripts/exercise.sh names
+# (XGRAD_SOURCE_DIR), for the exercises that draw.
+macro(xgrad_example_support_from_source)
+  if(XGRAD_SOURCE_DIR AND NOT TARGET xgrad::example_support)
+    set(support_dir ${XGRAD_SOURCE_DIR}/examples/support)
+    add_library(xgrad_example_support STATIC ${support_dir}/plot.cpp ${support_dir}/progress.cpp)
+    add_library(xgrad::example_support ALIAS xgrad_example_support)
+    target_include_directories(xgrad_example_support PUBLIC ${XGRAD_SOURCE_DIR}/examples)
+    target_link_libraries(xgrad_example_support PUBLIC xgrad::core)
+  endif()
+endmacro()
+
 function(xgrad_exercise_flags target)
   if(COMMAND xgrad_set_warnings)
     xgrad_set_warnings(${target})

@@ -28,11 +28,13 @@ inline std::string shape_text(const xg::Shape& shape) {
 }
 
 // "" when `actual` equals `expected` bit for bit (NaN equal to NaN); else where and how they differ.
+// `expected` is what the check computed with xgrad, or numbers written by hand: the message says
+// "expected", not whose.
 inline std::string first_difference(const xg::Array& actual, const xg::Array& expected) {
   const xg::Shape actual_shape(actual.shape().begin(), actual.shape().end());
   const xg::Shape expected_shape(expected.shape().begin(), expected.shape().end());
   if (actual_shape != expected_shape) {
-    return "shape " + shape_text(actual_shape) + " where xgrad's is " + shape_text(expected_shape);
+    return "shape " + shape_text(actual_shape) + " where expected is " + shape_text(expected_shape);
   }
   for (std::size_t i = 0; i < actual.size(); ++i) {
     const float a = actual.data()[i];
@@ -45,7 +47,7 @@ inline std::string first_difference(const xg::Array& actual, const xg::Array& ex
     if (a_bits == e_bits) continue;
     const double ulps = std::fabs(static_cast<double>(a) - e) / std::fabs(std::nextafter(e, INFINITY) - e);
     return "element " + std::to_string(i) + " of " + std::to_string(actual.size()) + " is " + exact(a) +
-           " where xgrad's is " + exact(e) + " (" + exact(static_cast<float>(ulps)) + " ulp apart)";
+           " where expected is " + exact(e) + " (" + exact(static_cast<float>(ulps)) + " ulp apart)";
   }
   return "";
 }

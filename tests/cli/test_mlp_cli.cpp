@@ -455,11 +455,15 @@ TEST(MlpMpi, TwoRanksTrainAsOneProcess) {
   EXPECT_NE(final_accuracy(one), "");
   for (const char* file : {"model.xgrad", "metrics.csv", "curves.svg"}) EXPECT_TRUE(fs::exists(dir + "/" + file));
 }
-// Without --norm the ranks use none (batch statistics would be per rank); --norm batch is refused.
-TEST(MlpMpi, RefusesBatchNorm) {
-  expect_run(mpirun(2, {"--dataset", "spirals", "--epochs", "1", "--norm", "batch", "--quiet", "--out",
-                        fresh_dir("mpi_batch_norm")}),
-             1, {"--norm batch under mpirun: each rank would normalize by its own shard"});
+// The default batch norm runs as SyncBatchNorm (the global batch's statistics): the same recipe reaches
+// the single process's final test accuracy.
+TEST(MlpMpi, BatchNormTrainsAsOneProcess) {
+  const Args flags = {"--dataset", "spirals", "--epochs", "2", "--norm", "batch", "--quiet", "--out"};
+  const RunResult one = mlp(flags + Args{fresh_dir("mpi_batch_norm_one_process")});
+  const RunResult two = mpirun(2, flags + Args{fresh_dir("mpi_batch_norm")});
+  expect_run(two, 0, {"distributed: batch norm over the global batch \\(SyncBatchNorm\\)"});
+  EXPECT_EQ(final_accuracy(two), final_accuracy(one));
+  EXPECT_NE(final_accuracy(one), "");
 }
 // Rank 0 writes the checkpoints, every rank resumes from one: the model ends byte for byte as the
 // uninterrupted job's (no dropout, so every rank's generators are in the checkpoint).

@@ -17,10 +17,11 @@ inline xg::data::TensorDataset equivalence_data() {
   return xg::data::blobs(50 * 128, 10, 784, /*cluster_std=*/12.0, generator);
 }
 
-// The default MLP of examples/mlp, initialised from a fixed seed (the same on every rank).
-inline xg::nn::MLP default_mlp(std::size_t hidden_last = 128) {
+// The default MLP of examples/mlp, initialised from a fixed seed (the same on every rank); with
+// Norm::Batch a BatchNorm1d after each hidden Linear (the example's default recipe).
+inline xg::nn::MLP default_mlp(std::size_t hidden_last = 128, xg::nn::Norm norm = xg::nn::Norm::None) {
   xg::Generator init(3);
-  return xg::nn::MLP({784, 256, hidden_last, 10}, xg::nn::Activation::ReLU, 0.0, init);
+  return xg::nn::MLP({784, 256, hidden_last, 10}, xg::nn::Activation::ReLU, 0.0, norm, init);
 }
 
 inline std::unique_ptr<xg::optim::Optimizer> make_optimizer(const std::string& name,
