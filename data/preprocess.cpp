@@ -4,6 +4,8 @@
 #include <xgrad/data/dataloader.hpp>
 
 #include <cmath>
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -189,6 +191,26 @@ std::pair<TensorDataset, TensorDataset> train_val_split(const TensorDataset& dat
   const std::vector<std::size_t> order = randperm(n, generator);
   const std::vector<std::size_t> train_indices(order.begin(), order.end() - static_cast<std::ptrdiff_t>(n_val));
   const std::vector<std::size_t> val_indices(order.end() - static_cast<std::ptrdiff_t>(n_val), order.end());
+  return {dataset.subset(train_indices), dataset.subset(val_indices)};
+}
+
+std::pair<TensorDataset, TensorDataset> stratified_train_val_split(const TensorDataset& dataset, double val_fraction,
+                                                                   Generator& generator) {
+  if (!(val_fraction >= 0.0 && val_fraction <= 1.0)) {
+    throw Error("stratified_train_val_split: expected val_fraction in [0, 1], got " + format_number(val_fraction));
+  }
+  if (!dataset.has_labels()) throw Error("stratified_train_val_split: the dataset has no class labels to stratify by");
+  std::map<std::int64_t, std::vector<std::size_t>> by_class;  // in label order: the draws do not depend on hashing
+  const Labels& labels = dataset.labels();
+  for (std::size_t i = 0; i < labels.size(); ++i) by_class[labels[i]].push_back(i);
+  std::vector<bool> in_val(labels.size(), false);
+  for (const auto& [label, members] : by_class) {
+    const std::vector<std::size_t> order = randperm(members.size(), generator);
+    const auto n_val = static_cast<std::size_t>(std::llround(val_fraction * static_cast<double>(members.size())));
+    for (std::size_t k = 0; k < n_val; ++k) in_val[members[order[k]]] = true;
+  }
+  std::vector<std::size_t> train_indices, val_indices;
+  for (std::size_t i = 0; i < labels.size(); ++i) (in_val[i] ? val_indices : train_indices).push_back(i);
   return {dataset.subset(train_indices), dataset.subset(val_indices)};
 }
 

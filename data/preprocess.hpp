@@ -90,4 +90,11 @@ class Standardizer {
 std::pair<TensorDataset, TensorDataset> train_val_split(const TensorDataset& dataset, double val_fraction,
                                                         Generator& generator = default_generator());
 
+// The same, class by class (scikit-learn's stratify=labels), for a dataset with labels: each class's
+// examples are shuffled and round(val_fraction * n_class) of them go to the second dataset, so both
+// parts keep the classes' proportions (a rare class is not left out of one by chance). The examples
+// keep their order of the whole dataset in each part.
+std::pair<TensorDataset, TensorDataset> stratified_train_val_split(const TensorDataset& dataset, double val_fraction,
+                                                                   Generator& generator = default_generator());
+
 }  // namespace xg::data

@@ -2,10 +2,23 @@
 # Installs what xgrad needs from Debian's packages, configures a Release build in build/ and builds it
 # with every core. Safe to run again: installed packages are not touched, an up-to-date build does
 # nothing. Used by scripts/run.sh and scripts/test.sh; set XGRAD_BUILD_DIR to build elsewhere.
-# --configure-only stops before the build (scripts/exercise.sh then builds only what an exercise needs).
+#   scripts/setup.sh                    # build everything (the tests, examples, exercises too)
+#   scripts/setup.sh --target mlp       # build only that target and the libraries it links (run.sh)
+#   scripts/setup.sh --configure-only   # stop before the build (scripts/exercise.sh builds what it needs)
 set -euo pipefail
 configure_only=false
-if [[ "${1:-}" == "--configure-only" ]]; then configure_only=true; fi
+targets=()
+while (($# > 0)); do
+  case "$1" in
+    --configure-only) configure_only=true ;;
+    --target)
+      targets+=(--target "${2:?setup.sh: --target needs a target name}")
+      shift
+      ;;
+    *) echo "setup.sh: unknown argument '$1' (expected --configure-only or --target NAME)" >&2 && exit 2 ;;
+  esac
+  shift
+done
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${XGRAD_BUILD_DIR:-$ROOT/build}"
@@ -25,4 +38,4 @@ if [[ ! -f "$BUILD_DIR/CMakeCache.txt" || -n "${XGRAD_CMAKE_ARGS:-}" ]]; then
   # shellcheck disable=SC2086  # the extra arguments are meant to split into words
   cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release ${XGRAD_CMAKE_ARGS:-} >/dev/null
 fi
-if ! $configure_only; then cmake --build "$BUILD_DIR" --parallel "$jobs"; fi
+if ! $configure_only; then cmake --build "$BUILD_DIR" --parallel "$jobs" "${targets[@]}"; fi

@@ -83,6 +83,22 @@ TEST(Plot, LineChartWithoutXCountsFromOneAndSkipsValuesThatAreNotFinite) {
   EXPECT_EQ(count(svg, "<circle"), 2u);
 }
 
+TEST(Plot, ScatterSeriesDrawsADotPerPointAndNoLine) {
+  // The mapping of LineChartMapsValuesToPixels; 40 points (more than a curve shows dots for), all drawn.
+  std::vector<double> x, y;
+  for (int i = 0; i < 40; ++i) x.push_back(i % 2 == 0 ? 0.0 : 10.0), y.push_back(i % 2 == 0 ? 10.0 : 0.0);
+  Series points("test examples", x, y);
+  points.dots_only = true;
+  const std::string svg =
+      svg_of(LineChart("scatter", "true", "predicted", {points, {"y = x", {0.0, 10.0}, {0.0, 10.0}}}));
+  EXPECT_EQ(count(svg, "<polyline"), 1u);  // the y = x line only
+  EXPECT_EQ(count(svg, "<circle cx='70' cy='50' r='2.5' fill='#1f77b4'/>"), 20u);
+  EXPECT_EQ(count(svg, "<circle cx='450' cy='340' r='2.5' fill='#1f77b4'/>"), 20u);
+  EXPECT_NE(svg.find("<polyline fill='none' stroke='#d62728' stroke-width='2' points='70,340 450,50'"),
+            std::string::npos)
+      << svg;
+}
+
 TEST(Plot, LogAxisHasTicksAtPowersOfTen) {
   // 0.05 .. 20 widens to 0.01 .. 100: four decades of 72.5 px each.
   LineChart chart("log", "step", "loss", {{"loss", {0.05, 20.0}}}, true);

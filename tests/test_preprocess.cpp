@@ -133,6 +133,55 @@ TEST(Preprocess, TrainValSplitIsReproducibleFromTheSeed) {
             "train_val_split: expected val_fraction in [0, 1], got 1.5");
 }
 
+// Classes of 50, 30 and 20 examples (label = index % 10 < 5 ? 0 : index % 10 < 8 ? 1 : 2).
+TensorDataset three_classes() {
+  TensorDataset data = numbered(100);
+  Labels labels(100);
+  for (std::size_t i = 0; i < 100; ++i) labels[i] = i % 10 < 5 ? 0 : (i % 10 < 8 ? 1 : 2);
+  return TensorDataset(data.inputs(), std::move(labels));
+}
+
+std::vector<std::size_t> class_counts(const Labels& labels) {
+  std::vector<std::size_t> counts(3, 0);
+  for (std::int64_t label : labels) ++counts[static_cast<std::size_t>(label)];
+  return counts;
+}
+
+TEST(Preprocess, StratifiedSplitKeepsEveryClassShare) {
+  const TensorDataset data = three_classes();
+  xg::Generator generator(3);
+  const auto [train, val] = xg::data::stratified_train_val_split(data, 0.1, generator);
+  // round(0.1 * 50) = 5, round(0.1 * 30) = 3, round(0.1 * 20) = 2.
+  EXPECT_EQ(class_counts(val.labels()), (std::vector<std::size_t>{5, 3, 2}));
+  EXPECT_EQ(class_counts(train.labels()), (std::vector<std::size_t>{45, 27, 18}));
+  // Every example in exactly one part: the first input column is the example's index.
+  std::vector<float> indices;
+  for (const TensorDataset* part : {&train, &val}) {
+    for (std::size_t row = 0; row < part->size(); ++row) indices.push_back(part->inputs()(row, 0));
+  }
+  std::sort(indices.begin(), indices.end());
+  for (std::size_t i = 0; i < 100; ++i) EXPECT_EQ(indices[i], static_cast<float>(i));
+}
+
+TEST(Preprocess, StratifiedSplitIsReproducibleFromTheSeed) {
+  const TensorDataset data = three_classes();
+  xg::Generator a(9);
+  xg::Generator b(9);
+  xg::Generator c(10);
+  const TensorDataset first = xg::data::stratified_train_val_split(data, 0.2, a).second;
+  const TensorDataset same = xg::data::stratified_train_val_split(data, 0.2, b).second;
+  const TensorDataset other = xg::data::stratified_train_val_split(data, 0.2, c).second;
+  EXPECT_EQ(xg::shape_of(first.inputs()), (xg::Shape{20, 2}));
+  EXPECT_TRUE(xt::all(xt::equal(first.inputs(), same.inputs())));
+  EXPECT_FALSE(xt::all(xt::equal(first.inputs(), other.inputs())));
+  xg::Generator d(0);
+  EXPECT_EQ(error_message([&] { xg::data::stratified_train_val_split(data, -0.5, d); }),
+            "stratified_train_val_split: expected val_fraction in [0, 1], got -0.5");
+  const TensorDataset regression(xt::zeros<float>({4, 2}), xg::Array(xt::zeros<float>({4, 1})));
+  EXPECT_EQ(error_message([&] { xg::data::stratified_train_val_split(regression, 0.5, d); }),
+            "stratified_train_val_split: the dataset has no class labels to stratify by");
+}
+
 }  // namespace
 
 namespace {

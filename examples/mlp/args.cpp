@@ -1,5 +1,7 @@
 #include "args.hpp"
 
+#include "defaults.hpp"
+
 #include <xgrad/core/error.hpp>
 
 #include <CLI/CLI.hpp>
@@ -132,6 +134,28 @@ void check_regression_flags(const Args& args) {
   }
 }
 
+void add_validation_flags(CLI::App& app, Args& args) {
+  app.add_option("--val-split", args.val_split,
+                 "hold out this fraction of the training data, 0 < F < 1, for a\n"
+                 "validation loss and metric per epoch (seeded; for classes, the\n"
+                 "same fraction of each class); statistics such as the\n"
+                 "standardizer's are fitted on the rest only (default: none)")
+      ->option_text("F")
+      ->check(in_range(0, Bound::kOpen, 1, Bound::kOpen));
+  app.add_option("--early-stop", args.early_stop,
+                 "stop after N epochs without an improvement of the validation loss\n"
+                 "and go back to the best epoch's weights (Keras's EarlyStopping\n"
+                 "with restore_best_weights); without --val-split it holds out\n"
+                 "0.1 of the training data (scikit-learn's validation_fraction)")
+      ->option_text("N")
+      ->check(count_from(1));
+  app.add_option("--min-delta", args.min_delta,
+                 "with --early-stop: an improvement is a validation loss below the\n"
+                 "best by more than D (default 0)")
+      ->option_text("D")
+      ->check(in_range(0, Bound::kClosed, 1e3, Bound::kClosed));
+}
+
 // CLI11's help with "usage: PROGRAM [flags]" first and the description under it.
 class UsageFirst : public CLI::Formatter {
  public:
@@ -165,9 +189,7 @@ void add_flags(CLI::App& app, Args& args) {
          "weight decay (default 0.05 for adamw, 0 otherwise)")
       ->option_text("X")
       ->check(in_range(0, Bound::kClosed, 1e3, Bound::kClosed));
-  app.add_option("--epochs", args.epochs, "passes over the training data (default 8; 0 needs --load)")
-      ->option_text("N")
-      ->check(count_from(0));
+  app.add_option("--epochs", args.epochs, kEpochsHelp)->option_text("N")->check(count_from(0));
   app.add_option("--batch-size", args.batch_size, "examples per step (default 128)")
       ->option_text("N")
       ->check(count_from(1));
@@ -255,12 +277,18 @@ void add_flags(CLI::App& app, Args& args) {
                  "masks and metrics.csv. Give the flags of the run that wrote it\n"
                  "(a flag that differs is an error naming it)")
       ->option_text("PATH");
+  add_validation_flags(app, args);
   app.add_flag("--quiet", args.quiet, "no progress bar");
   add_regression_flags(app, args);
   app.callback([&args, &app] {
     check_regression_flags(args);
     // The batch-norm default is the Fashion-MNIST recipe's; a regression uses a norm only when asked.
     args.norm_given = app.count("--norm") > 0;
+    args.epochs_given = app.count("--epochs") > 0;
+    if (app.count("--min-delta") > 0 && args.early_stop == 0) {
+      throw CLI::ValidationError("--min-delta only applies with --early-stop N");
+    }
+    if (args.early_stop > 0 && args.val_split == 0.0) args.val_split = kEarlyStopValSplit;
     if (args.task == "regression" && !args.norm_given) args.norm = "none";
     if (!args.resume_path.empty() && !args.load_path.empty()) {
       throw CLI::ValidationError("--resume and --load both give the starting weights: use one of them");

@@ -15,7 +15,13 @@ struct Args {
   std::string optimizer = "adamw";        // sgd | momentum | nesterov | adam | adamw | rmsprop | adagrad
   std::optional<double> lr;               // default depends on the optimizer
   std::optional<double> weight_decay;     // default: 0.01 for adamw, 0 otherwise
-  int epochs = 8;
+  int epochs = 8;                         // without --epochs: fitted to the data (defaults.hpp)
+  bool epochs_given = false;              // --epochs was on the command line
+  // Held out of the training data for a validation loss (0: none); --early-stop N ends training after
+  // N epochs without an improvement of it by more than min_delta (early_stopping.hpp).
+  double val_split = 0.0;
+  int early_stop = 0;  // 0: off
+  double min_delta = 0.0;
   std::size_t batch_size = 128;
   std::vector<std::size_t> hidden = {256, 128};
   double dropout = 0.0;

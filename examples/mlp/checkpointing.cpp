@@ -28,7 +28,10 @@ std::map<std::string, std::string> run_flags(const Args& args) {
           {"--label-smoothing", xg::format_number(args.label_smoothing)},
           {"--scheduler", args.scheduler},
           {"--seed", std::to_string(args.seed)},
-          {"--limit", std::to_string(args.limit)}};
+          {"--limit", std::to_string(args.limit)},
+          {"--val-split", xg::format_number(args.val_split)},
+          {"--early-stop", std::to_string(args.early_stop)},
+          {"--min-delta", xg::format_number(args.min_delta)}};
 }
 
 // Throws FlagError unless this run's flags are those the checkpoint was written with. --epochs may
@@ -68,6 +71,14 @@ std::vector<EpochResult> resume(const Args& args, xg::Checkpoint& checkpoint) {
   std::printf("resuming from %s: %lld of %d epochs done (%lld steps)\n", args.resume_path.c_str(),
               static_cast<long long>(checkpoint.epoch), args.epochs, static_cast<long long>(checkpoint.step));
   return parse_metrics_rows(checkpoint.notes[kMetricsNote]);
+}
+
+void resume_early_stopping(const Args& args, xg::Checkpoint& checkpoint, EarlyStopping& early_stopping) {
+  try {
+    early_stopping.read_notes(checkpoint.notes);
+  } catch (const std::runtime_error& e) {
+    throw FlagError("--resume " + args.resume_path + ": " + e.what());
+  }
 }
 
 bool checkpoint_due(const Args& args, int epoch) {

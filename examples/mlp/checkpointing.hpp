@@ -3,6 +3,7 @@
 // run, so that a run stopped anywhere and resumed ends with the very same model as one never stopped.
 
 #include "args.hpp"
+#include "early_stopping.hpp"
 #include "model.hpp"
 #include "report.hpp"
 #include "training.hpp"
@@ -21,6 +22,9 @@ xg::Checkpoint make_checkpoint(Setup& setup, Training& training);
 // Loads the --resume checkpoint after checking that this run's flags are those it was written with
 // (FlagError names the first that differs); returns the results of the epochs it has done.
 std::vector<EpochResult> resume(const Args& args, xg::Checkpoint& checkpoint);
+
+// The early stopping state of the --resume checkpoint (FlagError when the checkpoint has none).
+void resume_early_stopping(const Args& args, xg::Checkpoint& checkpoint, EarlyStopping& early_stopping);
 
 // Whether --checkpoint-every asks for a checkpoint after `epoch` (always after the last).
 bool checkpoint_due(const Args& args, int epoch);

@@ -1,9 +1,11 @@
 #include "data.hpp"
 
+#include "defaults.hpp"
 #include "errors.hpp"
 
 #include <algorithm>
 #include <filesystem>
+#include <tuple>
 
 namespace mlp {
 
@@ -32,15 +34,11 @@ Data load_idx_dir(const std::string& dir, bool fashion) {
   return data;
 }
 
-// Small sets held in memory: 80% to train on, 20% to test, features standardised on the training part.
-Data split_and_standardise(const TensorDataset& all, const std::string& description, std::uint64_t seed) {
+// Small sets held in memory: 80% to train on, 20% to test (standardised later, in load_data).
+Data split(const TensorDataset& all, const std::string& description, std::uint64_t seed) {
   xg::Generator split_generator(seed + 1);
   auto [train, test] = xg::data::train_val_split(all, 0.2, split_generator);
-  xg::data::Standardizer standardizer;
-  standardizer.fit(train);
-  standardizer.transform_(train);
-  standardizer.transform_(test);
-  Data data{std::move(train), std::move(test), numbered_names(count_classes(all.labels())), description};
+  Data data{std::move(train), {}, std::move(test), numbered_names(count_classes(all.labels())), description};
   return data;
 }
 
@@ -49,22 +47,36 @@ Data load_dataset(const Args& args) {
   if (name == "fashion-mnist") return load_idx_dir(xg::data::kFashionMnistDir, true);
   if (name.rfind("idx:", 0) == 0) return load_idx_dir(name.substr(4), false);
   xg::Generator generator(args.seed);
-  if (name == "spirals")
-    return split_and_standardise(xg::data::spirals(500, 3, 0.2, generator), "3 spirals", args.seed);
-  if (name == "moons") return split_and_standardise(xg::data::moons(2000, 0.1, generator), "two moons", args.seed);
+  if (name == "spirals") return split(xg::data::spirals(500, 3, 0.2, generator), "3 spirals", args.seed);
+  if (name == "moons") return split(xg::data::moons(2000, 0.1, generator), "two moons", args.seed);
   const std::string path = name.substr(4);  // csv:PATH
   if (!fs::exists(path)) throw UserError("no such CSV file: " + path);
-  return split_and_standardise(xg::data::read_csv(path), "CSV " + path, args.seed);
+  return split(xg::data::read_csv(path), "CSV " + path, args.seed);
 }
 
 }  // namespace
 
-Data load_data(const Args& args) {
+Data load_data(Args& args, std::string& decided) {
   Data data = load_dataset(args);
   if (args.limit > 0 && args.limit < data.train.size()) {
     std::vector<std::size_t> first(args.limit);
     for (std::size_t i = 0; i < args.limit; ++i) first[i] = i;
     data.train = data.train.subset(first);
+  }
+  decided = fit_to_data(args, data.train.size());
+  if (args.val_split > 0) {
+    xg::Generator val_generator(args.seed + 2);
+    std::tie(data.train, data.val) = xg::data::stratified_train_val_split(data.train, args.val_split, val_generator);
+  }
+  // Pixels are already on one scale; the small sets' features are standardised, with the statistics
+  // of the examples trained on only.
+  const bool small_set = args.dataset != "fashion-mnist" && args.dataset.rfind("idx:", 0) != 0;
+  if (small_set) {
+    xg::data::Standardizer standardizer;
+    standardizer.fit(xg::data::FeatureMoments::of(data.train.inputs()));
+    for (TensorDataset* part : {&data.train, &data.val, &data.test}) {
+      if (part->size() > 0) standardizer.transform_(*part);
+    }
   }
   return data;
 }

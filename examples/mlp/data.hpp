@@ -12,14 +12,17 @@
 namespace mlp {
 
 struct Data {
-  xg::data::TensorDataset train, test;
+  xg::data::TensorDataset train, val, test;  // val: empty without --val-split
   std::vector<std::string> class_names;
   std::string description;  // "Fashion-MNIST from DIR", "3 spirals", ...
 };
 
-// The --dataset, its training part cut to the first --limit examples. Throws UserError when the files
-// are missing.
-Data load_data(const Args& args);
+// The --dataset, its training part cut to the first --limit examples, then --val-split of it held out
+// (the same share of each class, seeded with --seed); a small set's features are standardised with the
+// statistics of what is left to train on. Without --epochs, sets args.epochs (and maybe the validation
+// split and early stopping: defaults.hpp) from the training part's size, and says so in `decided`.
+// Throws UserError when the files are missing.
+Data load_data(Args& args, std::string& decided);
 
 // Labels 0 .. largest: largest + 1 classes.
 std::size_t count_classes(const xg::data::Labels& labels);

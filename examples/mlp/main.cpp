@@ -6,11 +6,13 @@
 // This file is the training loop a user would write: set up, train epoch by epoch, write the outputs.
 // The rest sits beside it, a file per concern:
 //   args.*           the flags (a new flag goes here: its field, its CLI11 line, its checks)
-//   data.*           --dataset: the examples, split and standardised
+//   data.*           --dataset and --val-split: the examples, split and standardised
 //   model.*          the network (--hidden, --dropout, --norm), the norm under mpirun
 //   model_files.*    --save, --load and the model in --out: the files a model travels in
 //   training.*       --optimizer, --lr, --scheduler: the optimizer, schedule, loader and loss
 //   checkpointing.*  --checkpoint-every and --resume
+//   defaults.*       without --epochs: epochs (and a validation split, early stopping) that fit the data
+//   early_stopping.* --early-stop and --min-delta: stop at the best validation loss, restore its weights
 //   report.*         evaluation, the epoch lines, metrics.csv, the plot and the list of outputs
 //   regression.*     --task regression (its own loop, on a CSV table's float columns)
 //   parallel.*       one rank of an mpirun job, or one process on its own
@@ -19,6 +21,7 @@
 
 #include "args.hpp"
 #include "checkpointing.hpp"
+#include "early_stopping.hpp"
 #include "errors.hpp"
 #include "model.hpp"
 #include "model_files.hpp"
@@ -32,6 +35,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 namespace {
 
@@ -65,12 +69,14 @@ EpochResult train_one_epoch(const Args& args, Setup& setup, Training& training, 
   result.train_loss = parallel.sum(progress.mean_loss() * seen) / std::max(1.0, parallel.sum(seen));
   if (training.schedule.plateau) training.schedule.plateau->step(result.train_loss);
   result.train_accuracy = parallel.sum(correct) / static_cast<double>(setup.data.train.size());
+  if (setup.data.val.size() > 0) result.val = evaluate(setup.net, setup.data.val);
   result.test = evaluate(setup.net, setup.data.test);
   result.seconds = progress.seconds();
   return result;
 }
 
-int run(const Args& args, const Parallel& parallel) {
+int run(const Args& given, const Parallel& parallel) {
+  Args args = given;  // set_up fits the epochs to the data (defaults.hpp)
   if (args.task == "regression") {
     if (parallel.world_size() > 1) throw FlagError("--task regression runs in one process only, not under mpirun");
     return run_regression(args);
@@ -88,24 +94,39 @@ int run(const Args& args, const Parallel& parallel) {
   Training training = set_up_training(args, setup);
   parallel.start(setup.net->parameters(), setup.data.train.size(), args.batch_size, args.seed);
   if (parallel.is_main()) make_out_dir(args);  // only rank 0 writes files
-  print_training(args, *training.optimizer);
+  print_training(args, *training.optimizer, setup.decided);
 
   xg::Checkpoint checkpoint = make_checkpoint(setup, training);
+  std::optional<EarlyStopping> early_stopping;
+  if (args.early_stop > 0) early_stopping.emplace(args.early_stop, args.min_delta);
   std::vector<EpochResult> history;
   if (!args.resume_path.empty()) {
     history = resume(args, checkpoint);  // every rank reads the checkpoint rank 0 wrote
     parallel.reseed_dropout_after_resume(args.seed, checkpoint.epoch);
+    if (early_stopping) resume_early_stopping(args, checkpoint, *early_stopping);
   }
 
   // Train, epoch by epoch: a line on the screen and in metrics.csv each, and the checkpoints asked for.
   MetricsLog metrics(args, parallel.is_main(), checkpoint_metrics_rows(checkpoint));
-  for (int epoch = static_cast<int>(checkpoint.epoch) + 1; epoch <= args.epochs; ++epoch) {
+  bool stop = early_stopping && early_stopping->should_stop();  // a resumed run that had stopped
+  for (int epoch = static_cast<int>(checkpoint.epoch) + 1; epoch <= args.epochs && !stop; ++epoch) {
     history.push_back(train_one_epoch(args, setup, training, epoch, parallel));
     print_epoch(history.back(), args.epochs);
     metrics.add(history.back());
     checkpoint.epoch = epoch;
     checkpoint.step += static_cast<std::int64_t>(training.loader.num_batches());
-    if (parallel.is_main() && checkpoint_due(args, epoch)) save_checkpoint(args, checkpoint, metrics.rows());
+    if (early_stopping) {
+      stop = early_stopping->update(epoch, history.back().val->loss, *setup.net);
+      early_stopping->write_notes(checkpoint.notes);
+    }
+    if (parallel.is_main() && (checkpoint_due(args, epoch) || (stop && args.checkpoint_every > 0))) {
+      save_checkpoint(args, checkpoint, metrics.rows());
+    }
+  }
+  if (early_stopping) {
+    early_stopping->restore_best(*setup.net);
+    std::printf("%s: best validation loss %.4f at epoch %d; its weights restored\n",
+                stop ? "early stop" : "no early stop", early_stopping->best_loss(), early_stopping->best_epoch());
   }
 
   // The outputs: the final evaluation, then the model, its optimizer state and the plot (rank 0).

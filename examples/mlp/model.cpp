@@ -18,21 +18,27 @@ std::size_t parameter_count(xg::nn::MLP& net) {
 
 }  // namespace
 
-Setup set_up(const Args& args) {
+Setup set_up(Args& args) {
   prepare_process(args);
-  Data data = load_data(args);
+  std::string decided;
+  Data data = load_data(args, decided);
   const std::size_t classes = std::max(data.class_names.size(), count_classes(data.train.labels()));
   std::vector<std::size_t> sizes = {xg::numel_of(data.train.example_shape())};
   sizes.insert(sizes.end(), args.hidden.begin(), args.hidden.end());
   sizes.push_back(classes);
 
   xg::nn::MLP net = make_mlp(args, sizes);
-  std::printf("data: %s: %zu training and %zu test examples, %zu classes\n", data.description.c_str(),
-              data.train.size(), data.test.size(), classes);
+  std::printf("data: %s: %s, %zu classes\n", data.description.c_str(), example_counts(data).c_str(), classes);
   std::printf("model: MLP %s (ReLU%s), %zu parameters\n", shape_list(sizes).c_str(), layer_extras(args).c_str(),
               parameter_count(net));
   if (!args.load_path.empty()) load_model(net, args.load_path);
-  return {std::move(data), sizes, net};
+  return {std::move(data), sizes, net, decided};
+}
+
+std::string example_counts(const Data& data) {
+  const std::string val = data.val.size() > 0 ? ", " + std::to_string(data.val.size()) + " validation" : "";
+  return std::to_string(data.train.size()) + " training" + val + " and " + std::to_string(data.test.size()) +
+         " test examples";
 }
 
 void prepare_process(const Args& args) {

@@ -18,11 +18,16 @@ struct Setup {
   Data data;
   std::vector<std::size_t> sizes;  // the inputs, the hidden layers, the classes
   xg::nn::MLP net;
+  std::string decided;  // what fit_to_data set (defaults.hpp), for the "training:" line
 };
 
 // Sets up the process (prepare_process), loads the data, builds the network, prints what it has
 // ("data: ...", "model: ...") and loads --load.
-Setup set_up(const Args& args);
+// Without --epochs, first fits args.epochs (and maybe a validation split and early stopping) to the
+// data (defaults.hpp).
+Setup set_up(Args& args);
+// "1000 training, 100 validation and 500 test examples".
+std::string example_counts(const Data& data);
 
 // Before anything else: --threads for BLAS (with a note when OpenBLAS chose kernels below the CPU's),
 // and the default generator (dropout masks) seeded with --seed.

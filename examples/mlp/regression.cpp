@@ -7,6 +7,8 @@
 
 #include "regression.hpp"
 
+#include "defaults.hpp"
+#include "early_stopping.hpp"
 #include "errors.hpp"
 #include "model.hpp"
 #include "model_files.hpp"
@@ -21,6 +23,8 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <sstream>
+#include <tuple>
 
 namespace mlp {
 
@@ -30,9 +34,9 @@ namespace fs = std::filesystem;
 using xg::data::TensorDataset;
 
 struct RegressionData {
-  TensorDataset train, test;
-  Statistics
-      statistics;  // fitted on the training part (or a --load file's); targets.inverse_transform gives file units
+  TensorDataset train, val, test;  // val: empty without --val-split
+  // Fitted on the training part (or a --load file's); statistics.targets.inverse_transform gives file units.
+  Statistics statistics;
   std::string description;
 };
 
@@ -49,14 +53,14 @@ xg::data::CsvColumn column_of(const std::string& text) {
 }
 
 // `stored`: the statistics of a --load file, used instead of fitting them again.
-RegressionData load_regression_data(const Args& args, const std::optional<Statistics>& stored) {
+RegressionData load_regression_data(Args& args, const std::optional<Statistics>& stored, std::string& decided) {
   const std::string path = args.dataset.substr(4);  // csv:PATH (parse_args made sure)
   if (!fs::exists(path)) throw UserError("no such CSV file: " + path);
   std::vector<xg::data::CsvColumn> columns;
   for (const std::string& text : args.targets) columns.push_back(column_of(text));
   const TensorDataset all = xg::data::read_csv(path, xg::data::CsvOptions().targets(columns));
 
-  // 80% to train on, 20% to test, as for classification tables.
+  // 80% to train on, 20% to test, as for classification tables; then --val-split of the training part.
   xg::Generator split_generator(args.seed + 1);
   auto [train, test] = xg::data::train_val_split(all, 0.2, split_generator);
   if (args.limit > 0 && args.limit < train.size()) {
@@ -64,18 +68,26 @@ RegressionData load_regression_data(const Args& args, const std::optional<Statis
     for (std::size_t i = 0; i < args.limit; ++i) first[i] = i;
     train = train.subset(first);
   }
+  decided = fit_to_data(args, train.size());
+  TensorDataset val;
+  if (args.val_split > 0) {
+    xg::Generator val_generator(args.seed + 2);
+    std::tie(train, val) = xg::data::train_val_split(train, args.val_split, val_generator);
+  }
+  // Statistics of the examples trained on only (or the loaded model's).
   Statistics statistics;
   if (stored) {
     statistics = *stored;
   } else {
-    statistics.inputs.fit(train);
-    statistics.targets.fit(train.targets());
+    statistics.inputs.fit(xg::data::FeatureMoments::of(train.inputs()));
+    statistics.targets.fit(xg::data::FeatureMoments::of(train.targets()));
   }
-  statistics.inputs.transform_(train);
-  statistics.inputs.transform_(test);
-  statistics.targets.transform_(train.mutable_targets());
-  statistics.targets.transform_(test.mutable_targets());
-  return {std::move(train), std::move(test), std::move(statistics), "CSV " + path};
+  for (TensorDataset* part : {&train, &val, &test}) {
+    if (part->size() == 0) continue;
+    statistics.inputs.transform_(*part);
+    statistics.targets.transform_(part->mutable_targets());
+  }
+  return {std::move(train), std::move(val), std::move(test), std::move(statistics), "CSV " + path};
 }
 
 std::string joined(const std::vector<std::string>& parts, const char* separator) {
@@ -100,58 +112,117 @@ xg::Array predict(xg::nn::MLP& net, const TensorDataset& dataset) {
   return predictions;
 }
 
-// MSE of the standardized targets: the loss the network is trained on.
-double standardized_mse(xg::nn::MLP& net, const TensorDataset& dataset) {
-  return xg::nn::mean_squared_error(predict(net, dataset), dataset.targets());
+// A part's loss (the MSE of the standardized targets, what the network is trained on) and its metrics
+// in the targets' own units (R^2 averaged over the targets).
+struct Scores {
+  double loss = 0.0, rmse = 0.0, mae = 0.0, r2 = 0.0;
+};
+
+Scores score(xg::nn::MLP& net, const RegressionData& data, const TensorDataset& part) {
+  const xg::Array standardized = predict(net, part);
+  const xg::Array predicted = data.statistics.targets.inverse_transform(standardized);
+  const xg::Array actual = data.statistics.targets.inverse_transform(part.targets());
+  return {xg::nn::mean_squared_error(standardized, part.targets()), xg::nn::root_mean_squared_error(predicted, actual),
+          xg::nn::mean_absolute_error(predicted, actual), xg::nn::r2_score(predicted, actual)};
 }
 
 void print_metrics(xg::nn::MLP& net, const RegressionData& data) {
   std::printf("\nregression metrics in the targets' units (R^2 averaged over %zu target%s):\n",
               data.train.targets().shape(1), data.train.targets().shape(1) == 1 ? "" : "s");
-  std::printf("  %-6s %12s %12s %9s\n", "", "RMSE", "MAE", "R^2");
-  for (const auto& [name, part] :
-       {std::pair<const char*, const TensorDataset*>{"train", &data.train}, {"test", &data.test}}) {
-    const xg::Array predicted = data.statistics.targets.inverse_transform(predict(net, *part));
-    const xg::Array actual = data.statistics.targets.inverse_transform(part->targets());
-    std::printf("  %-6s %12.4f %12.4f %9.4f\n", name, xg::nn::root_mean_squared_error(predicted, actual),
-                xg::nn::mean_absolute_error(predicted, actual), xg::nn::r2_score(predicted, actual));
+  std::printf("  %-10s %12s %12s %9s\n", "", "RMSE", "MAE", "R^2");
+  for (const auto& [name, part] : {std::pair<const char*, const TensorDataset*>{"train", &data.train},
+                                   {"validation", &data.val},
+                                   {"test", &data.test}}) {
+    if (part->size() == 0) continue;
+    const Scores s = score(net, data, *part);
+    std::printf("  %-10s %12.4f %12.4f %9.4f\n", name, s.rmse, s.mae, s.r2);
   }
 }
 
-struct EpochLosses {
+struct EpochScores {
   int epoch = 0;
-  double train = 0.0, test = 0.0, lr = 0.0, seconds = 0.0;
+  double train = 0.0;
+  std::optional<Scores> val;
+  Scores test;
+  double lr = 0.0, seconds = 0.0;
 };
 
-void write_outputs(const Args& args, const std::string& title, xg::nn::MLP& net, const xg::optim::Optimizer& optimizer,
-                   const std::vector<EpochLosses>& history, const Statistics& statistics) {
+std::string metrics_header(bool with_val) {
+  return std::string("epoch,train_loss,") + (with_val ? "val_loss,val_rmse,val_mae,val_r2," : "") +
+         "test_loss,test_rmse,test_mae,test_r2,lr,seconds\n";
+}
+
+std::string metrics_row(const EpochScores& e) {
+  std::ostringstream row;
+  row << e.epoch << ',' << e.train << ',';
+  for (const Scores* s : {e.val ? &*e.val : nullptr, &e.test}) {
+    if (s) row << s->loss << ',' << s->rmse << ',' << s->mae << ',' << s->r2 << ',';
+  }
+  row << e.lr << ',' << e.seconds << '\n';
+  return row.str();
+}
+
+void print_epoch(const EpochScores& e, int epochs) {
+  char val[64] = "";
+  if (e.val) std::snprintf(val, sizeof val, " | val loss %.4f R^2 %.4f", e.val->loss, e.val->r2);
+  std::printf("epoch %2d/%d  train loss %.4f%s | test loss %.4f R^2 %.4f | lr %.2e | %.1f s\n", e.epoch, epochs,
+              e.train, val, e.test.loss, e.test.r2, e.lr, e.seconds);
+  std::fflush(stdout);
+}
+
+// Predicted against true values of the test part (its first target), with the line y = x a perfect
+// model's points would lie on.
+support::LineChart scatter(xg::nn::MLP& net, const RegressionData& data, const std::string& target) {
+  const xg::Array predicted = data.statistics.targets.inverse_transform(predict(net, data.test));
+  const xg::Array actual = data.statistics.targets.inverse_transform(data.test.targets());
+  support::Series points("test examples", {}, {});
+  for (std::size_t i = 0; i < actual.shape(0); ++i) {
+    points.x.push_back(actual(i, 0));
+    points.y.push_back(predicted(i, 0));
+  }
+  points.dots_only = true;
+  const auto [low, high] = std::minmax_element(points.x.begin(), points.x.end());
+  return support::LineChart("test: predicted against true", "true " + target, "predicted " + target,
+                            {points, {"y = x", {*low, *high}, {*low, *high}}});
+}
+
+void write_outputs(const Args& args, const std::string& title, xg::nn::MLP& net, const RegressionData& data,
+                   const xg::optim::Optimizer& optimizer, const std::vector<EpochScores>& history) {
   const std::string model_path = (fs::path(args.out_dir) / "model.xgrad").string();
-  save_model(net, optimizer, model_path, &statistics);
-  if (!args.save_path.empty()) save_model(net, optimizer, args.save_path, &statistics);
-  if (!args.export_onnx_path.empty()) export_onnx(net, args.export_onnx_path, &statistics);
-  std::vector<double> train, test;
-  for (const EpochLosses& e : history) train.push_back(e.train), test.push_back(e.test);
+  save_model(net, optimizer, model_path, &data.statistics);
+  if (!args.save_path.empty()) save_model(net, optimizer, args.save_path, &data.statistics);
+  if (!args.export_onnx_path.empty()) export_onnx(net, args.export_onnx_path, &data.statistics);
+  std::vector<double> train, val, test;
+  for (const EpochScores& e : history) {
+    train.push_back(e.train), test.push_back(e.test.loss);
+    if (e.val) val.push_back(e.val->loss);
+  }
+  std::vector<support::Series> losses = {{"train", train}, {"test", test}};
+  if (!val.empty()) losses.insert(losses.begin() + 1, {"validation", val});
   const std::string plot_path = (fs::path(args.out_dir) / "curves.svg").string();
-  support::save_svg(
-      plot_path,
-      {title, {support::LineChart("loss", "epoch", "MSE (standardized targets)", {{"train", train}, {"test", test}})}});
+  support::save_svg(plot_path, {title, {support::LineChart("loss", "epoch", "MSE (standardized targets)", losses)}});
+  const std::string scatter_path = (fs::path(args.out_dir) / "predictions.svg").string();
+  support::save_svg(scatter_path, {title, {scatter(net, data, args.targets.front())}});
   print_written(args, model_path, (fs::path(args.out_dir) / "metrics.csv").string(), plot_path);
+  std::printf("  predictions      %s\n", scatter_path.c_str());
 }
 
 }  // namespace
 
-int run_regression(const Args& args) {
+int run_regression(Args& args) {
   prepare_process(args);
 
   const std::optional<Statistics> stored = load_statistics(args.load_path);
-  RegressionData data = load_regression_data(args, stored);
+  std::string decided;
+  RegressionData data = load_regression_data(args, stored, decided);
   std::vector<std::size_t> sizes = {xg::numel_of(data.train.example_shape())};
   sizes.insert(sizes.end(), args.hidden.begin(), args.hidden.end());
   sizes.push_back(data.train.targets().shape(1));
   xg::nn::MLP net = make_mlp(args, sizes);
   const std::string shape = shape_list(sizes);
-  std::printf("data: %s: %zu training and %zu test examples, target%s %s\n", data.description.c_str(),
-              data.train.size(), data.test.size(), args.targets.size() == 1 ? "" : "s",
+  const std::string val = data.val.size() > 0 ? ", " + std::to_string(data.val.size()) + " validation" : "";
+  std::printf("data: %s: %zu training%s and %zu test examples, target%s %s\n", data.description.c_str(),
+              data.train.size(), val.c_str(), data.test.size(), args.targets.size() == 1 ? "" : "s",
               joined(args.targets, ", ").c_str());
   std::printf("model: MLP %s (ReLU%s), MSELoss on standardized targets\n", shape.c_str(), layer_extras(args).c_str());
   if (!args.load_path.empty()) {
@@ -172,18 +243,24 @@ int run_regression(const Args& args) {
   std::unique_ptr<xg::optim::LRScheduler> scheduler =
       make_schedule(args, *optimizer, steps_per_epoch, steps_per_epoch * args.epochs).per_batch;
   make_out_dir(args);
-  std::printf("training: %s, lr %g, weight decay %g, %s schedule, batch %zu, %d epochs\n\n", optimizer->name().c_str(),
-              learning_rate(args), weight_decay(args), args.scheduler.c_str(), args.batch_size, args.epochs);
+  std::printf("training: %s, lr %g, weight decay %g, %s schedule, batch %zu, %d epochs%s\n", optimizer->name().c_str(),
+              learning_rate(args), weight_decay(args), args.scheduler.c_str(), args.batch_size, args.epochs,
+              early_stop_text(args).c_str());
+  if (!decided.empty()) std::printf("defaults: %s\n", decided.c_str());
+  std::printf("\n");
 
   std::ofstream metrics((fs::path(args.out_dir) / "metrics.csv").string());
-  metrics << "epoch,train_loss,test_loss,lr,seconds\n";
+  metrics << metrics_header(data.val.size() > 0);
+  std::optional<EarlyStopping> early_stopping;
+  if (args.early_stop > 0) early_stopping.emplace(args.early_stop, args.min_delta);
   xg::nn::MSELoss loss_fn;
-  std::vector<EpochLosses> history;
-  for (int epoch = 1; epoch <= args.epochs; ++epoch) {
+  std::vector<EpochScores> history;
+  bool stop = false;
+  for (int epoch = 1; epoch <= args.epochs && !stop; ++epoch) {
     char label[32];
     std::snprintf(label, sizeof label, "epoch %d/%d", epoch, args.epochs);
     support::ProgressBar progress(label, loader.num_batches(), !args.quiet && support::stdout_is_terminal());
-    EpochLosses e;
+    EpochScores e;
     for (xg::data::Batch& batch : loader) {
       xg::Tensor loss = loss_fn(net(batch.input), batch.targets);  // forward, loss
       optimizer->zero_grad();
@@ -194,15 +271,23 @@ int run_regression(const Args& args) {
       progress.update(batch.size(), loss.item());
     }
     progress.finish();
-    e = {epoch, progress.mean_loss(), standardized_mse(net, data.test), e.lr, progress.seconds()};
+    e.epoch = epoch;
+    e.train = progress.mean_loss();
+    if (data.val.size() > 0) e.val = score(net, data, data.val);
+    e.test = score(net, data, data.test);
+    e.seconds = progress.seconds();
     history.push_back(e);
-    std::printf("epoch %2d/%d  train loss %.4f | test loss %.4f | lr %.2e | %.1f s\n", epoch, args.epochs, e.train,
-                e.test, e.lr, e.seconds);
-    std::fflush(stdout);
-    metrics << e.epoch << ',' << e.train << ',' << e.test << ',' << e.lr << ',' << e.seconds << '\n';
+    print_epoch(e, args.epochs);
+    metrics << metrics_row(e) << std::flush;
+    if (early_stopping) stop = early_stopping->update(epoch, e.val->loss, *net);
+  }
+  if (early_stopping) {
+    early_stopping->restore_best(*net);
+    std::printf("%s: best validation loss %.4f at epoch %d; its weights restored\n",
+                stop ? "early stop" : "no early stop", early_stopping->best_loss(), early_stopping->best_epoch());
   }
   print_metrics(net, data);
-  write_outputs(args, "MLP " + shape + " on " + data.description, net, *optimizer, history, data.statistics);
+  write_outputs(args, "MLP " + shape + " on " + data.description, net, data, *optimizer, history);
   return 0;
 }
 

@@ -7,9 +7,12 @@
 
 namespace mlp {
 
-// Reads the CSV, standardizes inputs and targets with the training part's statistics, trains with
-// MSELoss, prints RMSE, MAE and R^2 on the training and test parts in the targets' own units, and
-// writes the model, a metrics CSV and the loss curves to --out. Returns the exit code.
-int run_regression(const Args& args);
+// Reads the CSV, holds out --val-split of the training part, standardizes inputs and targets with the
+// statistics of what is left, trains with MSELoss (with --early-stop, up to the best validation loss),
+// prints RMSE, MAE and R^2 on the training, validation and test parts in the targets' own units, and
+// writes the model, a metrics CSV (those metrics per epoch), the loss curves and a scatter plot of the
+// test predictions (predictions.svg) to --out. Returns the exit code. Without --epochs, sets args.epochs
+// (and maybe the validation split and early stopping) from the data (defaults.hpp).
+int run_regression(Args& args);
 
 }  // namespace mlp

@@ -9,6 +9,7 @@
 #include <xgrad/xgrad.hpp>
 
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,13 +24,14 @@ struct Evaluation {
 Evaluation evaluate(xg::nn::MLP& net, const xg::data::TensorDataset& dataset,
                     xg::nn::ConfusionMatrix* confusion = nullptr);
 
-// The final test accuracy and the confusion matrix.
+// The final test accuracy and the confusion matrix (and the validation loss, with a validation split).
 void print_final_evaluation(xg::nn::MLP& net, const Data& data, std::size_t classes);
 
 // One epoch's line on the screen and in metrics.csv.
 struct EpochResult {
   int epoch = 0;
   double train_loss = 0.0, train_accuracy = 0.0;
+  std::optional<Evaluation> val;  // with a validation split
   Evaluation test;
   double lr = 0.0;  // the learning rate of the epoch's last step
   double seconds = 0.0;
@@ -42,6 +44,7 @@ void print_epoch(const EpochResult& r, int epochs);
 class MetricsLog {
  public:
   // Writes the header and `earlier_rows` (a resumed run's, from its checkpoint).
+  // With a validation split (args.val_split > 0) the rows have val_loss and val_accuracy too.
   MetricsLog(const Args& args, bool write, const std::string& earlier_rows);
   void add(const EpochResult& result);
   const std::string& path() const { return path_; }
@@ -51,6 +54,7 @@ class MetricsLog {
   std::string path_;
   std::ofstream file_;
   std::string rows_;
+  bool with_val_;
 };
 
 // Rows of metrics.csv back into results (a checkpoint keeps them, for the resumed run's CSV and plot).

@@ -94,12 +94,20 @@ Training set_up_training(const Args& args, Setup& setup) {
   return {std::move(optimizer), std::move(loader), std::move(schedule), loss_fn};
 }
 
-void print_training(const Args& args, const xg::optim::Optimizer& optimizer) {
+void print_training(const Args& args, const xg::optim::Optimizer& optimizer, const std::string& decided) {
   const std::string blas_core = xg::blas::core_name();
-  std::printf("training: %s, lr %g, weight decay %g, %s schedule, batch %zu, %d epochs, BLAS threads %d%s\n\n",
+  std::printf("training: %s, lr %g, weight decay %g, %s schedule, batch %zu, %d epochs%s, BLAS threads %d%s\n",
               optimizer.name().c_str(), learning_rate(args), weight_decay(args), args.scheduler.c_str(),
-              args.batch_size, args.epochs, xg::blas::get_num_threads(),
+              args.batch_size, args.epochs, early_stop_text(args).c_str(), xg::blas::get_num_threads(),
               blas_core.empty() ? "" : (" (OpenBLAS " + blas_core + " kernels)").c_str());
+  if (!decided.empty()) std::printf("defaults: %s\n", decided.c_str());
+  std::printf("\n");
+}
+
+std::string early_stop_text(const Args& args) {
+  if (args.early_stop == 0) return "";
+  return " at most (early stop after " + std::to_string(args.early_stop) + " without improvement" +
+         (args.min_delta > 0 ? " by " + xg::format_number(args.min_delta) : "") + ")";
 }
 
 }  // namespace mlp

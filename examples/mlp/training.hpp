@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace mlp {
@@ -42,6 +43,9 @@ struct Training {
 Training set_up_training(const Args& args, Setup& setup);
 
 // "training: AdamW, lr 0.002, ... BLAS threads 1 (OpenBLAS Haswell kernels)" and a blank line.
-void print_training(const Args& args, const xg::optim::Optimizer& optimizer);
+// With --early-stop (or when the defaults turned it on), "defaults: ..." says what fit_to_data decided.
+void print_training(const Args& args, const xg::optim::Optimizer& optimizer, const std::string& decided);
+// " at most (early stop after 20 without improvement)", or "" without early stopping.
+std::string early_stop_text(const Args& args);
 
 }  // namespace mlp

@@ -197,7 +197,8 @@ void draw_curve(std::ostringstream& svg, Pixels& drawn, const Series& s, std::si
   for (std::size_t i = 0; i < s.y.size(); ++i) {
     if (!std::isfinite(x_at(s, i)) || !std::isfinite(s.y[i])) continue;
     const std::array<double, 2> here = {x.pixel(x_at(s, i)), y.pixel(s.y[i])};
-    for (double t = 0.25; !drawn.empty() && points.tellp() > 0 && t < 1; t += 0.25) {  // along the segment too
+    for (double t = 0.25; !s.dots_only && !drawn.empty() && points.tellp() > 0 && t < 1;
+         t += 0.25) {  // along the segment too
       const std::array<double, 2> last = drawn.back();
       drawn.push_back({last[0] + t * (here[0] - last[0]), last[1] + t * (here[1] - last[1])});
     }
@@ -206,9 +207,11 @@ void draw_curve(std::ostringstream& svg, Pixels& drawn, const Series& s, std::si
     points << (points.tellp() > 0 ? " " : "") << cx << ',' << cy;
     dots << "<circle cx='" << cx << "' cy='" << cy << "' r='2.5' fill='" << color << "'" << extra << "/>\n";
   }
-  svg << "<polyline fill='none' stroke='" << color << "' stroke-width='2' points='" << points.str() << "'" << extra
-      << "/>\n";
-  if (s.y.size() <= 30) svg << dots.str();
+  if (!s.dots_only) {
+    svg << "<polyline fill='none' stroke='" << color << "' stroke-width='2' points='" << points.str() << "'" << extra
+        << "/>\n";
+  }
+  if (s.dots_only || s.y.size() <= 30) svg << dots.str();
 }
 
 void draw(std::ostringstream& svg, const LineChart& chart, std::size_t) {

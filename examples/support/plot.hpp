@@ -34,9 +34,11 @@ struct Series {
   std::string name;
   std::vector<double> x;
   std::vector<double> y;
-  std::string color;  // any SVG colour, e.g. "#1f77b4"
+  std::string color;       // any SVG colour, e.g. "#1f77b4"
+  bool dots_only = false;  // a scatter plot's points: a dot at each, no line between them
 };
 
+// Curves over x; with Series::dots_only, a scatter plot (predicted against true values, say).
 struct LineChart {
   LineChart() = default;
   LineChart(std::string title, std::string x_label, std::string y_label, std::vector<Series> series, bool log_y = false)

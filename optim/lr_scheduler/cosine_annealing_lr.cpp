@@ -1,13 +1,14 @@
 #include <xgrad/optim/lr_scheduler/cosine_annealing_lr.hpp>
 
 #include <xgrad/core/error.hpp>
+#include <xgrad/optim/detail/math_constants.hpp>
 
 #include <cmath>
 
 namespace xg::optim {
 
 namespace {
-constexpr double kPi = 3.141592653589793;  // Python's math.pi
+using detail::kPi;
 }  // namespace
 
 CosineAnnealingLR::CosineAnnealingLR(Optimizer& optimizer, std::int64_t T_max, double eta_min)

@@ -1,13 +1,14 @@
 #include <xgrad/optim/lr_scheduler/cosine_annealing_warm_restarts.hpp>
 
 #include <xgrad/core/error.hpp>
+#include <xgrad/optim/detail/math_constants.hpp>
 
 #include <cmath>
 
 namespace xg::optim {
 
 namespace {
-constexpr double kPi = 3.141592653589793;  // Python's math.pi
+using detail::kPi;
 }  // namespace
 
 CosineAnnealingWarmRestarts::CosineAnnealingWarmRestarts(Optimizer& optimizer, std::int64_t T_0, std::int64_t T_mult,

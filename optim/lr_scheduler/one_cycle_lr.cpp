@@ -1,6 +1,7 @@
 #include <xgrad/optim/lr_scheduler/one_cycle_lr.hpp>
 
 #include <xgrad/core/error.hpp>
+#include <xgrad/optim/detail/math_constants.hpp>
 #include <xgrad/optim/lr_scheduler/cyclic_lr.hpp>
 
 #include <cmath>
@@ -9,7 +10,7 @@ namespace xg::optim {
 
 namespace {
 
-constexpr double kPi = 3.141592653589793;  // Python's math.pi
+using detail::kPi;
 
 std::string text_of(const std::optional<std::int64_t>& value) { return value ? std::to_string(*value) : "none"; }
 

@@ -1,13 +1,14 @@
 #include <xgrad/optim/lr_scheduler/warmup_cosine_lr.hpp>
 
 #include <xgrad/core/error.hpp>
+#include <xgrad/optim/detail/math_constants.hpp>
 
 #include <cmath>
 
 namespace xg::optim {
 
 namespace {
-constexpr double kPi = 3.141592653589793;  // Python's math.pi
+using detail::kPi;
 }  // namespace
 
 WarmupCosineLR::WarmupCosineLR(Optimizer& optimizer, std::int64_t warmup_steps, std::int64_t total_steps, double min_lr)

@@ -10,6 +10,7 @@
 
 #include "program.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -105,6 +106,9 @@ TEST(MlpFlags, HelpListsEveryFlag) {
                            "--quiet",
                            "--task",
                            "--target",
+                           "--val-split",
+                           "--early-stop",
+                           "--min-delta",
                            "--help"}) {
     patterns.push_back(std::string("\n  (-h,)?") + flag + "[ \n]");
   }
@@ -177,6 +181,17 @@ TEST(MlpFlags, UnknownScheduler) {
       {"--scheduler", "linear"},
       "--scheduler: expects one of "
       "none\\|step\\|cosine\\|warmup-cosine\\|onecycle\\|cyclic\\|warm-restarts\\|plateau.*, got 'linear'");
+}
+TEST(MlpFlags, ValSplitZero) { expect_flag_error({"--val-split", "0"}, "--val-split: must be > 0 and < 1, got 0\n"); }
+TEST(MlpFlags, ValSplitOne) { expect_flag_error({"--val-split", "1"}, "--val-split: must be > 0 and < 1, got 1\n"); }
+TEST(MlpFlags, EarlyStopNegative) {
+  expect_flag_error({"--early-stop", "-1"}, "--early-stop: must be >= 1 and <= 100000000, got -1\n");
+}
+TEST(MlpFlags, MinDeltaNegative) {
+  expect_flag_error({"--early-stop", "2", "--min-delta", "-1"}, "--min-delta: must be >= 0 and <= 1000, got -1\n");
+}
+TEST(MlpFlags, MinDeltaWithoutEarlyStop) {
+  expect_flag_error({"--min-delta", "0.1"}, "--min-delta only applies with --early-stop N\n");
 }
 TEST(MlpFlags, RegressionNeedsCsv) {
   expect_flag_error({"--task", "regression", "--target", "y"},
@@ -533,6 +548,120 @@ TEST(MlpMpi, ResumedJobEndsAsUninterrupted) {
   EXPECT_TRUE(same_bytes(dir + "/full/model.xgrad", dir + "/resumed/model.xgrad"));
 }
 #endif
+
+// --- Validation split, early stopping and the defaults that fit the data ------------------------------
+
+// metrics.csv's column `name` ("val_loss") of each row, as written.
+std::vector<std::string> metrics_column(const std::string& path, const std::string& name) {
+  std::ifstream in(path);
+  std::vector<std::vector<std::string>> rows;
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> fields;
+    std::istringstream cells(line);
+    for (std::string cell; std::getline(cells, cell, ',');) fields.push_back(cell);
+    rows.push_back(fields);
+  }
+  std::vector<std::string> column;
+  if (rows.empty()) return column;
+  std::size_t at = 0;
+  while (at < rows[0].size() && rows[0][at] != name) ++at;
+  for (std::size_t row = 1; row < rows.size(); ++row) column.push_back(at < rows[row].size() ? rows[row][at] : "");
+  return column;
+}
+
+// Moons (300 training examples, a fifth held out), patience 3, a checkpoint after every epoch.
+const Args kEarlyStopFlags = {
+    "--dataset", "moons",    "--limit", "300",     "--val-split",        "0.2", "--early-stop",
+    "3",         "--epochs", "60",      "--quiet", "--checkpoint-every", "1"};
+
+class MlpEarlyStop : public testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = fresh_dir("early_stop");
+    full_ = mlp(kEarlyStopFlags + Args{"--checkpoint", dir_ + "/ckpt-{epoch}.xgrad", "--out", dir_ + "/full"});
+    const std::vector<std::string> losses = metrics_column(dir_ + "/full/metrics.csv", "val_loss");
+    for (std::size_t i = 0; i < losses.size(); ++i) {
+      if (best_epoch_ == 0 || std::stod(losses[i]) < std::stod(losses[best_epoch_ - 1]))
+        best_epoch_ = static_cast<int>(i) + 1;
+    }
+    epochs_run_ = static_cast<int>(losses.size());
+  }
+  static std::string dir_;
+  static RunResult full_;
+  static int best_epoch_, epochs_run_;
+};
+std::string MlpEarlyStop::dir_;
+RunResult MlpEarlyStop::full_;
+int MlpEarlyStop::best_epoch_ = 0;
+int MlpEarlyStop::epochs_run_ = 0;
+
+// It stops 3 epochs after the lowest validation loss in metrics.csv, well before --epochs 60.
+TEST_F(MlpEarlyStop, StopsThreeEpochsAfterTheBest) {
+  expect_run(
+      full_, 0,
+      {"two moons: 240 training, 60 validation and 400 test examples",
+       "60 epochs at most \\(early stop after 3 without improvement\\)",
+       "epoch  1/60  train loss [0-9.]+ acc [0-9.]+ \\| val loss [0-9.]+ acc [0-9.]+ \\| test loss",
+       "early stop: best validation loss [0-9.]+ at epoch " + std::to_string(best_epoch_) + "; its weights restored"});
+  EXPECT_EQ(epochs_run_, best_epoch_ + 3);
+  EXPECT_LT(epochs_run_, 60);
+  EXPECT_EQ(metrics_column(dir_ + "/full/metrics.csv", "val_accuracy").size(), static_cast<std::size_t>(epochs_run_));
+}
+// The model written is the best epoch's: evaluated again, its validation loss is that epoch's in metrics.csv.
+TEST_F(MlpEarlyStop, SavedModelHasTheBestValidationLoss) {
+  const RunResult loaded = mlp({"--dataset", "moons", "--limit", "300", "--val-split", "0.2", "--epochs", "0", "--load",
+                                dir_ + "/full/model.xgrad"});
+  const std::string best = metrics_column(dir_ + "/full/metrics.csv", "val_loss").at(best_epoch_ - 1);
+  expect_run(loaded, 0, {"final validation loss " + best + " \\("});
+}
+// Killed after the best epoch, with patience counted (1 and 2 epochs without improvement): resumed, the run
+// stops at the same epoch with the same model file.
+TEST_F(MlpEarlyStop, ResumedWhileCountingPatienceEndsWithTheSameModel) {
+  for (int waited : {1, 2}) {
+    const std::string out = dir_ + "/resumed-" + std::to_string(waited);
+    const std::string checkpoint = dir_ + "/ckpt-" + std::to_string(best_epoch_ + waited) + ".xgrad";
+    expect_run(mlp(kEarlyStopFlags + Args{"--checkpoint", out + "/ckpt.xgrad", "--resume", checkpoint, "--out", out}),
+               0, {"early stop: best validation loss [0-9.]+ at epoch " + std::to_string(best_epoch_)});
+    EXPECT_TRUE(same_bytes(dir_ + "/full/model.xgrad", out + "/model.xgrad")) << "resumed after " << waited;
+  }
+}
+// --early-stop without --val-split holds out a tenth of the training data (scikit-learn's validation_fraction).
+TEST(MlpValidation, EarlyStopWithoutValSplitHoldsOutATenth) {
+  expect_run(mlp({"--dataset", "moons", "--limit", "300", "--early-stop", "2", "--epochs", "2", "--quiet", "--out",
+                  fresh_dir("early_stop_tenth")}),
+             0, {"two moons: 270 training, 30 validation and 400 test examples"});
+}
+// Stratified: spirals' three classes of 400 lose 40 each to the validation part (a tenth).
+TEST(MlpValidation, SplitIsStratified) {
+  const std::string dir = fresh_dir("val_stratified");
+  expect_run(mlp({"--dataset", "spirals", "--val-split", "0.1", "--epochs", "1", "--quiet", "--out", dir}), 0,
+             {"3 spirals: 1080 training, 120 validation and 300 test examples"});
+  EXPECT_EQ(metrics_column(dir + "/metrics.csv", "val_accuracy").size(), 1u);
+}
+// Without --epochs, a small table trains to the step budget with a validation split and early stopping on
+// (defaults.hpp); metrics.csv and the final table have R^2, RMSE and MAE; the scatter plot is written.
+TEST(MlpValidation, RegressionDefaultsFitTheTable) {
+  const std::string dir = fresh_dir("regression_defaults");
+  write_file(dir + "/plane.csv", plane_csv());
+  expect_run(mlp({"--task", "regression", "--dataset", "csv:" + dir + "/plane.csv", "--target", "y", "--quiet", "--out",
+                  dir + "/out"}),
+             0,
+             {"plane.csv: 318 training, 35 validation and 88 test examples",
+              "1250 epochs at most \\(early stop after 20 without improvement\\)",
+              "defaults: epochs fitted to the data \\(3750 steps at least\\); a small table, so by default 0.1 held "
+              "out for validation and early stop after 20 epochs",
+              "early stop: best validation loss", "  validation +[0-9.]+ +[0-9.]+ +0\\.99[0-9]+\n",
+              "  test +[0-9.]+ +[0-9.]+ +0\\.99[0-9]+\n", "predictions +.*/predictions.svg"});
+  const std::vector<std::string> r2 = metrics_column(dir + "/out/metrics.csv", "test_r2");
+  EXPECT_LT(r2.size(), 1250u);
+  for (const char* column : {"val_rmse", "val_mae", "val_r2", "test_rmse", "test_mae"}) {
+    EXPECT_EQ(metrics_column(dir + "/out/metrics.csv", column).size(), r2.size()) << column;
+  }
+  std::ifstream svg(dir + "/out/predictions.svg");
+  const std::string text((std::istreambuf_iterator<char>(svg)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n') > 88, true);
+  EXPECT_NE(text.find(">test: predicted against true</text>"), std::string::npos);
+}
 
 // Every suite here must be one ctest runs (tests/cli/CMakeLists.txt lists them in XGRAD_CLI_SUITES).
 TEST(MlpCliSuites, EveryOneIsRegisteredWithCtest) {
