@@ -20,14 +20,16 @@ declare -A ALLOWED=([core]="core" [autograd]="core autograd" [nn]="core autograd
   [checkpoint]="core autograd nn optim checkpoint" [interop]="core autograd nn interop" [distributed]="core autograd nn optim data distributed")
 PACKAGES=(core autograd nn optim data checkpoint interop)
 # distributed/ is built only with MPI (-DXGRAD_WITH_MPI): probe it when this build has it.
-if grep -q "\"$ROOT/distributed/" "$BUILD_DIR/compile_commands.json"; then PACKAGES+=(distributed); fi
+if grep -q "CMakeFiles/xgrad_distributed.dir/" "$BUILD_DIR/compile_commands.json"; then PACKAGES+=(distributed); fi
 
-# The compile command of one source file of the package, with its input and output left out.
+# The compile command of one source file of the package's library, with its input and output left out.
+# (A unity build compiles the library's sources through CMakeFiles/xgrad_PACKAGE.dir/Unity/*.cxx, so the
+# command is found by its object folder, not by its source's path.)
 flags_of() {
-  python3 - "$BUILD_DIR/compile_commands.json" "$ROOT/$1/" <<'PY'
+  python3 - "$BUILD_DIR/compile_commands.json" "CMakeFiles/xgrad_$1.dir/" <<'PY'
 import json, shlex, sys
-commands, folder = json.load(open(sys.argv[1])), sys.argv[2]
-entry = next(c for c in commands if c["file"].startswith(folder) and "/detail/" not in c["file"])
+commands, objects = json.load(open(sys.argv[1])), sys.argv[2]
+entry = next(c for c in commands if objects in c["command"])
 words = shlex.split(entry["command"])
 keep, skip = [], False
 for word in words[1:]:
