@@ -23,19 +23,27 @@ done
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${XGRAD_BUILD_DIR:-$ROOT/build}"
 
-# Build tools and libraries, the test framework and JSON reader for the golden values (and safetensors'
+# Build tools (Ninja: see below) and libraries, the test framework and JSON reader for the golden values (and safetensors'
 # headers), CLI11 (the MLP example's command line), the data set, OpenMPI (its headers and mpirun:
 # distributed/ and the multi-process tests), and ONNX with protobuf (interop/'s ONNX export).
-PACKAGES=(g++ cmake make libxtensor-dev libxtensor-blas-dev libopenblas-dev libgtest-dev nlohmann-json3-dev
+PACKAGES=(g++ cmake make ninja-build libxtensor-dev libxtensor-blas-dev libopenblas-dev libgtest-dev nlohmann-json3-dev
   zlib1g-dev libcli11-dev dataset-fashion-mnist libopenmpi-dev openmpi-bin libonnx-dev libprotobuf-dev
   protobuf-compiler)
 
 "$ROOT/scripts/install_packages.sh" "${PACKAGES[@]}"
 
 jobs="$(nproc 2>/dev/null || echo 2)"
+# A new build folder uses Ninja: it compiles a program's own sources while the libraries it links are
+# still compiling and waits only to link, where Makefiles start them after the libraries (README.md,
+# "First run"). A folder configured before keeps its generator (CMake refuses to switch one), and a
+# CMAKE_GENERATOR of your own is left to choose.
+generator=()
+if [[ ! -f "$BUILD_DIR/CMakeCache.txt" && -z "${CMAKE_GENERATOR:-}" ]] && command -v ninja >/dev/null; then
+  generator=(-G Ninja)
+fi
 # Configure once; again only when extra CMake arguments are given (XGRAD_CMAKE_ARGS="-DXGRAD_WERROR=ON").
 if [[ ! -f "$BUILD_DIR/CMakeCache.txt" || -n "${XGRAD_CMAKE_ARGS:-}" ]]; then
   # shellcheck disable=SC2086  # the extra arguments are meant to split into words
-  cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release ${XGRAD_CMAKE_ARGS:-} >/dev/null
+  cmake -S "$ROOT" -B "$BUILD_DIR" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release ${XGRAD_CMAKE_ARGS:-} >/dev/null
 fi
 if ! $configure_only; then cmake --build "$BUILD_DIR" --parallel "$jobs" "${targets[@]}"; fi
