@@ -125,10 +125,7 @@ void check_regression_flags(const Args& args) {
   if (args.targets.empty()) {
     throw CLI::ValidationError("--task regression needs --target COL[,COL]: the CSV column(s) to predict");
   }
-  // The regression path has no checkpoints yet, and steps its schedule per batch.
-  if (args.checkpoint_every > 0 || !args.resume_path.empty()) {
-    throw CLI::ValidationError("--checkpoint-every and --resume are for --task classification only");
-  }
+  // The regression path steps its schedule per batch.
   if (args.scheduler == "plateau") {
     throw CLI::ValidationError("--scheduler plateau is for --task classification only (regression steps per batch)");
   }

@@ -18,10 +18,15 @@ namespace mlp {
 // The weights, the optimizer's and schedule's state, the generators of the dropout masks (the default
 // one, seeded with --seed) and of the shuffling (the loader's own).
 xg::Checkpoint make_checkpoint(Setup& setup, Training& training);
+// The same for --task regression, whose loop has its own objects (a per-batch schedule or none).
+xg::Checkpoint make_checkpoint(xg::nn::MLP& net, xg::optim::Optimizer& optimizer, xg::optim::LRScheduler* schedule,
+                               xg::data::DataLoader& loader);
 
 // Loads the --resume checkpoint after checking that this run's flags are those it was written with
 // (FlagError names the first that differs); returns the results of the epochs it has done.
 std::vector<EpochResult> resume(const Args& args, xg::Checkpoint& checkpoint);
+// The same, returning the metrics.csv rows of the epochs done as written (--task regression's columns).
+std::string resume_metrics_rows(const Args& args, xg::Checkpoint& checkpoint);
 
 // The early stopping state of the --resume checkpoint (FlagError when the checkpoint has none).
 void resume_early_stopping(const Args& args, xg::Checkpoint& checkpoint, EarlyStopping& early_stopping);

@@ -7,6 +7,7 @@
 
 #include "regression.hpp"
 
+#include "checkpointing.hpp"
 #include "defaults.hpp"
 #include "early_stopping.hpp"
 #include "errors.hpp"
@@ -162,6 +163,26 @@ std::string metrics_row(const EpochScores& e) {
   return row.str();
 }
 
+// metrics.csv rows back into scores (a checkpoint keeps them, for the resumed run's plot).
+std::vector<EpochScores> parse_regression_rows(const std::string& rows) {
+  std::vector<EpochScores> history;
+  std::istringstream lines(rows);
+  for (std::string line; std::getline(lines, line);) {
+    EpochScores e;
+    char comma = 0;
+    std::istringstream fields(line);
+    fields >> e.epoch >> comma >> e.train >> comma;
+    if (std::count(line.begin(), line.end(), ',') == 13) e.val.emplace();  // with the 4 validation columns
+    for (Scores* s : {e.val ? &*e.val : nullptr, &e.test}) {
+      if (s) fields >> s->loss >> comma >> s->rmse >> comma >> s->mae >> comma >> s->r2 >> comma;
+    }
+    fields >> e.lr >> comma >> e.seconds;
+    if (!fields) throw UserError("--resume: the checkpoint's metrics row '" + line + "' is not one of this program's");
+    history.push_back(e);
+  }
+  return history;
+}
+
 void print_epoch(const EpochScores& e, int epochs) {
   char val[64] = "";
   if (e.val) std::snprintf(val, sizeof val, " | val loss %.4f R^2 %.4f", e.val->loss, e.val->r2);
@@ -249,14 +270,23 @@ int run_regression(Args& args) {
   if (!decided.empty()) std::printf("defaults: %s\n", decided.c_str());
   std::printf("\n");
 
-  std::ofstream metrics((fs::path(args.out_dir) / "metrics.csv").string());
-  metrics << metrics_header(data.val.size() > 0);
+  // What --checkpoint-every saves and --resume restores: the weights, the optimizer, the schedule, the
+  // generators, the early stopping state and the metrics rows (checkpointing.hpp).
+  xg::Checkpoint checkpoint = make_checkpoint(net, *optimizer, scheduler.get(), loader);
   std::optional<EarlyStopping> early_stopping;
   if (args.early_stop > 0) early_stopping.emplace(args.early_stop, args.min_delta);
-  xg::nn::MSELoss loss_fn;
+  std::string rows;  // metrics.csv's, without its header
   std::vector<EpochScores> history;
-  bool stop = false;
-  for (int epoch = 1; epoch <= args.epochs && !stop; ++epoch) {
+  if (!args.resume_path.empty()) {
+    rows = resume_metrics_rows(args, checkpoint);
+    history = parse_regression_rows(rows);
+    if (early_stopping) resume_early_stopping(args, checkpoint, *early_stopping);
+  }
+  std::ofstream metrics((fs::path(args.out_dir) / "metrics.csv").string());
+  metrics << metrics_header(data.val.size() > 0) << rows << std::flush;
+  xg::nn::MSELoss loss_fn;
+  bool stop = early_stopping && early_stopping->should_stop();  // a resumed run that had stopped
+  for (int epoch = static_cast<int>(checkpoint.epoch) + 1; epoch <= args.epochs && !stop; ++epoch) {
     char label[32];
     std::snprintf(label, sizeof label, "epoch %d/%d", epoch, args.epochs);
     support::ProgressBar progress(label, loader.num_batches(), !args.quiet && support::stdout_is_terminal());
@@ -278,8 +308,15 @@ int run_regression(Args& args) {
     e.seconds = progress.seconds();
     history.push_back(e);
     print_epoch(e, args.epochs);
+    rows += metrics_row(e);
     metrics << metrics_row(e) << std::flush;
-    if (early_stopping) stop = early_stopping->update(epoch, e.val->loss, *net);
+    checkpoint.epoch = epoch;
+    checkpoint.step += steps_per_epoch;
+    if (early_stopping) {
+      stop = early_stopping->update(epoch, e.val->loss, *net);
+      early_stopping->write_notes(checkpoint.notes);
+    }
+    if (checkpoint_due(args, epoch) || (stop && args.checkpoint_every > 0)) save_checkpoint(args, checkpoint, rows);
   }
   if (early_stopping) {
     early_stopping->restore_best(*net);

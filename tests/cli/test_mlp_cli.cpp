@@ -625,6 +625,89 @@ TEST_F(MlpEarlyStop, ResumedWhileCountingPatienceEndsWithTheSameModel) {
     EXPECT_TRUE(same_bytes(dir_ + "/full/model.xgrad", out + "/model.xgrad")) << "resumed after " << waited;
   }
 }
+// --task regression resumes as classification does: the plane table, dropout on (its masks resume too),
+// a warmup + cosine schedule, a fifth held out, patience 3 and a checkpoint after every epoch.
+class MlpRegressionResume : public testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = fresh_dir("regression_resume");
+    write_file(dir_ + "/plane.csv", plane_csv());
+    flags_ = {"--task",
+              "regression",
+              "--dataset",
+              "csv:" + dir_ + "/plane.csv",
+              "--target",
+              "y",
+              "--hidden",
+              "32,16",
+              "--dropout",
+              "0.1",
+              "--epochs",
+              "60",
+              "--val-split",
+              "0.2",
+              "--early-stop",
+              "3",
+              "--checkpoint-every",
+              "1",
+              "--quiet"};
+    full_ = mlp(flags_ + Args{"--checkpoint", dir_ + "/ckpt-{epoch}.xgrad", "--out", dir_ + "/full"});
+    const std::vector<std::string> losses = metrics_column(dir_ + "/full/metrics.csv", "val_loss");
+    for (std::size_t i = 0; i < losses.size(); ++i) {
+      if (best_epoch_ == 0 || std::stod(losses[i]) < std::stod(losses[best_epoch_ - 1]))
+        best_epoch_ = static_cast<int>(i) + 1;
+    }
+    epochs_run_ = static_cast<int>(losses.size());
+  }
+  // Resumed from the checkpoint after `epoch`: the same model file as the run never stopped.
+  static void expect_resumes_after(int epoch) {
+    const std::string out = dir_ + "/resumed-" + std::to_string(epoch);
+    expect_run(mlp(flags_ + Args{"--checkpoint", out + "/ckpt.xgrad", "--resume",
+                                 dir_ + "/ckpt-" + std::to_string(epoch) + ".xgrad", "--out", out}),
+               0,
+               {"resuming from .*/ckpt-" + std::to_string(epoch) + ".xgrad: " + std::to_string(epoch) + " of 60 epochs",
+                "early stop: best validation loss [0-9.]+ at epoch " + std::to_string(best_epoch_)});
+    EXPECT_TRUE(same_bytes(dir_ + "/full/model.xgrad", out + "/model.xgrad")) << "resumed after epoch " << epoch;
+    EXPECT_EQ(metrics_column(out + "/metrics.csv", "val_loss"), metrics_column(dir_ + "/full/metrics.csv", "val_loss"));
+  }
+  static std::string dir_;
+  static Args flags_;
+  static RunResult full_;
+  static int best_epoch_, epochs_run_;
+};
+std::string MlpRegressionResume::dir_;
+Args MlpRegressionResume::flags_;
+RunResult MlpRegressionResume::full_;
+int MlpRegressionResume::best_epoch_ = 0;
+int MlpRegressionResume::epochs_run_ = 0;
+
+TEST_F(MlpRegressionResume, StopsThreeEpochsAfterTheBest) {
+  expect_run(full_, 0, {"early stop: best validation loss [0-9.]+ at epoch " + std::to_string(best_epoch_)});
+  EXPECT_EQ(epochs_run_, best_epoch_ + 3);
+  EXPECT_LT(epochs_run_, 60);
+  EXPECT_TRUE(fs::exists(dir_ + "/ckpt-" + std::to_string(epochs_run_) + ".xgrad"));
+}
+// Before the best epoch: the weights, the optimizer, the schedule and both generators resume.
+TEST_F(MlpRegressionResume, MidRunEndsWithTheSameModel) { expect_resumes_after(2); }
+// Killed while counting patience (1 and 2 epochs without improvement), and after the stop itself.
+TEST_F(MlpRegressionResume, WhileCountingPatienceEndsWithTheSameModel) {
+  for (int waited : {1, 2, 3}) expect_resumes_after(best_epoch_ + waited);
+}
+TEST_F(MlpRegressionResume, OtherTarget) {
+  expect_run(mlp(flags_ + Args{"--target", "a", "--resume", dir_ + "/ckpt-2.xgrad", "--out", dir_ + "/other"}), 2,
+             {"mlp: --resume .*/ckpt-2.xgrad: the checkpoint's run had --target y, this one has --target a \\(give the "
+              "flags of the run that wrote it\\)"});
+}
+TEST_F(MlpRegressionResume, ClassificationCheckpoint) {
+  const std::string out = dir_ + "/classification";
+  write_file(dir_ + "/disc.csv", disc_csv());
+  expect_run(mlp({"--dataset", "csv:" + dir_ + "/disc.csv", "--epochs", "1", "--quiet", "--checkpoint-every", "1",
+                  "--checkpoint", out + "/ckpt.xgrad", "--out", out}),
+             0);
+  expect_run(mlp(flags_ + Args{"--resume", out + "/ckpt.xgrad", "--out", out + "/resumed"}), 2,
+             {"the checkpoint's run had --task classification, this one has --task regression"});
+}
+
 // --early-stop without --val-split holds out a tenth of the training data (scikit-learn's validation_fraction).
 TEST(MlpValidation, EarlyStopWithoutValSplitHoldsOutATenth) {
   expect_run(mlp({"--dataset", "moons", "--limit", "300", "--early-stop", "2", "--epochs", "2", "--quiet", "--out",
