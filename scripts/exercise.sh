@@ -194,7 +194,7 @@ build_with_progress() {  # build_with_progress BUILD TARGET...
     echo "Building xgrad's library the first time (about 3 minutes on 2 cores; later runs take seconds) ..."
     set +o pipefail
     cmake --build "$build" --parallel "$JOBS" --target "$@" 2>&1 | tee "$WORK/build.log" |
-      sed -n -u 's|^\[ *\([0-9]*%\)\] Building CXX object .*/\([^/]*\)\.o$|  [\1] \2|p'
+      sed -n -u 's#^\[ *\([0-9]*%\|[0-9]*/[0-9]*\)\] Building CXX object .*/\([^/]*\)\.o$#  [\1] \2#p'  # Make's, Ninja's
     local status="${PIPESTATUS[0]}"
     set -o pipefail
     ((status == 0)) && return 0

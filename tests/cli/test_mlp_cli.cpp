@@ -569,6 +569,15 @@ std::vector<std::string> metrics_column(const std::string& path, const std::stri
   return column;
 }
 
+// The epoch (from 1) of the lowest of a metrics.csv column of losses (the first, on a tie).
+int lowest_loss_epoch(const std::vector<std::string>& losses) {
+  int best = 0;
+  for (std::size_t i = 0; i < losses.size(); ++i) {
+    if (best == 0 || std::stod(losses[i]) < std::stod(losses[best - 1])) best = static_cast<int>(i) + 1;
+  }
+  return best;
+}
+
 // Moons (300 training examples, a fifth held out), patience 3, a checkpoint after every epoch.
 const Args kEarlyStopFlags = {
     "--dataset", "moons",    "--limit", "300",     "--val-split",        "0.2", "--early-stop",
@@ -580,10 +589,7 @@ class MlpEarlyStop : public testing::Test {
     dir_ = fresh_dir("early_stop");
     full_ = mlp(kEarlyStopFlags + Args{"--checkpoint", dir_ + "/ckpt-{epoch}.xgrad", "--out", dir_ + "/full"});
     const std::vector<std::string> losses = metrics_column(dir_ + "/full/metrics.csv", "val_loss");
-    for (std::size_t i = 0; i < losses.size(); ++i) {
-      if (best_epoch_ == 0 || std::stod(losses[i]) < std::stod(losses[best_epoch_ - 1]))
-        best_epoch_ = static_cast<int>(i) + 1;
-    }
+    best_epoch_ = lowest_loss_epoch(losses);
     epochs_run_ = static_cast<int>(losses.size());
   }
   static std::string dir_;
@@ -625,6 +631,10 @@ TEST_F(MlpEarlyStop, ResumedWhileCountingPatienceEndsWithTheSameModel) {
     EXPECT_TRUE(same_bytes(dir_ + "/full/model.xgrad", out + "/model.xgrad")) << "resumed after " << waited;
   }
 }
+const Args kRegressionResumeFlags = {"--hidden",    "32,16", "--dropout",    "0.1", "--epochs",           "60",
+                                     "--val-split", "0.2",   "--early-stop", "3",   "--checkpoint-every", "1",
+                                     "--quiet"};
+
 // --task regression resumes as classification does: the plane table, dropout on (its masks resume too),
 // a warmup + cosine schedule, a fifth held out, patience 3 and a checkpoint after every epoch.
 class MlpRegressionResume : public testing::Test {
@@ -632,31 +642,11 @@ class MlpRegressionResume : public testing::Test {
   static void SetUpTestSuite() {
     dir_ = fresh_dir("regression_resume");
     write_file(dir_ + "/plane.csv", plane_csv());
-    flags_ = {"--task",
-              "regression",
-              "--dataset",
-              "csv:" + dir_ + "/plane.csv",
-              "--target",
-              "y",
-              "--hidden",
-              "32,16",
-              "--dropout",
-              "0.1",
-              "--epochs",
-              "60",
-              "--val-split",
-              "0.2",
-              "--early-stop",
-              "3",
-              "--checkpoint-every",
-              "1",
-              "--quiet"};
+    flags_ = Args{"--task", "regression", "--dataset", "csv:" + dir_ + "/plane.csv", "--target", "y"} +
+             kRegressionResumeFlags;
     full_ = mlp(flags_ + Args{"--checkpoint", dir_ + "/ckpt-{epoch}.xgrad", "--out", dir_ + "/full"});
     const std::vector<std::string> losses = metrics_column(dir_ + "/full/metrics.csv", "val_loss");
-    for (std::size_t i = 0; i < losses.size(); ++i) {
-      if (best_epoch_ == 0 || std::stod(losses[i]) < std::stod(losses[best_epoch_ - 1]))
-        best_epoch_ = static_cast<int>(i) + 1;
-    }
+    best_epoch_ = lowest_loss_epoch(losses);
     epochs_run_ = static_cast<int>(losses.size());
   }
   // Resumed from the checkpoint after `epoch`: the same model file as the run never stopped.
