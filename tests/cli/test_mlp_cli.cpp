@@ -287,6 +287,12 @@ std::string read_bytes(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+// The "  test ..." row of a regression run's metrics ("" if none).
+std::string test_metrics_line(const std::string& output) {
+  const std::size_t start = output.rfind("  test ");
+  return start == std::string::npos ? std::string() : output.substr(start, output.find('\n', start) - start);
+}
+
 // A .safetensors --save loads back to the same accuracy (the count as torch's I64), and --export-onnx
 // writes the ONNX model, from training and from --load --epochs 0.
 TEST(MlpInterop, SafetensorsRoundTripAndOnnxExport) {
@@ -328,11 +334,30 @@ TEST(MlpInterop, RegressionStatisticsTravelInSafetensors) {
   EXPECT_NE(read_bytes(dir + "/plane.safetensors").find("\"xgrad.input_mean\":"), std::string::npos);
   const RunResult loaded = mlp(data + Args{"--limit", "50", "--load", dir + "/plane.safetensors", "--epochs", "0"});
   expect_run(loaded, 0, {"evaluating .*/plane.safetensors \\(with its standardization statistics\\)"});
-  const auto test_line = [](const std::string& output) {
-    const std::size_t start = output.rfind("  test ");
-    return start == std::string::npos ? std::string() : output.substr(start, output.find('\n', start) - start);
-  };
-  EXPECT_EQ(test_line(loaded.out), test_line(trained.out));
+  EXPECT_EQ(test_metrics_line(loaded.out), test_metrics_line(trained.out));
+}
+
+// In xgrad's format they go beside the model (PATH.standardizer), and --load uses them the same way.
+// Without that file (a model saved before it was written) they are fitted again on the --limit 50
+// examples, with a note, and the test metrics change: what the first load shows is the stored statistics.
+TEST(MlpInterop, RegressionStatisticsTravelBesideAnXgradModel) {
+  const std::string dir = fresh_dir("interop_regression_xgrad");
+  write_file(dir + "/plane.csv", plane_csv());
+  const Args data = {"--task", "regression", "--dataset", "csv:" + dir + "/plane.csv", "--target", "y"};
+  const RunResult trained = mlp(data + Args{"--epochs", "5", "--batch-size", "16", "--quiet", "--out", dir + "/out",
+                                            "--save", dir + "/plane.xgrad"});
+  expect_run(trained, 0, {"  test +[0-9.]+ +[0-9.]+ +-?[0-9.]+\n"});
+  EXPECT_TRUE(fs::exists(dir + "/plane.xgrad.standardizer"));
+  const Args evaluate = data + Args{"--limit", "50", "--load", dir + "/plane.xgrad", "--epochs", "0"};
+  const RunResult loaded = mlp(evaluate);
+  expect_run(loaded, 0, {"evaluating .*/plane.xgrad \\(with its standardization statistics\\)"});
+  EXPECT_EQ(test_metrics_line(loaded.out), test_metrics_line(trained.out));
+  EXPECT_NE(test_metrics_line(loaded.out), "");
+
+  fs::remove(dir + "/plane.xgrad.standardizer");
+  const RunResult refitted = mlp(evaluate);
+  expect_run(refitted, 0, {"note: .*/plane.xgrad holds no standardization statistics .*: they are fitted again"});
+  EXPECT_NE(test_metrics_line(refitted.out), test_metrics_line(trained.out));
 }
 
 TEST(MlpFashionMnist, ShortRun) {
