@@ -49,22 +49,27 @@ xg::Array from_text(const std::string& text, const std::string& key, const std::
 
 std::vector<float> as_vector(const xg::Array& values) { return {values.begin(), values.end()}; }
 
-// The four arrays of a regression model's statistics, in the order files hold them (kStatisticKeys).
+// The arrays of a model's statistics, in the order files hold them (kStatisticKeys): two for a
+// classifier's inputs, four with a regression's targets.
 std::vector<const xg::Array*> arrays_of(const Statistics& statistics) {
-  return {&statistics.inputs.mean(), &statistics.inputs.stddev(), &statistics.targets.mean(),
-          &statistics.targets.stddev()};
+  std::vector<const xg::Array*> arrays = {&statistics.inputs.mean(), &statistics.inputs.stddev()};
+  if (statistics.targets.fitted())
+    arrays.insert(arrays.end(), {&statistics.targets.mean(), &statistics.targets.stddev()});
+  return arrays;
 }
 
-Statistics statistics_of(xg::Array (&arrays)[4]) {
+// From two or four arrays (the targets' left unfitted with two).
+Statistics statistics_of(std::vector<xg::Array> arrays) {
   Statistics statistics;
   statistics.inputs.set_statistics(std::move(arrays[0]), std::move(arrays[1]));
-  statistics.targets.set_statistics(std::move(arrays[2]), std::move(arrays[3]));
+  if (arrays.size() == 4) statistics.targets.set_statistics(std::move(arrays[2]), std::move(arrays[3]));
   return statistics;
 }
 
 // xgrad's model format holds a module's tensors and nothing else (xg::load(net, PATH) must keep working),
 // so the statistics of a model in it go beside it, as the optimizer's state does: PATH.standardizer, in
-// xgrad's sealed envelope (magic, version, CRC-32) around four arrays, each a u32 count and as many f32.
+// xgrad's sealed envelope (magic, version, CRC-32) around a u32 number of arrays (2 or 4), then each
+// array as a u32 count and as many f32.
 const xg::SealedFormat kStatisticsFormat{std::string_view("XGSTATS\0", 8), 1, "--load", "standardizer statistics"};
 
 std::string statistics_path(const std::string& model_path) { return model_path + ".standardizer"; }
@@ -76,6 +81,7 @@ void save_statistics_beside(const std::string& model_path, const Statistics* sta
     return;
   }
   xg::LittleEndianWriter out;
+  out.u32(static_cast<std::uint32_t>(arrays_of(*statistics).size()));
   for (const xg::Array* array : arrays_of(*statistics)) {
     out.u32(static_cast<std::uint32_t>(array->size()));
     out.f32s(array->data(), array->size());
@@ -88,14 +94,16 @@ std::optional<Statistics> load_statistics_beside(const std::string& model_path) 
   if (!std::filesystem::exists(path)) return std::nullopt;
   const std::string bytes = xg::read_file(path, "--load");
   xg::ByteReader in = xg::open_sealed(bytes, kStatisticsFormat);
-  xg::Array arrays[4];
-  for (int i = 0; i < 4; ++i) {
+  const std::uint32_t number = in.u32("the number of arrays");
+  if (number != 2 && number != 4) in.corrupted("it holds " + std::to_string(number) + " arrays, not 2 or 4");
+  std::vector<xg::Array> arrays(number);
+  for (std::uint32_t i = 0; i < number; ++i) {
     const std::uint32_t count = in.count(4, kStatisticKeys[i]);
     arrays[i] = xg::Array::from_shape({count});
     in.f32s(arrays[i].data(), count, kStatisticKeys[i]);
   }
-  if (!in.at_end()) in.corrupted(std::to_string(in.remaining()) + " bytes follow the four arrays");
-  return statistics_of(arrays);
+  if (!in.at_end()) in.corrupted(std::to_string(in.remaining()) + " bytes follow the arrays");
+  return statistics_of(std::move(arrays));
 }
 
 }  // namespace
@@ -106,7 +114,7 @@ void save_model(const xg::nn::MLP& net, const xg::optim::Optimizer& optimizer, c
     xg::interop::Metadata metadata;
     if (statistics) {
       const std::vector<const xg::Array*> arrays = arrays_of(*statistics);
-      for (int i = 0; i < 4; ++i) metadata[kStatisticKeys[i]] = to_text(*arrays[i]);
+      for (std::size_t i = 0; i < arrays.size(); ++i) metadata[kStatisticKeys[i]] = to_text(*arrays[i]);
     }
     xg::interop::save_model(net, path, metadata);
   } else {
@@ -129,13 +137,14 @@ namespace {
 std::optional<Statistics> read_statistics(const std::string& path) {
   if (!is_safetensors(path)) return load_statistics_beside(path);
   const xg::interop::Metadata metadata = xg::interop::read_safetensors_header(path, "--load").metadata;
-  xg::Array arrays[4];
-  for (int i = 0; i < 4; ++i) {
-    const auto found = metadata.find(kStatisticKeys[i]);
-    if (found == metadata.end()) return std::nullopt;
-    arrays[i] = from_text(found->second, kStatisticKeys[i], path);
+  std::vector<xg::Array> arrays;
+  for (const char* key : kStatisticKeys) {
+    const auto found = metadata.find(key);
+    if (found == metadata.end()) break;
+    arrays.push_back(from_text(found->second, key, path));
   }
-  return statistics_of(arrays);
+  if (arrays.size() != 2 && arrays.size() != 4) return std::nullopt;
+  return statistics_of(std::move(arrays));
 }
 
 }  // namespace
@@ -155,9 +164,10 @@ std::optional<Statistics> load_statistics(const std::string& path) {
 void export_onnx(const xg::nn::MLP& net, const std::string& path, const Statistics* statistics) {
   xg::interop::OnnxExportOptions options;
   if (statistics) {
+    options.input_mean(as_vector(statistics->inputs.mean())).input_stddev(as_vector(statistics->inputs.stddev()));
+  }
+  if (statistics && statistics->targets.fitted()) {
     options.output_name("prediction")
-        .input_mean(as_vector(statistics->inputs.mean()))
-        .input_stddev(as_vector(statistics->inputs.stddev()))
         .target_mean(as_vector(statistics->targets.mean()))
         .target_stddev(as_vector(statistics->targets.stddev()));
   }

@@ -5,9 +5,10 @@
 // Face's safetensors (PyTorch's keys: torch loads it with load_state_dict(strict=True)), any other
 // name xgrad's own format. The optimizer state is always xgrad's.
 //
-// A regression model's standardization statistics travel in safetensors' __metadata__ (as
-// comma-separated numbers under "xgrad.input_mean", "xgrad.input_stddev", "xgrad.target_mean",
-// "xgrad.target_stddev"), so that --load standardizes as the training did, and in the ONNX graph.
+// A model's standardization statistics (a regression's, and a classifier's of a small set's features)
+// travel in safetensors' __metadata__ (as comma-separated numbers under "xgrad.input_mean",
+// "xgrad.input_stddev", and a regression's "xgrad.target_mean", "xgrad.target_stddev"), so that --load
+// standardizes as the training did, and in the ONNX graph.
 // xgrad's own model format holds the module's tensors only (xg::load must still read it), so there they
 // go in a file beside the model, PATH.standardizer (as the optimizer's state goes in PATH.optim).
 // A --load file without them (older, or PyTorch's) still loads: they are fitted again, with a note.
@@ -19,10 +20,16 @@
 
 namespace mlp {
 
-// A regression model's statistics: its inputs' and its targets' standardizers.
+// A model's standardization statistics: its inputs' standardizer, and a regression's targets' (a
+// classifier's stays unfitted).
 struct Statistics {
   xg::data::Standardizer inputs, targets;
 };
+
+// `statistics` when its inputs' standardizer is fitted (a small set's), else nullptr (pixels).
+inline const Statistics* if_fitted(const Statistics& statistics) {
+  return statistics.inputs.fitted() ? &statistics : nullptr;
+}
 
 // Writes the model to `path` and the optimizer's state to `path`.optim (each atomically); with
 // `statistics`, a .safetensors file holds them too (xgrad's format: PATH.standardizer beside it).
@@ -36,7 +43,7 @@ void load_model(xg::nn::MLP& net, const std::string& path);
 // stderr says they are fitted again.
 std::optional<Statistics> load_statistics(const std::string& path);
 
-// --export-onnx: the model as ONNX (for regression with its statistics: raw features in, targets out).
+// --export-onnx: the model as ONNX; with statistics, raw features in (and a regression's targets out).
 void export_onnx(const xg::nn::MLP& net, const std::string& path, const Statistics* statistics = nullptr);
 
 // The optimizer state file beside a --load model holds the optimizer's memory (momentum buffers, Adam's

@@ -360,6 +360,39 @@ TEST(MlpInterop, RegressionStatisticsTravelBesideAnXgradModel) {
   EXPECT_NE(test_metrics_line(refitted.out), test_metrics_line(trained.out));
 }
 
+// A classifier of a CSV table standardizes its features too: their statistics travel in the file (the
+// inputs' only) and in the ONNX graph (raw features in: Sub and Div first, logits out), and --load --epochs 0
+// on a --limit that would fit other statistics gives the training run's accuracy and loss. Without them
+// (the xgrad model's PATH.standardizer removed) they are fitted again, with a note, and the result changes.
+TEST(MlpInterop, ClassifierStatisticsOfATableTravelWithTheModel) {
+  const std::string dir = fresh_dir("interop_classifier");
+  write_file(dir + "/disc.csv", disc_csv());
+  const Args data = {"--dataset", "csv:" + dir + "/disc.csv"};
+  const RunResult trained = mlp(data + Args{"--epochs", "10", "--batch-size", "16", "--quiet", "--out", dir + "/out",
+                                            "--save", dir + "/disc.safetensors", "--export-onnx", dir + "/disc.onnx"});
+  expect_run(trained, 0, {"final test accuracy: [0-9.]+ \\(test loss [0-9.]+\\)"});
+  const std::string file = read_bytes(dir + "/disc.safetensors");
+  EXPECT_NE(file.find(R"("xgrad.input_mean":")"), std::string::npos);
+  EXPECT_EQ(file.find("xgrad.target_mean"), std::string::npos);
+  const std::string onnx = read_bytes(dir + "/disc.onnx");
+  EXPECT_NE(onnx.find("standardize/Sub"), std::string::npos);
+  EXPECT_NE(onnx.find("standardize/Div"), std::string::npos);
+  EXPECT_EQ(onnx.find("unstandardize"), std::string::npos);
+  const auto final_line = [](const RunResult& run) {
+    const std::size_t start = run.out.find("final test accuracy: ");
+    return start == std::string::npos ? std::string() : run.out.substr(start, run.out.find('\n', start) - start);
+  };
+  for (const std::string model : {"/disc.safetensors", "/out/model.xgrad"}) {
+    const RunResult loaded = mlp(data + Args{"--limit", "50", "--load", dir + model, "--epochs", "0"});
+    expect_run(loaded, 0, {"evaluating .*" + model});
+    EXPECT_EQ(final_line(loaded), final_line(trained)) << model;
+  }
+  fs::remove(dir + "/out/model.xgrad.standardizer");
+  const RunResult refitted = mlp(data + Args{"--limit", "50", "--load", dir + "/out/model.xgrad", "--epochs", "0"});
+  expect_run(refitted, 0, {"note: .*/model.xgrad holds no standardization statistics"});
+  EXPECT_NE(final_line(refitted), final_line(trained));
+}
+
 TEST(MlpFashionMnist, ShortRun) {
   if (!fs::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))
     GTEST_SKIP() << "no Fashion-MNIST (Debian package dataset-fashion-mnist installs it)";
