@@ -50,12 +50,13 @@ EpochResult train_one_epoch(const Args& args, Setup& setup, Training& training, 
   EpochResult result;
   double correct = 0.0, seen = 0.0;
   for (xg::data::Batch& global : training.loader) {
-    const xg::data::Batch batch = parallel.shard(global);      // this rank's part (one process: all)
-    xg::Tensor logits = setup.net(batch.input);                // forward
-    xg::Tensor loss = training.loss_fn(logits, batch.labels);  // loss
-    optimizer.zero_grad();                                     // clear last step's gradients
-    loss.backward();                                           // gradients of the loss
-    parallel.average_gradients(setup.net->parameters(), batch.size(), global.size());
+    const xg::data::Batch batch = parallel.shard(global);           // this rank's part (one process: all)
+    xg::Tensor logits = setup.net(batch.input);                     // forward
+    xg::Tensor loss = training.loss_fn(logits, batch.labels);       // loss
+    optimizer.zero_grad();                                          // clear last step's gradients
+    parallel.begin_gradient_exchange(batch.size(), global.size());  // under mpirun: sent during backward
+    loss.backward();                                                // gradients of the loss
+    parallel.average_gradients();                                   // under mpirun: the global batch's, on every rank
     result.lr = optimizer.param_groups()[0].options().get_lr();
     optimizer.step();                                                      // update the weights
     if (training.schedule.per_batch) training.schedule.per_batch->step();  // next learning rate

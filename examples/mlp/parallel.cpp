@@ -45,7 +45,11 @@ xg::GeneratorState from_note(const std::string& key, const std::string& text) {
 }
 }  // namespace
 
-Parallel::Parallel(int& argc, char**& argv) {
+struct Parallel::Exchange {
+  std::unique_ptr<xg::distributed::BackwardAllReduce> reduce;
+};
+
+Parallel::Parallel(int& argc, char**& argv) : exchange_(std::make_unique<Exchange>()) {
   if (!xg::distributed::launched_by_mpi_launcher()) return;
   environment() = std::make_unique<xg::distributed::Environment>(argc, argv);
   mpi_ = true;
@@ -56,7 +60,10 @@ Parallel::Parallel(int& argc, char**& argv) {
   }
 }
 
-Parallel::~Parallel() { environment().reset(); }
+Parallel::~Parallel() {
+  exchange_.reset();  // its hooks and requests before MPI_Finalize
+  environment().reset();
+}
 
 void Parallel::start(const std::vector<xg::Tensor>& params, std::size_t train_size, std::size_t batch_size,
                      std::uint64_t seed) const {
@@ -71,6 +78,7 @@ void Parallel::start(const std::vector<xg::Tensor>& params, std::size_t train_si
   }
   xg::manual_seed(seed + static_cast<std::uint64_t>(rank_));  // dropout: a different mask on each rank
   xg::distributed::broadcast_parameters(params, 0);
+  exchange_->reduce = std::make_unique<xg::distributed::BackwardAllReduce>(params);
   std::printf("distributed: %d ranks, each trains on rows rank, rank + %d, ... of every global batch of %zu\n", world_,
               world_, batch_size);
 }
@@ -119,11 +127,14 @@ xg::data::Batch Parallel::shard(const xg::data::Batch& global) const {
   return xg::distributed::shard_of_batch(global, static_cast<std::size_t>(rank_), static_cast<std::size_t>(world_));
 }
 
-void Parallel::average_gradients(const std::vector<xg::Tensor>& params, std::size_t local_examples,
-                                 std::size_t global_examples) const {
-  if (!mpi_) return;
-  xg::distributed::all_reduce_gradients(params,
-                                        xg::distributed::AllReduceOptions().examples(local_examples, global_examples));
+void Parallel::begin_gradient_exchange(std::size_t local_examples, std::size_t global_examples) const {
+  if (exchange_->reduce) {
+    exchange_->reduce->begin(xg::distributed::AllReduceOptions().examples(local_examples, global_examples));
+  }
+}
+
+void Parallel::average_gradients() const {
+  if (exchange_->reduce) exchange_->reduce->wait();
 }
 
 double Parallel::sum(double value) const { return mpi_ ? xg::distributed::all_reduce_sum(value) : value; }
@@ -172,6 +183,7 @@ int Parallel::fail(const std::string& message) const {
 
 #else  // built without MPI: always one process
 
+struct Parallel::Exchange {};
 Parallel::Parallel(int&, char**&) {}
 Parallel::~Parallel() = default;
 void Parallel::start(const std::vector<xg::Tensor>&, std::size_t, std::size_t, std::uint64_t) const {}
@@ -180,7 +192,8 @@ void Parallel::note_dropout_generators(std::map<std::string, std::string>&) cons
 void Parallel::restore_dropout_generators(const std::map<std::string, std::string>&, std::uint64_t,
                                           std::int64_t) const {}
 xg::data::Batch Parallel::shard(const xg::data::Batch& global) const { return global; }
-void Parallel::average_gradients(const std::vector<xg::Tensor>&, std::size_t, std::size_t) const {}
+void Parallel::begin_gradient_exchange(std::size_t, std::size_t) const {}
+void Parallel::average_gradients() const {}
 double Parallel::sum(double value) const { return value; }
 std::vector<double> Parallel::sum(std::vector<double> values) const { return values; }
 bool Parallel::decided_by_main(bool decision) const { return decision; }

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,7 @@ class Parallel {
   // Before training: every rank must have at least one example of every global batch; then rank 0's
   // parameters go to all (they are equal already: the same seed, the same --load file) after a check
   // that all ranks built the same model. Dropout masks are drawn from seed + rank.
+  // Also readies the gradient exchange of these parameters (begin_gradient_exchange).
   void start(const std::vector<xg::Tensor>& params, std::size_t train_size, std::size_t batch_size,
              std::uint64_t seed) const;
   // Under mpirun every BatchNorm1d of `net` becomes a SyncBatchNorm (the global batch's statistics:
@@ -52,9 +54,13 @@ class Parallel {
                                   std::int64_t epochs_done) const;
   // This rank's part of a global batch: rows rank, rank + W, ... (the batch itself in one process).
   xg::data::Batch shard(const xg::data::Batch& global) const;
-  // After backward: the gradient of the whole global batch's mean loss, on every rank.
-  void average_gradients(const std::vector<xg::Tensor>& params, std::size_t local_examples,
-                         std::size_t global_examples) const;
+  // Before backward: under mpirun every rank's gradients go out in buckets as backward finishes them,
+  // each summed across ranks (a non-blocking allreduce) while backward goes on with the layers below
+  // (xg::distributed::BackwardAllReduce: the same sums as one allreduce after backward, so the same bits).
+  void begin_gradient_exchange(std::size_t local_examples, std::size_t global_examples) const;
+  // After backward: waits for the buckets; then every rank holds the gradient of the whole global
+  // batch's mean loss.
+  void average_gradients() const;
   // Sum over ranks (the value itself in one process).
   double sum(double value) const;
   std::vector<double> sum(std::vector<double> values) const;
@@ -90,6 +96,8 @@ class Parallel {
  private:
   xg::data::TensorDataset evaluation_part(const xg::data::TensorDataset& dataset) const;
 
+  struct Exchange;  // the gradient exchange (parallel.cpp), set up by start()
+  std::unique_ptr<Exchange> exchange_;
   bool mpi_ = false;
   int rank_ = 0;
   int world_ = 1;

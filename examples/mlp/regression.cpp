@@ -271,8 +271,9 @@ int run_regression(Args& args, const Parallel& parallel) {
       const xg::data::Batch batch = parallel.shard(global);        // this rank's part (one process: all)
       xg::Tensor loss = loss_fn(net(batch.input), batch.targets);  // forward, loss
       optimizer->zero_grad();
+      parallel.begin_gradient_exchange(batch.size(), global.size());
       loss.backward();
-      parallel.average_gradients(net->parameters(), batch.size(), global.size());
+      parallel.average_gradients();  // under mpirun: the global batch's, on every rank
       seen += static_cast<double>(batch.size());
       e.lr = optimizer->param_groups()[0].options().get_lr();
       optimizer->step();
