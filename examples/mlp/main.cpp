@@ -56,7 +56,7 @@ EpochResult train_one_epoch(const Args& args, Setup& setup, Training& training, 
     optimizer.zero_grad();                                          // clear last step's gradients
     parallel.begin_gradient_exchange(batch.size(), global.size());  // under mpirun: sent during backward
     loss.backward();                                                // gradients of the loss
-    parallel.average_gradients();                                   // under mpirun: the global batch's, on every rank
+    parallel.average_gradients();                                   // the global batch's gradient on every rank
     result.lr = optimizer.param_groups()[0].options().get_lr();
     optimizer.step();                                                      // update the weights
     if (training.schedule.per_batch) training.schedule.per_batch->step();  // next learning rate

@@ -75,7 +75,7 @@ class Parallel {
   // `evaluate(part)` (a result with .loss and .accuracy, means over the part) of this rank's part of
   // `dataset` (its blocks of 1000 rows: rank, rank + W, ...), made the means over the whole dataset
   // with sums over ranks: each rank evaluates 1/W of it. Blocks of 1000 are what one process
-  // evaluates at once, so the per-block sums are its own: only their double sum is regrouped.
+  // evaluates at once, so the float sum of each block is one process's; the rest is in double.
   template <class Evaluate>
   auto evaluate_across_ranks(const xg::data::TensorDataset& dataset, Evaluate evaluate) const {
     if (!mpi_) return evaluate(dataset);
