@@ -234,7 +234,7 @@ int run_regression(Args& args, const Parallel& parallel) {
   }
   if (args.epochs == 0) {  // evaluation only (parse_args made sure there is a model)
     print_metrics(net, data);
-    if (!args.export_onnx_path.empty()) export_onnx(net, args.export_onnx_path, &data.statistics);
+    if (parallel.is_main() && !args.export_onnx_path.empty()) export_onnx(net, args.export_onnx_path, &data.statistics);
     return 0;
   }
 
