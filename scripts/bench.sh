@@ -74,22 +74,26 @@ if [[ -x "$BUILD_DIR/bench/xgrad_distributed_bench" ]] && command -v mpirun >/de
   if [[ $(id -u) -eq 0 ]]; then root=(--allow-run-as-root); fi
   steps=$((QUICK ? 100 : 400))
   rounds=3
-  # 1 x 1, 2 x 1 (allreduce after backward), 2 x 1 overlapped (the example's path) and the same on the
-  # dedicated-cores transport alternate, $rounds rounds, so that a change in the neighbours' load hits
-  # all alike; then 1 process x 2 BLAS threads once. The summary gives each one's median.
+  # 1 x 1, 2 x 1 with the gradients averaged through shared memory (the example's path on one
+  # machine), with MPI's allreduce after backward, with it overlapped with backward (the example's
+  # path across machines), and that on the dedicated-cores transport alternate, $rounds rounds, so that
+  # a change in the neighbours' load hits all alike; then 1 process x 2 BLAS threads once. The summary
+  # gives each one's median.
   configs=()
   for ((round = 1; round <= rounds; round++)); do
-    configs+=("1x1 1 1 0 shared" "2x1 2 1 0 shared" "2x1-overlap 2 1 1 shared" "2x1-overlap-dedicated 2 1 1 dedicated")
+    configs+=("1x1 1 1 0 0 shared" "2x1-shared-memory 2 1 0 1 shared" "2x1 2 1 0 0 shared" "2x1-overlap 2 1 1 0 shared"
+      "2x1-overlap-dedicated 2 1 1 0 dedicated")
   done
-  configs+=("1x2 1 2 0 shared")
+  configs+=("1x2 1 2 0 0 shared")
   : >"$RESULTS/distributed-samples.txt"
   for config in "${configs[@]}"; do
-    read -r name ranks threads overlap transport <<<"$config"
+    read -r name ranks threads overlap shared_memory transport <<<"$config"
     launcher=("${shared[@]}")
     flags=("${shared_flags[@]}")
     if [[ $transport == dedicated ]]; then launcher=("${dedicated[@]}") flags=("${dedicated_flags[@]}"); fi
     output="$("${launcher[@]}" OPENBLAS_NUM_THREADS=$threads timeout 300 mpirun -np "$ranks" "${flags[@]}" "${root[@]}" \
-      "$BUILD_DIR/bench/xgrad_distributed_bench" --threads "$threads" --steps "$steps" --overlap "$overlap" 2>&1 || true)"
+      "$BUILD_DIR/bench/xgrad_distributed_bench" --threads "$threads" --steps "$steps" --overlap "$overlap" \
+      --shared "$shared_memory" 2>&1 || true)"
     load="$(cut -d' ' -f1-3 /proc/loadavg)"
     echo "### $name ($transport transport)"
     echo "$output"
@@ -109,7 +113,7 @@ if [[ -x "$BUILD_DIR/bench/xgrad_distributed_bench" ]] && command -v mpirun >/de
       print "| configuration | samples/s (median) | rounds | ratio to 1x1 |"
       print "| --- | --- | --- | --- |"
       base = median(v["1x1"])
-      n = split("1x1 2x1 2x1-overlap 2x1-overlap-dedicated 1x2", names, " ")
+      n = split("1x1 2x1-shared-memory 2x1 2x1-overlap 2x1-overlap-dedicated 1x2", names, " ")
       for (i = 1; i <= n; i++) {
         name = names[i]
         if (name in v) printf "| %s | %.0f | %s | %.2fx |\n", name, median(v[name]), v[name], median(v[name]) / base

@@ -45,8 +45,13 @@ xg::GeneratorState from_note(const std::string& key, const std::string& text) {
 }
 }  // namespace
 
+// Ranks on one machine average their gradients through shared memory after backward (one copy, one
+// meeting of the ranks: SharedMemoryAllReduce); ranks on several machines send them in buckets during
+// backward (BackwardAllReduce). Both give every rank the same bits.
 struct Parallel::Exchange {
-  std::unique_ptr<xg::distributed::BackwardAllReduce> reduce;
+  std::unique_ptr<xg::distributed::SharedMemoryAllReduce> shared;
+  std::unique_ptr<xg::distributed::BackwardAllReduce> overlapped;
+  xg::distributed::AllReduceOptions weights;
 };
 
 Parallel::Parallel(int& argc, char**& argv) : exchange_(std::make_unique<Exchange>()) {
@@ -78,9 +83,16 @@ void Parallel::start(const std::vector<xg::Tensor>& params, std::size_t train_si
   }
   xg::manual_seed(seed + static_cast<std::uint64_t>(rank_));  // dropout: a different mask on each rank
   xg::distributed::broadcast_parameters(params, 0);
-  exchange_->reduce = std::make_unique<xg::distributed::BackwardAllReduce>(params);
+  if (xg::distributed::SharedMemoryAllReduce::all_ranks_on_one_machine()) {
+    exchange_->shared = std::make_unique<xg::distributed::SharedMemoryAllReduce>(params);
+  } else {
+    exchange_->overlapped = std::make_unique<xg::distributed::BackwardAllReduce>(params);
+  }
   std::printf("distributed: %d ranks, each trains on rows rank, rank + %d, ... of every global batch of %zu\n", world_,
               world_, batch_size);
+  std::printf("distributed: gradients averaged %s\n", exchange_->shared
+                                                          ? "through shared memory (one machine)"
+                                                          : "in buckets during backward (several machines)");
 }
 
 void Parallel::synchronize_batch_norm(xg::nn::Module& net) const {
@@ -128,13 +140,13 @@ xg::data::Batch Parallel::shard(const xg::data::Batch& global) const {
 }
 
 void Parallel::begin_gradient_exchange(std::size_t local_examples, std::size_t global_examples) const {
-  if (exchange_->reduce) {
-    exchange_->reduce->begin(xg::distributed::AllReduceOptions().examples(local_examples, global_examples));
-  }
+  exchange_->weights = xg::distributed::AllReduceOptions().examples(local_examples, global_examples);
+  if (exchange_->overlapped) exchange_->overlapped->begin(exchange_->weights);
 }
 
 void Parallel::average_gradients() const {
-  if (exchange_->reduce) exchange_->reduce->wait();
+  if (exchange_->overlapped) exchange_->overlapped->wait();
+  if (exchange_->shared) exchange_->shared->all_reduce(exchange_->weights);
 }
 
 double Parallel::sum(double value) const { return mpi_ ? xg::distributed::all_reduce_sum(value) : value; }

@@ -54,12 +54,14 @@ class Parallel {
                                   std::int64_t epochs_done) const;
   // This rank's part of a global batch: rows rank, rank + W, ... (the batch itself in one process).
   xg::data::Batch shard(const xg::data::Batch& global) const;
-  // Before backward: under mpirun every rank's gradients go out in buckets as backward finishes them,
-  // each summed across ranks (a non-blocking allreduce) while backward goes on with the layers below
-  // (xg::distributed::BackwardAllReduce: the same sums as one allreduce after backward, so the same bits).
+  // Before backward: how this rank's gradients weigh (its examples of the global batch). Ranks on
+  // several machines then send them in buckets as backward finishes them, each summed across ranks
+  // while backward goes on with the layers below (xg::distributed::BackwardAllReduce).
   void begin_gradient_exchange(std::size_t local_examples, std::size_t global_examples) const;
-  // After backward: waits for the buckets; then every rank holds the gradient of the whole global
-  // batch's mean loss.
+  // After backward: every rank holds the gradient of the whole global batch's mean loss. Ranks on one
+  // machine sum them here through one shared-memory buffer (xg::distributed::SharedMemoryAllReduce:
+  // one copy and one meeting of the ranks, cheaper on one machine than MPI's allreduce, overlapped or
+  // not; README "Distributed training"). Every rank ends with the same bits either way.
   void average_gradients() const;
   // Sum over ranks (the value itself in one process).
   double sum(double value) const;
