@@ -70,7 +70,10 @@ Statistics statistics_of(std::vector<xg::Array> arrays) {
 // so the statistics of a model in it go beside it, as the optimizer's state does: PATH.standardizer, in
 // xgrad's sealed envelope (magic, version, CRC-32) around a u32 number of arrays (2 or 4), then each
 // array as a u32 count and as many f32.
-const xg::SealedFormat kStatisticsFormat{std::string_view("XGSTATS\0", 8), 1, "--load", "standardizer statistics"};
+// `op` starts its messages: "--load out/model.xgrad.standardizer".
+xg::SealedFormat statistics_format(const std::string& op) {
+  return {std::string_view("XGSTATS\0", 8), 1, op, "standardizer file"};
+}
 
 std::string statistics_path(const std::string& model_path) { return model_path + ".standardizer"; }
 
@@ -86,14 +89,14 @@ void save_statistics_beside(const std::string& model_path, const Statistics* sta
     out.u32(static_cast<std::uint32_t>(array->size()));
     out.f32s(array->data(), array->size());
   }
-  xg::save_atomically(path, xg::seal(kStatisticsFormat, out.bytes()), "--save");
+  xg::save_atomically(path, xg::seal(statistics_format("--save"), out.bytes()), "--save");
 }
 
 std::optional<Statistics> load_statistics_beside(const std::string& model_path) {
   const std::string path = statistics_path(model_path);
   if (!std::filesystem::exists(path)) return std::nullopt;
   const std::string bytes = xg::read_file(path, "--load");
-  xg::ByteReader in = xg::open_sealed(bytes, kStatisticsFormat);
+  xg::ByteReader in = xg::open_sealed(bytes, statistics_format("--load " + path));
   const std::uint32_t number = in.u32("the number of arrays");
   if (number != 2 && number != 4) in.corrupted("it holds " + std::to_string(number) + " arrays, not 2 or 4");
   std::vector<xg::Array> arrays(number);

@@ -341,6 +341,7 @@ TEST(MlpInterop, RegressionStatisticsTravelInSafetensors) {
 // In xgrad's format they go beside the model (PATH.standardizer), and --load uses them the same way.
 // Without that file (a model saved before it was written) they are fitted again on the --limit 50
 // examples, with a note, and the test metrics change: what the first load shows is the stored statistics.
+// A damaged PATH.standardizer is an error that names it.
 TEST(MlpInterop, RegressionStatisticsTravelBesideAnXgradModel) {
   const std::string dir = fresh_dir("interop_regression_xgrad");
   write_file(dir + "/plane.csv", plane_csv());
@@ -359,6 +360,10 @@ TEST(MlpInterop, RegressionStatisticsTravelBesideAnXgradModel) {
   const RunResult refitted = mlp(evaluate);
   expect_run(refitted, 0, {"note: .*/plane.xgrad holds no standardization statistics .*: they are fitted again"});
   EXPECT_NE(test_metrics_line(refitted.out), test_metrics_line(trained.out));
+  // A damaged one is refused with its name, not taken for statistics.
+  write_file(dir + "/plane.xgrad.standardizer", "not statistics");
+  expect_run(mlp(evaluate), 1,
+             {"mlp: --load .*/plane.xgrad.standardizer: not an xgrad standardizer file \\(expected the magic"});
 }
 
 // A classifier of a CSV table standardizes its features too: their statistics travel in the file (the
