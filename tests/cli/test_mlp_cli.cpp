@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -287,6 +288,12 @@ std::string read_bytes(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+// The "  test ..." row of a regression run's metrics ("" if none).
+std::string test_metrics_line(const std::string& output) {
+  const std::size_t start = output.rfind("  test ");
+  return start == std::string::npos ? std::string() : output.substr(start, output.find('\n', start) - start);
+}
+
 // A .safetensors --save loads back to the same accuracy (the count as torch's I64), and --export-onnx
 // writes the ONNX model, from training and from --load --epochs 0.
 TEST(MlpInterop, SafetensorsRoundTripAndOnnxExport) {
@@ -328,11 +335,68 @@ TEST(MlpInterop, RegressionStatisticsTravelInSafetensors) {
   EXPECT_NE(read_bytes(dir + "/plane.safetensors").find("\"xgrad.input_mean\":"), std::string::npos);
   const RunResult loaded = mlp(data + Args{"--limit", "50", "--load", dir + "/plane.safetensors", "--epochs", "0"});
   expect_run(loaded, 0, {"evaluating .*/plane.safetensors \\(with its standardization statistics\\)"});
-  const auto test_line = [](const std::string& output) {
-    const std::size_t start = output.rfind("  test ");
-    return start == std::string::npos ? std::string() : output.substr(start, output.find('\n', start) - start);
+  EXPECT_EQ(test_metrics_line(loaded.out), test_metrics_line(trained.out));
+}
+
+// In xgrad's format they go beside the model (PATH.standardizer), and --load uses them the same way.
+// Without that file (a model saved before it was written) they are fitted again on the --limit 50
+// examples, with a note, and the test metrics change: what the first load shows is the stored statistics.
+// A damaged PATH.standardizer is an error that names it.
+TEST(MlpInterop, RegressionStatisticsTravelBesideAnXgradModel) {
+  const std::string dir = fresh_dir("interop_regression_xgrad");
+  write_file(dir + "/plane.csv", plane_csv());
+  const Args data = {"--task", "regression", "--dataset", "csv:" + dir + "/plane.csv", "--target", "y"};
+  const RunResult trained = mlp(data + Args{"--epochs", "5", "--batch-size", "16", "--quiet", "--out", dir + "/out",
+                                            "--save", dir + "/plane.xgrad"});
+  expect_run(trained, 0, {"  test +[0-9.]+ +[0-9.]+ +-?[0-9.]+\n"});
+  EXPECT_TRUE(fs::exists(dir + "/plane.xgrad.standardizer"));
+  const Args evaluate = data + Args{"--limit", "50", "--load", dir + "/plane.xgrad", "--epochs", "0"};
+  const RunResult loaded = mlp(evaluate);
+  expect_run(loaded, 0, {"evaluating .*/plane.xgrad \\(with its standardization statistics\\)"});
+  EXPECT_EQ(test_metrics_line(loaded.out), test_metrics_line(trained.out));
+  EXPECT_NE(test_metrics_line(loaded.out), "");
+
+  fs::remove(dir + "/plane.xgrad.standardizer");
+  const RunResult refitted = mlp(evaluate);
+  expect_run(refitted, 0, {"note: .*/plane.xgrad holds no standardization statistics .*: they are fitted again"});
+  EXPECT_NE(test_metrics_line(refitted.out), test_metrics_line(trained.out));
+  // A damaged one is refused with its name, not taken for statistics.
+  write_file(dir + "/plane.xgrad.standardizer", "not statistics");
+  expect_run(mlp(evaluate), 1,
+             {"mlp: --load .*/plane.xgrad.standardizer: not an xgrad standardizer file \\(expected the magic"});
+}
+
+// A classifier of a CSV table standardizes its features too: their statistics travel in the file (the
+// inputs' only) and in the ONNX graph (raw features in: Sub and Div first, logits out), and --load --epochs 0
+// on a --limit that would fit other statistics gives the training run's accuracy and loss. Without them
+// (the xgrad model's PATH.standardizer removed) they are fitted again, with a note, and the result changes.
+TEST(MlpInterop, ClassifierStatisticsOfATableTravelWithTheModel) {
+  const std::string dir = fresh_dir("interop_classifier");
+  write_file(dir + "/disc.csv", disc_csv());
+  const Args data = {"--dataset", "csv:" + dir + "/disc.csv"};
+  const RunResult trained = mlp(data + Args{"--epochs", "10", "--batch-size", "16", "--quiet", "--out", dir + "/out",
+                                            "--save", dir + "/disc.safetensors", "--export-onnx", dir + "/disc.onnx"});
+  expect_run(trained, 0, {"final test accuracy: [0-9.]+ \\(test loss [0-9.]+\\)"});
+  const std::string file = read_bytes(dir + "/disc.safetensors");
+  EXPECT_NE(file.find(R"("xgrad.input_mean":")"), std::string::npos);
+  EXPECT_EQ(file.find("xgrad.target_mean"), std::string::npos);
+  const std::string onnx = read_bytes(dir + "/disc.onnx");
+  EXPECT_NE(onnx.find("standardize/Sub"), std::string::npos);
+  EXPECT_NE(onnx.find("standardize/Div"), std::string::npos);
+  EXPECT_EQ(onnx.find("unstandardize"), std::string::npos);
+  const auto final_line = [](const RunResult& run) {
+    const std::size_t start = run.out.find("final test accuracy: ");
+    return start == std::string::npos ? std::string() : run.out.substr(start, run.out.find('\n', start) - start);
   };
-  EXPECT_EQ(test_line(loaded.out), test_line(trained.out));
+  for (const std::string model : {"/disc.safetensors", "/out/model.xgrad"}) {
+    const RunResult loaded = mlp(data + Args{"--limit", "50", "--load", dir + model, "--epochs", "0"});
+    expect_run(loaded, 0, {"evaluating .*" + model});
+    EXPECT_EQ(final_line(loaded), final_line(trained)) << model;
+  }
+  fs::remove(dir + "/out/model.xgrad.standardizer");
+  const RunResult refitted = mlp(data + Args{"--limit", "50", "--load", dir + "/out/model.xgrad", "--epochs", "0"});
+  expect_run(refitted, 0, {"note: .*/model.xgrad holds no standardization statistics"});
+  EXPECT_NE(final_line(refitted), final_line(trained));
 }
 
 TEST(MlpFashionMnist, ShortRun) {
@@ -534,11 +598,14 @@ TEST(MlpMpi, BatchNormTrainsAsOneProcess) {
   EXPECT_EQ(final_accuracy(two), final_accuracy(one));
   EXPECT_NE(final_accuracy(one), "");
 }
+// The flags of tests/data/mpi_dropout_2_ranks_before_rank_generators.xgrad, its epoch 2 checkpoint.
+const Args kMpiDropoutFlags = {"--dataset",    "spirals", "--epochs",  "4",   "--hidden", "32,16",
+                               "--batch-size", "32",      "--dropout", "0.1", "--quiet"};
 // Rank 0 writes the checkpoints, every rank resumes from one: the model ends byte for byte as the
-// uninterrupted job's (no dropout, so every rank's generators are in the checkpoint).
+// uninterrupted job's, dropout masks included (each rank's generator is in the checkpoint's notes).
 TEST(MlpMpi, ResumedJobEndsAsUninterrupted) {
   const std::string dir = fresh_dir("mpi_resume");
-  const Args flags = {"--dataset", "spirals", "--epochs", "4", "--hidden", "32,16", "--batch-size", "32", "--quiet"};
+  const Args& flags = kMpiDropoutFlags;
   expect_run(mpirun(2, flags + Args{"--checkpoint-every", "2", "--checkpoint", dir + "/ckpt-{epoch}.xgrad", "--out",
                                     dir + "/full"}),
              0);
@@ -546,6 +613,15 @@ TEST(MlpMpi, ResumedJobEndsAsUninterrupted) {
   expect_run(mpirun(2, flags + Args{"--resume", dir + "/ckpt-2.xgrad", "--out", dir + "/resumed"}), 0,
              {"resuming from .*/ckpt-2.xgrad: 2 of 4 epochs done"});
   EXPECT_TRUE(same_bytes(dir + "/full/model.xgrad", dir + "/resumed/model.xgrad"));
+}
+// A checkpoint written before the ranks' generators were kept (by 2 ranks, the commit before they
+// were) still resumes: rank 1 draws fresh masks, and rank 0 says that the run is not bit-exact.
+TEST(MlpMpi, CheckpointWithoutRankGeneratorsResumes) {
+  const std::string checkpoint = std::string(XGRAD_CLI_DATA_DIR) + "/mpi_dropout_2_ranks_before_rank_generators.xgrad";
+  expect_run(mpirun(2, kMpiDropoutFlags + Args{"--resume", checkpoint, "--out", fresh_dir("mpi_old_checkpoint")}), 0,
+             {"resuming from .*: 2 of 4 epochs done \\(76 steps\\)",
+              "note: the checkpoint holds no dropout generator for 1 of the 1 other ranks", "epoch  4/4  train loss",
+              "final test accuracy: 0\\.[0-9]+"});
 }
 #endif
 
@@ -749,3 +825,76 @@ TEST(MlpCliSuites, EveryOneIsRegisteredWithCtest) {
 }
 
 }  // namespace
+
+// --- Under mpirun: regression, validation and early stopping --------------------------------------------
+
+#ifdef XGRAD_CLI_MPIEXEC
+// The numbers a regression run printed, in order: its metrics table (RMSE, MAE, R^2 of each part).
+std::vector<double> regression_metrics(const RunResult& run) {
+  std::vector<double> numbers;
+  const std::string& out = run.out;
+  std::size_t at = out.find("regression metrics");
+  at = at == std::string::npos ? out.size() : out.find("\n  train", at);
+  std::istringstream table(out.substr(std::min(at, out.size()), out.find("wrote:") - std::min(at, out.size())));
+  for (std::string word; table >> word;) {
+    if (word.find_first_of("0123456789") == 0 || word[0] == '-') numbers.push_back(std::stod(word));
+  }
+  return numbers;
+}
+
+// The __metadata__ of a safetensors file (the standardizer's statistics among them), as written.
+std::string safetensors_metadata(const std::string& path) {
+  const std::string bytes = read_bytes(path);
+  const std::size_t start = bytes.find("\"__metadata__\"");
+  return start == std::string::npos ? "" : bytes.substr(start, bytes.find('}', start) - start);
+}
+
+// Regression under mpirun: the statistics are the whole training set's, fitted over the ranks' parts
+// (the same bytes in the saved model as one process's), and the metrics one process's within the float
+// summation bound: rounding moves the weights by ~1e-6 (tests/distributed), far below the printed 1e-4.
+TEST(MlpMpiTasks, RegressionTrainsAsOneProcess) {
+  const std::string dir = fresh_dir("mpi_regression");
+  write_file(dir + "/plane.csv", plane_csv());
+  const Args flags = {"--task",      "regression", "--dataset",    "csv:" + dir + "/plane.csv",
+                      "--target",    "y",          "--epochs",     "5",
+                      "--hidden",    "16",         "--batch-size", "32",
+                      "--val-split", "0.2",        "--quiet"};
+  const RunResult one = mlp(flags + Args{"--out", dir + "/one", "--save", dir + "/one.safetensors"});
+  expect_run(one, 0, {"  validation +[0-9.]+"});
+  const std::vector<double> expected = regression_metrics(one);
+  ASSERT_EQ(expected.size(), 9u);  // train, validation, test: RMSE, MAE, R^2
+  EXPECT_NE(safetensors_metadata(dir + "/one.safetensors").find("\"xgrad.input_mean\":"), std::string::npos);
+  for (int ranks : {2, 3}) {
+    const std::string name = std::to_string(ranks) + "_ranks";
+    const RunResult job =
+        mpirun(ranks, flags + Args{"--out", dir + "/" + name, "--save", dir + "/" + name + ".safetensors"});
+    expect_run(job, 0, {"distributed: " + std::to_string(ranks) + " ranks", "epoch  5/5  train loss"});
+    EXPECT_EQ(safetensors_metadata(dir + "/" + name + ".safetensors"), safetensors_metadata(dir + "/one.safetensors"));
+    const std::vector<double> metrics = regression_metrics(job);
+    ASSERT_EQ(metrics.size(), expected.size()) << job.out;
+    for (std::size_t i = 0; i < metrics.size(); ++i) EXPECT_NEAR(metrics[i], expected[i], 1e-4) << name << " " << i;
+    EXPECT_TRUE(fs::exists(dir + "/" + name + "/predictions.svg"));
+  }
+}
+
+// The line that ends an early-stopped run: "early stop: best validation loss L at epoch E; ...".
+std::string early_stop_line(const RunResult& run) {
+  std::smatch found;
+  const std::string output = run.output();
+  return std::regex_search(output, found, std::regex("early stop: [^\n]*")) ? found.str() : "";
+}
+
+// --val-split and --early-stop under mpirun: the same split as one process, the validation loss over
+// the whole validation set (the ranks' parts summed), the decision rank 0's: the job stops at one
+// process's epoch, on the same best epoch, with its final accuracy.
+TEST(MlpMpiTasks, EarlyStopAsOneProcess) {
+  const Args flags = {"--dataset",    "moons", "--limit",  "300", "--val-split", "0.2",
+                      "--early-stop", "3",     "--epochs", "60",  "--quiet"};
+  const RunResult one = mlp(flags + Args{"--out", fresh_dir("mpi_early_stop_one")});
+  const RunResult two = mpirun(2, flags + Args{"--out", fresh_dir("mpi_early_stop_two")});
+  expect_run(one, 0, {"early stop: best validation loss [0-9.]+ at epoch [0-9]+; its weights restored"});
+  expect_run(two, 0, {"distributed: 2 ranks", "early stop: best validation loss"});
+  EXPECT_EQ(early_stop_line(two), early_stop_line(one));
+  EXPECT_EQ(final_accuracy(two), final_accuracy(one));
+}
+#endif
