@@ -3,6 +3,7 @@
 //   mpirun -np 1 xgrad_distributed_bench --threads 1     1 process, 1 BLAS thread
 //   mpirun -np 2 xgrad_distributed_bench --threads 1     2 processes, 1 thread each
 //   mpirun -np 1 xgrad_distributed_bench --threads 2     1 process, 2 threads
+// (--overlap 1: BackwardAllReduce; --shared 1: SharedMemoryAllReduce; --norm none: no BatchNorm1d)
 // It trains the default MLP (784-256-128-10, AdamW, global batch 128) as examples/mlp does under
 // mpirun, and reports samples/s, the time all_reduce_gradients takes per step (waiting for the slower
 // rank included) and its share of the step. Then it times the allreduce alone over this machine's
@@ -14,6 +15,7 @@
 #include <xgrad/xgrad.hpp>
 
 #include <mpi.h>
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -28,6 +30,13 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+// This thread's CPU time: what the rank computed, whatever the neighbours took of the cores meanwhile
+// (a busy machine stretches wall time, not this).
+double thread_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
 
 struct Flags {
   int threads = 1;
@@ -35,6 +44,7 @@ struct Flags {
   std::size_t batch = 128;
   bool batch_norm = true;  // --norm batch (the example's default model) or none
   bool overlap = false;    // --overlap 1: BackwardAllReduce (allreduce during backward)
+  bool shared = false;     // --shared 1: SharedMemoryAllReduce (one shared buffer, one barrier)
 };
 
 Flags parse(int argc, char** argv) {
@@ -44,6 +54,7 @@ Flags parse(int argc, char** argv) {
     if (name == "--norm") flags.batch_norm = std::string(argv[i + 1]) == "batch";
     const long value = std::atol(argv[i + 1]);
     if (name == "--overlap") flags.overlap = value > 0;
+    if (name == "--shared") flags.shared = value > 0;
     if (value <= 0) continue;
     if (name == "--threads") flags.threads = static_cast<int>(value);
     if (name == "--steps") flags.steps = static_cast<std::size_t>(value);
@@ -76,22 +87,25 @@ int main(int argc, char** argv) {
   xg::distributed::broadcast_parameters(params);
   std::unique_ptr<xg::distributed::BackwardAllReduce> overlapped;
   if (flags.overlap) overlapped = std::make_unique<xg::distributed::BackwardAllReduce>(params);
+  std::unique_ptr<xg::distributed::SharedMemoryAllReduce> shared;
+  if (flags.shared && !overlapped) shared = std::make_unique<xg::distributed::SharedMemoryAllReduce>(params);
   xg::optim::AdamW optimizer(params, xg::optim::AdamWOptions(2e-3).weight_decay(0.05));
   xg::nn::CrossEntropyLoss loss_fn;
   xg::data::DataLoader loader(data.dataset, xg::data::DataLoaderOptions(flags.batch).shuffle(true).seed(0));
 
   const std::size_t warmup = 20;
   std::size_t step = 0, samples = 0;
-  double reduce_seconds = 0.0;
+  double reduce_seconds = 0.0, compute_cpu = 0.0;
   Clock::time_point start = Clock::now();
   while (step < warmup + flags.steps) {
     for (xg::data::Batch& global : loader) {
       if (step == warmup) {  // the first steps allocate and warm the caches: not timed
         MPI_Barrier(MPI_COMM_WORLD);
         start = Clock::now();
-        reduce_seconds = 0.0;
+        reduce_seconds = compute_cpu = 0.0;
         samples = 0;
       }
+      const double cpu_start = thread_cpu_seconds();
       const xg::data::Batch mine = xg::distributed::shard_of_batch(global, rank, world);
       xg::Tensor loss = loss_fn(net(mine.input), mine.labels);
       optimizer.zero_grad();
@@ -100,13 +114,20 @@ int main(int argc, char** argv) {
       loss.backward();
       // What the step waits for after backward: the exposed part of the allreduce.
       const Clock::time_point reduce_start = Clock::now();
+      const double cpu_backward_end = thread_cpu_seconds();
       if (overlapped) {
         overlapped->wait();
+      } else if (shared) {
+        shared->all_reduce(weights);
       } else {
         xg::distributed::all_reduce_gradients(params, weights);
       }
       reduce_seconds += seconds_since(reduce_start);
+      const double cpu_step_start = thread_cpu_seconds();
       optimizer.step();
+      // Forward, backward and step on this thread's CPU (SyncBatchNorm's small allreduces and the
+      // hooks' MPI_Test inside backward included), not the wait after backward.
+      compute_cpu += (cpu_backward_end - cpu_start) + (thread_cpu_seconds() - cpu_step_start);
       samples += global.size();
       if (++step == warmup + flags.steps) break;
     }
@@ -119,6 +140,7 @@ int main(int argc, char** argv) {
     timeline_end = overlapped->backward_ended();
   }
   const double reduce_per_step = max_over_ranks(reduce_seconds) / static_cast<double>(flags.steps);
+  const double compute_per_step = max_over_ranks(compute_cpu) / static_cast<double>(flags.steps);
 
   // The allreduce alone on the gradient's bytes, ranks in step (a barrier first), over loopback.
   std::size_t floats = 0;
@@ -133,6 +155,19 @@ int main(int argc, char** argv) {
     alone += seconds_since(t);
   }
   alone = max_over_ranks(alone) / repeats;
+  // The same exchange through shared memory (SharedMemoryAllReduce: the packing, one barrier, the sums
+  // into the gradients), timed the same way.
+  double shared_alone = 0.0;
+  if (world > 1) {
+    if (!shared) shared = std::make_unique<xg::distributed::SharedMemoryAllReduce>(params);
+    for (int i = 0; i < repeats; ++i) {
+      MPI_Barrier(MPI_COMM_WORLD);
+      const Clock::time_point t = Clock::now();
+      shared->all_reduce();
+      shared_alone += seconds_since(t);
+    }
+    shared_alone = max_over_ranks(shared_alone) / repeats;
+  }
   if (rank != 0) return 0;
 
   const double bytes = 4.0 * static_cast<double>(floats);
@@ -140,7 +175,9 @@ int main(int argc, char** argv) {
   std::printf("## distributed training: %zu process%s x %d BLAS thread%s, %s, %s%s\n\n", world, world > 1 ? "es" : "",
               flags.threads, flags.threads > 1 ? "s" : "", data.description.c_str(),
               flags.batch_norm ? (world > 1 ? "SyncBatchNorm" : "BatchNorm1d") : "no norm",
-              overlapped ? ", allreduce overlapped with backward" : "");
+              overlapped ? ", allreduce overlapped with backward"
+              : shared   ? ", gradients averaged through shared memory"
+                         : "");
   std::printf("| measurement | result |\n| --- | --- |\n");
   std::printf("| samples/s (global batch %zu, %zu steps) | %.0f |\n", flags.batch, flags.steps,
               static_cast<double>(samples) / total);
@@ -149,6 +186,8 @@ int main(int argc, char** argv) {
       "| allreduce exposed per step (after backward, incl. waiting for the slower rank) | %.3f ms (%.1f%% of the step) "
       "|\n",
       1e3 * reduce_per_step, 100.0 * reduce_per_step / step_seconds);
+  std::printf("| compute per step on a rank: forward, backward, step (thread CPU time, slowest rank) | %.3f ms |\n",
+              1e3 * compute_per_step);
   if (overlapped && world > 1) {
     std::printf("\nThe last step's timeline (ms since backward began; it ended at %.3f):\n\n", 1e3 * timeline_end);
     std::printf("| bucket | bytes | started | completed |\n| --- | --- | --- | --- |\n");
@@ -160,6 +199,9 @@ int main(int argc, char** argv) {
   }
   std::printf("| MPI_Allreduce alone of %.0f bytes over loopback, ranks in step | %.3f ms |\n", bytes, 1e3 * alone);
   if (world > 1) {
+    std::printf(
+        "| SharedMemoryAllReduce alone of the gradients (packing and unpacking included), ranks in step | %.3f ms |\n",
+        1e3 * shared_alone);
     // A ring allreduce sends and receives 2 (k - 1) / k of the buffer per rank; over loopback with
     // this k, the effective bandwidth that implies:
     const double moved = 2.0 * static_cast<double>(world - 1) / static_cast<double>(world) * bytes;

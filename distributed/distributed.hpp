@@ -7,5 +7,7 @@
 #include <xgrad/distributed/environment.hpp>
 #include <xgrad/distributed/gradients.hpp>
 #include <xgrad/distributed/metrics.hpp>
+#include <xgrad/distributed/rank_state.hpp>
 #include <xgrad/distributed/sampler.hpp>
+#include <xgrad/distributed/shared_memory_all_reduce.hpp>
 #include <xgrad/distributed/sync_batch_norm.hpp>

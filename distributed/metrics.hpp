@@ -7,6 +7,8 @@
 // Every rank gets the same result (one MPI_Allreduce each). Sums are in double, so a sum of counts is
 // exact up to 2^53.
 
+#include <xgrad/data/preprocess.hpp>
+
 #include <cstdint>
 #include <vector>
 
@@ -18,5 +20,12 @@ std::int64_t all_reduce_sum(std::int64_t value);
 std::vector<double> all_reduce_sum(std::vector<double> values);
 // (sum over ranks of local_sum) / (sum over ranks of local_count); 0 when no rank counted anything.
 double all_reduce_mean(double local_sum, std::int64_t local_count);
+
+// The moments of every rank's examples: each rank's FeatureMoments (of its shard, possibly empty:
+// count 0) go to all (MPI_Allgather) and are merged in rank order, so every rank holds the same
+// bits. The merge is Chan's exact pairwise update, so a Standardizer fitted on the result has the
+// statistics of the whole data set up to double rounding. Throws xg::Error on every rank when the
+// ranks' example shapes differ.
+data::FeatureMoments all_gather_moments(const data::FeatureMoments& mine);
 
 }  // namespace xg::distributed

@@ -64,25 +64,68 @@ if [[ -x "$BUILD_DIR/bench/xgrad_distributed_bench" ]] && command -v mpirun >/de
   # in the run queue), are not pinned (pinned yielding ranks stalled for seconds), and keep vader's
   # default single copy (CMA: one handshake a message; its copy-in/copy-out, twice as fast on idle
   # cores, needs a handshake per 32 KiB fragment and was 8x slower under load).
-  mpi_env=(OMPI_MCA_mpi_yield_when_idle=1)
-  mpi_flags=(--bind-to none)
-  if [[ $(id -u) -eq 0 ]]; then mpi_flags+=(--allow-run-as-root); fi
+  shared=(env OMPI_MCA_mpi_yield_when_idle=1)
+  shared_flags=(--bind-to none)
+  # On dedicated cores (nothing else running) pinned, spinning ranks with copy-in/copy-out move the
+  # gradient 2-4x faster; on a shared machine they stall. Section 4 measures both.
+  dedicated=(env OMPI_MCA_mpi_yield_when_idle=0 OMPI_MCA_btl_vader_single_copy_mechanism=none)
+  dedicated_flags=(--bind-to core)
+  root=()
+  if [[ $(id -u) -eq 0 ]]; then root=(--allow-run-as-root); fi
   steps=$((QUICK ? 100 : 400))
-  # 1x1 and 2x1 alternate, three rounds, so that a change in the neighbours' load hits both alike;
-  # then 2x1 with the allreduce overlapped with backward, and 1 process x 2 BLAS threads.
-  for config in "1 1" "2 1" "1 1" "2 1" "1 1" "2 1" "2 1 1" "1 2"; do
-    read -r ranks threads overlap <<<"$config"
-    env "${mpi_env[@]}" OPENBLAS_NUM_THREADS=$threads mpirun -np "$ranks" "${mpi_flags[@]}" \
-      "$BUILD_DIR/bench/xgrad_distributed_bench" --threads "$threads" --steps "$steps" --overlap "${overlap:-0}"
-    echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+  rounds=3
+  # 1 x 1, 2 x 1 with the gradients averaged through shared memory (the example's path on one
+  # machine), with MPI's allreduce after backward, with it overlapped with backward (the example's
+  # path across machines), and that on the dedicated-cores transport alternate, $rounds rounds, so that
+  # a change in the neighbours' load hits all alike; then 1 process x 2 BLAS threads once. The summary
+  # gives each one's median.
+  configs=()
+  for ((round = 1; round <= rounds; round++)); do
+    configs+=("1x1 1 1 0 0 shared" "2x1-shared-memory 2 1 0 1 shared" "2x1 2 1 0 0 shared" "2x1-overlap 2 1 1 0 shared"
+      "2x1-overlap-dedicated 2 1 1 0 dedicated")
+  done
+  configs+=("1x2 1 2 0 0 shared")
+  : >"$RESULTS/distributed-samples.txt"
+  for config in "${configs[@]}"; do
+    read -r name ranks threads overlap shared_memory transport <<<"$config"
+    launcher=("${shared[@]}")
+    flags=("${shared_flags[@]}")
+    if [[ $transport == dedicated ]]; then launcher=("${dedicated[@]}") flags=("${dedicated_flags[@]}"); fi
+    output="$("${launcher[@]}" OPENBLAS_NUM_THREADS=$threads timeout 300 mpirun -np "$ranks" "${flags[@]}" "${root[@]}" \
+      "$BUILD_DIR/bench/xgrad_distributed_bench" --threads "$threads" --steps "$steps" --overlap "$overlap" \
+      --shared "$shared_memory" 2>&1 || true)"
+    load="$(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "### $name ($transport transport)"
+    echo "$output"
+    echo "load average: $load"
     echo
+    samples="$(grep -o '^| samples/s.* | [0-9]* |$' <<<"$output" | grep -o '[0-9]* |$' | tr -d ' |' || true)"
+    echo "$name ${samples:-0} $(cut -d' ' -f1 <<<"$load")" >>"$RESULTS/distributed-samples.txt"
   done | tee "$RESULTS/distributed.md"
+  # Medians over the rounds and each one's ratio to 1 x 1's median.
+  awk '{ v[$1] = v[$1] " " $2; load = load " " $3 }
+    function median(list,   a, n, i, j, t) {
+      n = split(list, a, " ")
+      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+      return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    END {
+      print "| configuration | samples/s (median) | rounds | ratio to 1x1 |"
+      print "| --- | --- | --- | --- |"
+      base = median(v["1x1"])
+      n = split("1x1 2x1-shared-memory 2x1 2x1-overlap 2x1-overlap-dedicated 1x2", names, " ")
+      for (i = 1; i <= n; i++) {
+        name = names[i]
+        if (name in v) printf "| %s | %.0f | %s | %.2fx |\n", name, median(v[name]), v[name], median(v[name]) / base
+      }
+      print "load average (1 min) at each run:" load
+    }' "$RESULTS/distributed-samples.txt" | tee -a "$RESULTS/distributed.md"
   parts+=(distributed)
 fi
 
 echo; echo "=== summary (also in $RESULTS) ==="
 for part in "${parts[@]}"; do
   # The Markdown tables and headings, plus the lines that give their context.
-  grep -E '^(\||## |peak RSS|MLP |xgrad vs|Streaming time|PROJECTION|load average|The last step)' "$RESULTS/$part.md" || true
+  grep -E '^(\||## |### |peak RSS|MLP |xgrad vs|Streaming time|PROJECTION|load average|The last step)' "$RESULTS/$part.md" || true
   echo
 done

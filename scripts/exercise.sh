@@ -16,6 +16,8 @@
 #   scripts/exercise.sh --grade SUBMISSIONS --out GRADEBOOK   grades a class (scripts/grade.sh --help)
 #   scripts/exercise.sh --check-skeletons   (CI) every check fails on the skeletons unless it is named
 #                                    Given..., every check passes on the solutions, READMEs match tests
+#   scripts/exercise.sh --check-readmes     (CI, builds nothing) every task has a Hint and a Formula,
+#                                    and neither holds code (docs/teacher.md, "Hints in two tiers")
 # Options: --exercises-dir DIR (or XGRAD_EXERCISES_DIR) uses another copy of exercises/, built on its
 # own against xgrad installed from build/ into a scratch prefix; --no-build runs what is built.
 # Installs nothing beyond scripts/setup.sh (called when build/ is not configured yet) and, for --watch,
@@ -29,7 +31,7 @@ EXERCISES_DIR="${XGRAD_EXERCISES_DIR:-$ROOT/exercises}"
 JOBS="$(nproc 2>/dev/null || echo 2)"
 
 usage() {
-  sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 mode=status
@@ -50,6 +52,7 @@ while (($# > 0)); do
       if [[ $# -gt 1 && "$2" != -* ]]; then report_file="$2"; shift; fi
       ;;
     --check-skeletons) mode=check ;;
+    --check-readmes) mode=check_readmes ;;
     --watch) mode=watch ;;
     --handout)
       [[ $# -gt 1 ]] || { echo "exercise.sh: --handout needs a folder" >&2; exit 2; }
@@ -177,10 +180,12 @@ configure() {
   fi
 }
 
-# Every library target cmake --install installs (xgrad_distributed only where MPI was found).
+# Every library target cmake --install installs: the libxgrad_*.a files its install script copies,
+# read from that script, so that a new package (interop came after the list here was written, and
+# the install then failed on its missing library) needs no change here. xgrad_distributed is there
+# only where MPI was found.
 library_targets() {
-  cmake --build "$BUILD_DIR" --target help 2>/dev/null |
-    grep -oE '\bxgrad_(core|autograd|nn|optim|data|checkpoint|distributed)\b' | sort -u
+  grep -ohE 'libxgrad_[a-z_]+\.a' "$BUILD_DIR/cmake_install.cmake" | sort -u | sed 's/^lib\(.*\)\.a$/\1/'
 }
 
 # cmake --build BUILD TARGETS..., its log in $WORK/build.log; on the first build of xgrad's library
@@ -313,6 +318,12 @@ results_in_task_order() {  # results_in_task_order NAME
   ' <(readme_tasks "$1") "$WORK/$1.results" | sort -n -k1,1 | cut -f2-
 }
 
+# Prints PREFIX and TEXT wrapped at 100 columns, the lines after the first indented under TEXT.
+wrapped() {  # wrapped PREFIX TEXT
+  local indent="${1//?/ }"
+  printf '%s\n' "$2" | fold -s -w $((100 - ${#1})) | sed -e 's/ *$//' -e "1s/^/$1/" -e "2,\$s/^/$indent/"
+}
+
 # Prints each check of one exercise as PASS or FAIL; a failure with its task, the first failed
 # expectation (gtest shows expected and actual values) and the README's hint.
 show_checks() {  # show_checks NAME VARIANT
@@ -334,7 +345,7 @@ show_checks() {  # show_checks NAME VARIANT
     printf '  %s  %s\n' "$([[ "$result" == CRASH ]] && echo CRASH || echo FAIL)" "$test"
     local task hint formula
     task="$(readme_field "$name" TASK "$test")"
-    [[ -n "$task" ]] && printf '        task: %s\n' "$task" | fold -s -w 88 | sed '2,$s/^/              /'
+    [[ -n "$task" ]] && wrapped '        task: ' "$task"
     awk -F '\t' -v test="$test" '
       $1 == "MESSAGE" && $2 == test {
         line = substr($0, length($1) + length($2) + 3)
@@ -355,10 +366,10 @@ show_checks() {  # show_checks NAME VARIANT
       echo "        (may follow from $first_failure, the first that fails: fix that one first; -v shows this check's hint)"
     else
       hint="$(readme_field "$name" HINT "$test")"
-      [[ -n "$hint" ]] && printf '        Hint: %s\n' "$hint" | fold -s -w 88 | sed '2,$s/^/              /'
+      [[ -n "$hint" ]] && wrapped '        Hint: ' "$hint"
       formula="$(readme_field "$name" FORMULA "$test")"
       if [[ -n "$formula" ]] && $show_formula; then
-        printf '        Formula: %s\n' "$formula" | fold -s -w 88 | sed '2,$s/^/                 /'
+        wrapped '        Formula: ' "$formula"
       elif [[ -n "$formula" ]]; then
         echo "        (stuck? scripts/exercise.sh ${name:0:2} --hint shows the formula)"
       fi
@@ -551,11 +562,59 @@ write_handout() {  # write_handout DIR
   echo "Push it as the GitHub Classroom template; grade the students' repositories with scripts/exercise.sh --grade."
 }
 
+# The two tiers of a task's help (docs/teacher.md, "Hints in two tiers"): the Hint, shown when the
+# check fails, is a nudge (a symptom and the idea to look at); the Formula, shown with --hint, is the
+# maths in notation. Neither is the solution's code. What code has and notation does not (grep -E):
+# a scope (::), a cast, ->, x++ or x--, a compound assignment or comparison (+= == !=), &&, a C
+# loop or branch "for (", a declaration "float x =", a method call ".name(", a statement's ";" at the end.
+CODE_IN_HELP='::|_cast<|->|[A-Za-z_)](\+\+|--)|[-+*/!=]=|&&|\b(for|if|while|switch) *\(|\b(auto|const|float|double|int) [A-Za-z_]+ *=|\.[A-Za-z_]+\(|; *$'
+# A Hint holds no formula either: no "=" at all (no equation, no assignment) and no braces.
+CODE_OR_FORMULA_IN_HINT="$CODE_IN_HELP|=|[{}]"
+
+# Prints one line per problem with the tiers of exercise NAME's README; returns how many.
+check_readme_tiers() {  # check_readme_tiers NAME
+  local name="$1" kind test text found problems=0
+  readme_tasks "$name" >"$WORK/$name.tasks"
+  # Each task: exactly one Hint: and one Formula: line.
+  while IFS=$'\t' read -r test hints formulas; do
+    echo "$name/README.md: task $test has $hints Hint: and $formulas Formula: lines (one of each, each on one line)"
+    problems=$((problems + 1))
+  done < <(awk -F '\t' '
+    $1 == "TASK" { order[++n] = $2 } $1 == "HINT" { hints[$2]++ } $1 == "FORMULA" { formulas[$2]++ }
+    END { for (i = 1; i <= n; i++) { t = order[i]; if (hints[t] != 1 || formulas[t] != 1) print t "\t" hints[t] + 0 "\t" formulas[t] + 0 } }
+  ' "$WORK/$name.tasks")
+  while IFS=$'\t' read -r kind test text; do
+    if [[ "$kind" == HINT ]] && found="$(grep -oE -- "$CODE_OR_FORMULA_IN_HINT" <<<"$text" | head -1)" && [[ -n "$found" ]]; then
+      echo "$name/README.md: task $test: its Hint holds code or a formula ('$found'): a Hint is a nudge in words; the maths goes in Formula:"
+      problems=$((problems + 1))
+    elif [[ "$kind" == FORMULA ]] && found="$(grep -oE -- "$CODE_IN_HELP" <<<"$text" | head -1)" && [[ -n "$found" ]]; then
+      echo "$name/README.md: task $test: its Formula holds code ('$found'): the maths in notation, never the solution's code"
+      problems=$((problems + 1))
+    fi
+  done <"$WORK/$name.tasks"
+  return $((problems > 100 ? 100 : problems))
+}
+
+# CI: check_readme_tiers over every exercise (no build).
+check_readmes() {
+  local name problems=0 tasks=0
+  while read -r name; do
+    check_readme_tiers "$name" || problems=$((problems + $?))
+    tasks=$((tasks + $(grep -c '^TASK' "$WORK/$name.tasks" || true)))
+  done < <(all_exercises)
+  if ((problems > 0)); then
+    echo "exercise READMEs: $problems problems with the tiers of the hints"
+    return 1
+  fi
+  echo "exercise READMEs: all $tasks tasks have a Hint (a nudge, no code, no formula) and a Formula (no code)"
+}
+
 # CI: a check that passes on the untouched skeleton checks nothing, unless it is about given code and
 # says so (its name starts with Given); every check passes on the solution; every check has a task
-# with a hint in the README, and every task names a check.
+# with a hint in the README, and every task names a check; every task's hints are in two tiers.
 check_skeletons() {
   local name test result problems=0 count=0
+  check_readmes || problems=$((problems + 1))
   configure
   while read -r name; do
     build_exercise "$name" "" || { problems=$((problems + 1)); continue; }
@@ -597,6 +656,7 @@ case "$mode" in
   reset) reset_exercise ;;
   report) write_report ;;
   check) check_skeletons ;;
+  check_readmes) check_readmes ;;
   install) install_xgrad "$install_prefix" ;;
   watch) watch_exercise ;;
   handout) write_handout "$handout_dir" ;;

@@ -50,12 +50,13 @@ EpochResult train_one_epoch(const Args& args, Setup& setup, Training& training, 
   EpochResult result;
   double correct = 0.0, seen = 0.0;
   for (xg::data::Batch& global : training.loader) {
-    const xg::data::Batch batch = parallel.shard(global);      // this rank's part (one process: all)
-    xg::Tensor logits = setup.net(batch.input);                // forward
-    xg::Tensor loss = training.loss_fn(logits, batch.labels);  // loss
-    optimizer.zero_grad();                                     // clear last step's gradients
-    loss.backward();                                           // gradients of the loss
-    parallel.average_gradients(setup.net->parameters(), batch.size(), global.size());
+    const xg::data::Batch batch = parallel.shard(global);           // this rank's part (one process: all)
+    xg::Tensor logits = setup.net(batch.input);                     // forward
+    xg::Tensor loss = training.loss_fn(logits, batch.labels);       // loss
+    optimizer.zero_grad();                                          // clear last step's gradients
+    parallel.begin_gradient_exchange(batch.size(), global.size());  // under mpirun: sent during backward
+    loss.backward();                                                // gradients of the loss
+    parallel.average_gradients();                                   // the global batch's gradient on every rank
     result.lr = optimizer.param_groups()[0].options().get_lr();
     optimizer.step();                                                      // update the weights
     if (training.schedule.per_batch) training.schedule.per_batch->step();  // next learning rate
@@ -69,25 +70,24 @@ EpochResult train_one_epoch(const Args& args, Setup& setup, Training& training, 
   result.train_loss = parallel.sum(progress.mean_loss() * seen) / std::max(1.0, parallel.sum(seen));
   if (training.schedule.plateau) training.schedule.plateau->step(result.train_loss);
   result.train_accuracy = parallel.sum(correct) / static_cast<double>(setup.data.train.size());
-  if (setup.data.val.size() > 0) result.val = evaluate(setup.net, setup.data.val);
-  result.test = evaluate(setup.net, setup.data.test);
+  // Each rank evaluates its part; the sums over ranks give the whole sets' numbers (parallel.hpp).
+  const auto evaluate_part = [&](const xg::data::TensorDataset& part) { return evaluate(setup.net, part); };
+  if (setup.data.val.size() > 0) result.val = parallel.evaluate_across_ranks(setup.data.val, evaluate_part);
+  result.test = parallel.evaluate_across_ranks(setup.data.test, evaluate_part);
   result.seconds = progress.seconds();
   return result;
 }
 
 int run(const Args& given, const Parallel& parallel) {
   Args args = given;  // set_up fits the epochs to the data (defaults.hpp)
-  if (args.task == "regression") {
-    if (parallel.world_size() > 1) throw FlagError("--task regression runs in one process only, not under mpirun");
-    return run_regression(args);
-  }
+  if (args.task == "regression") return run_regression(args, parallel);
 
   // Set up: the data and the network (with the --load weights), then what trains it.
   Setup setup = set_up(args);
   if (args.epochs == 0) {  // evaluation only (parse_args made sure there is a model): nothing to write
     std::printf("evaluating %s\n", args.load_path.c_str());
     print_final_evaluation(setup.net, setup.data, setup.sizes.back());
-    if (!args.export_onnx_path.empty()) export_onnx(setup.net, args.export_onnx_path);
+    if (parallel.is_main() && !args.export_onnx_path.empty()) export_onnx(setup.net, args.export_onnx_path);
     return 0;
   }
   parallel.synchronize_batch_norm(*setup.net);  // under mpirun: the global batch's statistics
@@ -102,7 +102,7 @@ int run(const Args& given, const Parallel& parallel) {
   std::vector<EpochResult> history;
   if (!args.resume_path.empty()) {
     history = resume(args, checkpoint);  // every rank reads the checkpoint rank 0 wrote
-    parallel.reseed_dropout_after_resume(args.seed, checkpoint.epoch);
+    parallel.restore_dropout_generators(checkpoint.notes, args.seed, checkpoint.epoch);  // ranks > 0
     if (early_stopping) resume_early_stopping(args, checkpoint, *early_stopping);
   }
 
@@ -116,11 +116,13 @@ int run(const Args& given, const Parallel& parallel) {
     checkpoint.epoch = epoch;
     checkpoint.step += static_cast<std::int64_t>(training.loader.num_batches());
     if (early_stopping) {
-      stop = early_stopping->update(epoch, history.back().val->loss, *setup.net);
+      // Rank 0 decides, so that no rank leaves the loop alone.
+      stop = parallel.decided_by_main(early_stopping->update(epoch, history.back().val->loss, *setup.net));
       early_stopping->write_notes(checkpoint.notes);
     }
-    if (parallel.is_main() && (checkpoint_due(args, epoch) || (stop && args.checkpoint_every > 0))) {
-      save_checkpoint(args, checkpoint, metrics.rows());
+    if (checkpoint_due(args, epoch) || (stop && args.checkpoint_every > 0)) {
+      parallel.note_dropout_generators(checkpoint.notes);  // every rank's masks go on after a resume
+      if (parallel.is_main()) save_checkpoint(args, checkpoint, metrics.rows());
     }
   }
   if (early_stopping) {

@@ -53,7 +53,8 @@ xg::data::CsvColumn column_of(const std::string& text) {
 }
 
 // `stored`: the statistics of a --load file, used instead of fitting them again.
-RegressionData load_regression_data(Args& args, const std::optional<Statistics>& stored, std::string& decided) {
+RegressionData load_regression_data(Args& args, const std::optional<Statistics>& stored, std::string& decided,
+                                    const Parallel& parallel) {
   const std::string path = args.dataset.substr(4);  // csv:PATH (parse_args made sure)
   if (!fs::exists(path)) throw UserError("no such CSV file: " + path);
   std::vector<xg::data::CsvColumn> columns;
@@ -74,13 +75,14 @@ RegressionData load_regression_data(Args& args, const std::optional<Statistics>&
     xg::Generator val_generator(args.seed + 2);
     std::tie(train, val) = xg::data::train_val_split(train, args.val_split, val_generator);
   }
-  // Statistics of the examples trained on only (or the loaded model's).
+  // Statistics of the examples trained on only (or the loaded model's); under mpirun each rank's part
+  // of them, merged: the same statistics on every rank (Parallel::moments_of).
   Statistics statistics;
   if (stored) {
     statistics = *stored;
   } else {
-    statistics.inputs.fit(xg::data::FeatureMoments::of(train.inputs()));
-    statistics.targets.fit(xg::data::FeatureMoments::of(train.targets()));
+    statistics.inputs.fit(parallel.moments_of(train.inputs()));
+    statistics.targets.fit(parallel.moments_of(train.targets()));
   }
   for (TensorDataset* part : {&train, &val, &test}) {
     if (part->size() == 0) continue;
@@ -209,12 +211,12 @@ void write_outputs(const Args& args, const std::string& title, xg::nn::MLP& net,
 
 }  // namespace
 
-int run_regression(Args& args) {
+int run_regression(Args& args, const Parallel& parallel) {
   prepare_process(args);
 
   const std::optional<Statistics> stored = load_statistics(args.load_path);
   std::string decided;
-  RegressionData data = load_regression_data(args, stored, decided);
+  RegressionData data = load_regression_data(args, stored, decided, parallel);
   std::vector<std::size_t> sizes = {xg::numel_of(data.train.example_shape())};
   sizes.insert(sizes.end(), args.hidden.begin(), args.hidden.end());
   sizes.push_back(data.train.targets().shape(1));
@@ -232,24 +234,27 @@ int run_regression(Args& args) {
   }
   if (args.epochs == 0) {  // evaluation only (parse_args made sure there is a model)
     print_metrics(net, data);
-    if (!args.export_onnx_path.empty()) export_onnx(net, args.export_onnx_path, &data.statistics);
+    if (parallel.is_main() && !args.export_onnx_path.empty()) export_onnx(net, args.export_onnx_path, &data.statistics);
     return 0;
   }
 
+  parallel.synchronize_batch_norm(*net);  // under mpirun: the global batch's statistics
   std::unique_ptr<xg::optim::Optimizer> optimizer = make_optimizer(args, net->parameters());
   xg::data::DataLoader loader = make_loader(args, data.train);
   const auto steps_per_epoch = static_cast<std::int64_t>(loader.num_batches());
   // Per batch only: parse_args refuses --scheduler plateau here.
   std::unique_ptr<xg::optim::LRScheduler> scheduler =
       make_schedule(args, *optimizer, steps_per_epoch, steps_per_epoch * args.epochs).per_batch;
-  make_out_dir(args);
+  parallel.start(net->parameters(), data.train.size(), args.batch_size, args.seed);
+  if (parallel.is_main()) make_out_dir(args);  // only rank 0 writes files
   std::printf("training: %s, lr %g, weight decay %g, %s schedule, batch %zu, %d epochs%s\n", optimizer->name().c_str(),
               learning_rate(args), weight_decay(args), args.scheduler.c_str(), args.batch_size, args.epochs,
               early_stop_text(args).c_str());
   if (!decided.empty()) std::printf("defaults: %s\n", decided.c_str());
   std::printf("\n");
 
-  std::ofstream metrics((fs::path(args.out_dir) / "metrics.csv").string());
+  std::ofstream metrics;
+  if (parallel.is_main()) metrics.open((fs::path(args.out_dir) / "metrics.csv").string());
   metrics << metrics_header(data.val.size() > 0);
   std::optional<EarlyStopping> early_stopping;
   if (args.early_stop > 0) early_stopping.emplace(args.early_stop, args.min_delta);
@@ -261,10 +266,15 @@ int run_regression(Args& args) {
     std::snprintf(label, sizeof label, "epoch %d/%d", epoch, args.epochs);
     support::ProgressBar progress(label, loader.num_batches(), !args.quiet && support::stdout_is_terminal());
     EpochScores e;
-    for (xg::data::Batch& batch : loader) {
+    double seen = 0.0;
+    for (xg::data::Batch& global : loader) {
+      const xg::data::Batch batch = parallel.shard(global);        // this rank's part (one process: all)
       xg::Tensor loss = loss_fn(net(batch.input), batch.targets);  // forward, loss
       optimizer->zero_grad();
+      parallel.begin_gradient_exchange(batch.size(), global.size());
       loss.backward();
+      parallel.average_gradients();  // under mpirun: the global batch's, on every rank
+      seen += static_cast<double>(batch.size());
       e.lr = optimizer->param_groups()[0].options().get_lr();
       optimizer->step();
       if (scheduler) scheduler->step();
@@ -272,14 +282,14 @@ int run_regression(Args& args) {
     }
     progress.finish();
     e.epoch = epoch;
-    e.train = progress.mean_loss();
+    e.train = parallel.sum(progress.mean_loss() * seen) / std::max(1.0, parallel.sum(seen));  // every rank's
     if (data.val.size() > 0) e.val = score(net, data, data.val);
     e.test = score(net, data, data.test);
     e.seconds = progress.seconds();
     history.push_back(e);
     print_epoch(e, args.epochs);
     metrics << metrics_row(e) << std::flush;
-    if (early_stopping) stop = early_stopping->update(epoch, e.val->loss, *net);
+    if (early_stopping) stop = parallel.decided_by_main(early_stopping->update(epoch, e.val->loss, *net));
   }
   if (early_stopping) {
     early_stopping->restore_best(*net);
@@ -287,7 +297,8 @@ int run_regression(Args& args) {
                 stop ? "early stop" : "no early stop", early_stopping->best_loss(), early_stopping->best_epoch());
   }
   print_metrics(net, data);
-  write_outputs(args, "MLP " + shape + " on " + data.description, net, data, *optimizer, history);
+  if (parallel.is_main())
+    write_outputs(args, "MLP " + shape + " on " + data.description, net, data, *optimizer, history);
   return 0;
 }
 

@@ -7,6 +7,8 @@
 #   crasher   step() writes through a null pointer         -> CRASH with its signal
 #   hog       step() fills 8 GB before answering                 -> FAIL: std::bad_alloc at the memory limit
 #   peeker    step() is right only if it can read the hidden check's file -> no point: it is not there
+#   wrong     an honest mistake: the descent's list forgets its start   -> the points of the checks
+#             it passes (step's own check and the hidden one, 1 + 3), none of the three it fails
 # then reads class.csv and the JUnit file back and checks their points; a regrade of one student
 # replaces their row.
 # Argument: the build folder.
@@ -40,6 +42,9 @@ stub() {  # stub NAME BODY-OF-step(): the other function as in the solution
   sed -i '1i #include <fstream>\n#include <vector>' "$submissions/$1/exercises/01-optimizer-step/step.cpp"
 }
 grep -q '^float step(float w, float grad, float lr) {' "$solution" || fail "the solution's step() no longer starts on one line"
+new_student wrong
+sed 's/std::vector<float> xs{x0};/std::vector<float> xs;/' "$solution" >"$submissions/wrong/exercises/01-optimizer-step/step.cpp"
+grep -q 'std::vector<float> xs;' "$submissions/wrong/exercises/01-optimizer-step/step.cpp" || fail "the wrong student's mistake did not apply"
 stub looper 'volatile bool forever = true; while (forever) {} return w;'
 stub crasher 'volatile int* nowhere = nullptr; *nowhere = 1; return w;'
 stub hog 'static std::vector<char> hog; hog.assign(std::size_t(8) << 30, 1); return w - lr * grad;'
@@ -73,10 +78,11 @@ expected='student,points,max_points,01-optimizer-step
 "looper",0,7,0
 "peeker",0,7,0
 "right",7,7,7
-"tamperer",0,7,0'
+"tamperer",0,7,0
+"wrong",4,7,4'
 [[ "$(cat "$out/class.csv")" == "$expected" ]] ||
   { cat "$SCRATCH/grade.txt" >&2; echo "class.csv:" >&2; cat "$out/class.csv" >&2; fail "class.csv is not as expected"; }
-echo "class.csv: right 7 of 7, the tamperer, looper, crasher, hog and peeker 0"
+echo "class.csv: right 7 of 7, wrong 4 of 7, the tamperer, looper, crasher, hog and peeker 0"
 
 tsv() { cat "$out/students/$1/results.tsv"; }
 tsv looper | grep -q $'StepMovesTheWeightAgainstTheGradient\tTIMEOUT\t0\t1\tvisible\ttimed out' ||
@@ -99,8 +105,12 @@ done
   fail "the looper's JUnit file has not 5 timeouts"
 [[ "$(xmllint --xpath 'sum(//property[@name="points"]/@value)' "$out/students/right/junit.xml")" == 7 ]] ||
   fail "right's JUnit points do not add up to 7"
-[[ "$(jq '.score' "$out/students/right/results.json")" == 7 && "$(jq '.score' "$out/students/peeker/results.json")" == 0 ]] ||
-  fail "the Gradescope scores are not 7 and 0"
+[[ "$(xmllint --xpath 'count(//failure)' "$out/students/wrong/junit.xml")" == 3 ]] || fail "the wrong student's JUnit file has not 3 failures"
+[[ "$(xmllint --xpath 'sum(//property[@name="points"]/@value)' "$out/students/wrong/junit.xml")" == 4 ]] ||
+  { cat "$out/students/wrong/junit.xml" >&2; fail "the wrong student's JUnit points do not add up to 4"; }
+[[ "$(jq '.score' "$out/students/right/results.json")" == 7 && "$(jq '.score' "$out/students/peeker/results.json")" == 0 &&
+  "$(jq '.score' "$out/students/wrong/results.json")" == 4 ]] ||
+  fail "the Gradescope scores are not 7, 0 and 4"
 [[ "$(jq -r '.tests[] | select(.name | contains("Hidden")) | .visibility' "$out/students/right/results.json")" == after_published ]] ||
   fail "the hidden check is visible in Gradescope's results"
 echo "junit.xml and results.json parse and hold the same points"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ctest's test of scripts/exercise.sh (exercises/CMakeLists.txt): on the shipped skeletons it reports
 # "not started", on the solutions "done"; a copy of a solution with one mistake shows the failing
-# check with its expected and actual numbers and the hint; --reset restores a file and keeps a backup.
+# check with its expected and actual numbers and the hint (the formula only with --hint); --reset
+# restores a file and keeps a backup.
 # Argument: the build folder. Exit 77 (skipped) for the skeleton part when exercises/ has local changes.
 set -euo pipefail
 BUILD_DIR="$(cd "$1" && pwd)"
@@ -37,9 +38,13 @@ expect_in "$SCRATCH/wrong.txt" "FAIL  OptimizerStep.StepMovesTheWeightAgainstThe
 expect_in "$SCRATCH/wrong.txt" "exercises/01-optimizer-step/test.cpp:" "where the check failed"
 expect_in "$SCRATCH/wrong.txt" "Which is: 3.5999999" "the actual value 3 + 0.1 * 6"
 expect_in "$SCRATCH/wrong.txt" "Which is: 2.4000001" "the expected value"
-expect_in "$SCRATCH/wrong.txt" "Hint: one line: the new weight is w minus the learning rate times the gradient." "the hint"
+expect_in "$SCRATCH/wrong.txt" "Hint: 3.6 where 2.4 is expected means the weight moved with the gradient" "the hint (the nudge)"
+expect_in "$SCRATCH/wrong.txt" "(stuck? scripts/exercise.sh 01 --hint shows the formula)" "the pointer to the formula"
+grep -q "Formula:" "$SCRATCH/wrong.txt" && fail "the formula is shown without --hint"
 expect_in "$SCRATCH/wrong.txt" "0 of 4 checks pass." "the count"
-echo "a wrong solution: its failures, numbers and hints are shown"
+"$RUNNER" --exercises-dir "$SCRATCH/copy" --solutions --no-build --hint 1 >"$SCRATCH/formula.txt" 2>&1 || true
+expect_in "$SCRATCH/formula.txt" "Formula: w_new = w - lr * grad" "the formula with --hint"
+echo "a wrong solution: its failures, numbers and hints are shown; --hint adds the formula"
 
 # --reset restores a student's file from git and keeps the student's version.
 git -C "$SCRATCH/copy" init -q

@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -534,11 +535,14 @@ TEST(MlpMpi, BatchNormTrainsAsOneProcess) {
   EXPECT_EQ(final_accuracy(two), final_accuracy(one));
   EXPECT_NE(final_accuracy(one), "");
 }
+// The flags of tests/data/mpi_dropout_2_ranks_before_rank_generators.xgrad, its epoch 2 checkpoint.
+const Args kMpiDropoutFlags = {"--dataset",    "spirals", "--epochs",  "4",   "--hidden", "32,16",
+                               "--batch-size", "32",      "--dropout", "0.1", "--quiet"};
 // Rank 0 writes the checkpoints, every rank resumes from one: the model ends byte for byte as the
-// uninterrupted job's (no dropout, so every rank's generators are in the checkpoint).
+// uninterrupted job's, dropout masks included (each rank's generator is in the checkpoint's notes).
 TEST(MlpMpi, ResumedJobEndsAsUninterrupted) {
   const std::string dir = fresh_dir("mpi_resume");
-  const Args flags = {"--dataset", "spirals", "--epochs", "4", "--hidden", "32,16", "--batch-size", "32", "--quiet"};
+  const Args& flags = kMpiDropoutFlags;
   expect_run(mpirun(2, flags + Args{"--checkpoint-every", "2", "--checkpoint", dir + "/ckpt-{epoch}.xgrad", "--out",
                                     dir + "/full"}),
              0);
@@ -546,6 +550,15 @@ TEST(MlpMpi, ResumedJobEndsAsUninterrupted) {
   expect_run(mpirun(2, flags + Args{"--resume", dir + "/ckpt-2.xgrad", "--out", dir + "/resumed"}), 0,
              {"resuming from .*/ckpt-2.xgrad: 2 of 4 epochs done"});
   EXPECT_TRUE(same_bytes(dir + "/full/model.xgrad", dir + "/resumed/model.xgrad"));
+}
+// A checkpoint written before the ranks' generators were kept (by 2 ranks, the commit before they
+// were) still resumes: rank 1 draws fresh masks, and rank 0 says that the run is not bit-exact.
+TEST(MlpMpi, CheckpointWithoutRankGeneratorsResumes) {
+  const std::string checkpoint = std::string(XGRAD_CLI_DATA_DIR) + "/mpi_dropout_2_ranks_before_rank_generators.xgrad";
+  expect_run(mpirun(2, kMpiDropoutFlags + Args{"--resume", checkpoint, "--out", fresh_dir("mpi_old_checkpoint")}), 0,
+             {"resuming from .*: 2 of 4 epochs done \\(76 steps\\)",
+              "note: the checkpoint holds no dropout generator for 1 of the 1 other ranks", "epoch  4/4  train loss",
+              "final test accuracy: 0\\.[0-9]+"});
 }
 #endif
 
@@ -676,3 +689,76 @@ TEST(MlpCliSuites, EveryOneIsRegisteredWithCtest) {
 }
 
 }  // namespace
+
+// --- Under mpirun: regression, validation and early stopping --------------------------------------------
+
+#ifdef XGRAD_CLI_MPIEXEC
+// The numbers a regression run printed, in order: its metrics table (RMSE, MAE, R^2 of each part).
+std::vector<double> regression_metrics(const RunResult& run) {
+  std::vector<double> numbers;
+  const std::string& out = run.out;
+  std::size_t at = out.find("regression metrics");
+  at = at == std::string::npos ? out.size() : out.find("\n  train", at);
+  std::istringstream table(out.substr(std::min(at, out.size()), out.find("wrote:") - std::min(at, out.size())));
+  for (std::string word; table >> word;) {
+    if (word.find_first_of("0123456789") == 0 || word[0] == '-') numbers.push_back(std::stod(word));
+  }
+  return numbers;
+}
+
+// The __metadata__ of a safetensors file (the standardizer's statistics among them), as written.
+std::string safetensors_metadata(const std::string& path) {
+  const std::string bytes = read_bytes(path);
+  const std::size_t start = bytes.find("\"__metadata__\"");
+  return start == std::string::npos ? "" : bytes.substr(start, bytes.find('}', start) - start);
+}
+
+// Regression under mpirun: the statistics are the whole training set's, fitted over the ranks' parts
+// (the same bytes in the saved model as one process's), and the metrics one process's within the float
+// summation bound: rounding moves the weights by ~1e-6 (tests/distributed), far below the printed 1e-4.
+TEST(MlpMpiTasks, RegressionTrainsAsOneProcess) {
+  const std::string dir = fresh_dir("mpi_regression");
+  write_file(dir + "/plane.csv", plane_csv());
+  const Args flags = {"--task",      "regression", "--dataset",    "csv:" + dir + "/plane.csv",
+                      "--target",    "y",          "--epochs",     "5",
+                      "--hidden",    "16",         "--batch-size", "32",
+                      "--val-split", "0.2",        "--quiet"};
+  const RunResult one = mlp(flags + Args{"--out", dir + "/one", "--save", dir + "/one.safetensors"});
+  expect_run(one, 0, {"  validation +[0-9.]+"});
+  const std::vector<double> expected = regression_metrics(one);
+  ASSERT_EQ(expected.size(), 9u);  // train, validation, test: RMSE, MAE, R^2
+  EXPECT_NE(safetensors_metadata(dir + "/one.safetensors").find("\"xgrad.input_mean\":"), std::string::npos);
+  for (int ranks : {2, 3}) {
+    const std::string name = std::to_string(ranks) + "_ranks";
+    const RunResult job =
+        mpirun(ranks, flags + Args{"--out", dir + "/" + name, "--save", dir + "/" + name + ".safetensors"});
+    expect_run(job, 0, {"distributed: " + std::to_string(ranks) + " ranks", "epoch  5/5  train loss"});
+    EXPECT_EQ(safetensors_metadata(dir + "/" + name + ".safetensors"), safetensors_metadata(dir + "/one.safetensors"));
+    const std::vector<double> metrics = regression_metrics(job);
+    ASSERT_EQ(metrics.size(), expected.size()) << job.out;
+    for (std::size_t i = 0; i < metrics.size(); ++i) EXPECT_NEAR(metrics[i], expected[i], 1e-4) << name << " " << i;
+    EXPECT_TRUE(fs::exists(dir + "/" + name + "/predictions.svg"));
+  }
+}
+
+// The line that ends an early-stopped run: "early stop: best validation loss L at epoch E; ...".
+std::string early_stop_line(const RunResult& run) {
+  std::smatch found;
+  const std::string output = run.output();
+  return std::regex_search(output, found, std::regex("early stop: [^\n]*")) ? found.str() : "";
+}
+
+// --val-split and --early-stop under mpirun: the same split as one process, the validation loss over
+// the whole validation set (the ranks' parts summed), the decision rank 0's: the job stops at one
+// process's epoch, on the same best epoch, with its final accuracy.
+TEST(MlpMpiTasks, EarlyStopAsOneProcess) {
+  const Args flags = {"--dataset",    "moons", "--limit",  "300", "--val-split", "0.2",
+                      "--early-stop", "3",     "--epochs", "60",  "--quiet"};
+  const RunResult one = mlp(flags + Args{"--out", fresh_dir("mpi_early_stop_one")});
+  const RunResult two = mpirun(2, flags + Args{"--out", fresh_dir("mpi_early_stop_two")});
+  expect_run(one, 0, {"early stop: best validation loss [0-9.]+ at epoch [0-9]+; its weights restored"});
+  expect_run(two, 0, {"distributed: 2 ranks", "early stop: best validation loss"});
+  EXPECT_EQ(early_stop_line(two), early_stop_line(one));
+  EXPECT_EQ(final_accuracy(two), final_accuracy(one));
+}
+#endif

@@ -1,11 +1,11 @@
-// Run as `mpirun -np N mpi_equivalence OPTIMIZER TOLERANCE [batch|none] [overlap]`: every rank trains the default MLP
-// for 50 steps of global batch 128, each on its shard of every global batch, averaging gradients with
-// all_reduce_gradients (with `overlap`, BackwardAllReduce during backward). With `batch` the MLP has a BatchNorm1d
-// after each hidden Linear, converted to SyncBatchNorm on the ranks and left plain in the single process. After every
-// step all ranks must hold bit-identical parameters and buffers (running statistics). At the end rank 0 trains a single
-// process on the same 50 global batches from the same start and compares: the largest absolute
-// difference of any parameter or buffer must stay within TOLERANCE (README, "Distributed training",
-// says where the tolerance comes from). Prints the measured difference; exits 1 on failure.
+// Run as `mpirun -np N mpi_equivalence OPTIMIZER TOLERANCE [batch|none] [overlap|shared]`: every rank trains the
+// default MLP for 50 steps of global batch 128, each on its shard of every global batch, averaging gradients with
+// all_reduce_gradients (with `overlap`, BackwardAllReduce during backward; with `shared`, SharedMemoryAllReduce). With
+// `batch` the MLP has a BatchNorm1d after each hidden Linear, converted to SyncBatchNorm on the ranks and left plain in
+// the single process. After every step all ranks must hold bit-identical parameters and buffers (running statistics).
+// At the end rank 0 trains a single process on the same 50 global batches from the same start and compares: the largest
+// absolute difference of any parameter or buffer must stay within TOLERANCE (README, "Distributed training", says where
+// the tolerance comes from). Prints the measured difference; exits 1 on failure.
 #include "training_common.hpp"
 
 #include <algorithm>
@@ -80,9 +80,11 @@ int main(int argc, char** argv) {
   xg::distributed::convert_sync_batchnorm(*net);
   const std::vector<xg::Tensor> params = net->parameters();
   const std::vector<xg::Tensor> state = state_of(net);
-  const bool overlap = argc > 4 && std::string(argv[4]) == "overlap";
+  const std::string exchange = argc > 4 ? argv[4] : "";
   std::unique_ptr<xg::distributed::BackwardAllReduce> overlapped;
-  if (overlap) overlapped = std::make_unique<xg::distributed::BackwardAllReduce>(params, 64 * 1024);
+  if (exchange == "overlap") overlapped = std::make_unique<xg::distributed::BackwardAllReduce>(params, 64 * 1024);
+  std::unique_ptr<xg::distributed::SharedMemoryAllReduce> shared;
+  if (exchange == "shared") shared = std::make_unique<xg::distributed::SharedMemoryAllReduce>(params);
   xg::distributed::broadcast_parameters(params, 0);
   auto optimizer = xgtest::make_optimizer(optimizer_name, params);
   xg::nn::CrossEntropyLoss loss_fn;
@@ -98,6 +100,9 @@ int main(int argc, char** argv) {
       overlapped->begin(weights);
       loss.backward();
       overlapped->wait();
+    } else if (shared) {
+      loss.backward();
+      shared->all_reduce(weights);
     } else {
       loss.backward();
       xg::distributed::all_reduce_gradients(params, weights);
@@ -113,6 +118,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (overlapped) std::printf("allreduce overlapped with backward, %zu buckets\n", overlapped->bucket_count());
+  if (shared) std::printf("gradients averaged through shared memory\n");
   std::printf("%zu ranks, %s, norm %s: parameters bit-identical on every rank after each of %d steps\n", world,
               optimizer_name.c_str(), argc > 3 ? argv[3] : "none", step);
   const std::vector<xg::Array> alone = train_alone(data, optimizer_name, norm);

@@ -1,0 +1,55 @@
+#pragma once
+// all_reduce_gradients for ranks on one machine, through memory they share: each rank writes its
+// (weighted) gradients into its own part of one shared buffer, the ranks meet once (a barrier), and
+// each rank sums every rank's part, in rank order, straight into its gradients.
+//
+//   xg::distributed::SharedMemoryAllReduce reduce(net->parameters());   // collective; one machine only
+//   for (...) {
+//     loss.backward();
+//     reduce.all_reduce(AllReduceOptions().examples(mine.size(), global.size()));
+//     optimizer.step();
+//   }
+//
+// Why: on a machine with one rank per core there is no spare core to move a message, so an MPI
+// allreduce's copies, its page pinning (CMA) and its handshakes all cost the ranks' own time, and
+// every handshake is a moment where one rank waits for the other to be scheduled. Here the gradient
+// is copied once (the packing any bucketed allreduce does) and read once, and the ranks meet once.
+// Every rank adds the same numbers in the same order, so every rank ends bit-identical; with 2 ranks
+// the sum a + b is MPI_SUM's own, with more the grouping may differ from MPI's (within the float
+// summation bound, README "Distributed training").
+//
+// Two buffers alternate from call to call, so that a rank writing the next step's gradients never
+// overwrites numbers another rank is still reading: that rank has passed this step's barrier only
+// after finishing the previous step's reads.
+
+#include <xgrad/core/tensor.hpp>
+#include <xgrad/distributed/gradients.hpp>
+
+#include <memory>
+#include <vector>
+
+namespace xg::distributed {
+
+class SharedMemoryAllReduce {
+ public:
+  // Checks that every rank holds the same parameters (count and shapes) and that all ranks share one
+  // machine (MPI_COMM_TYPE_SHARED); throws xg::Error on every rank otherwise. Collective.
+  explicit SharedMemoryAllReduce(const std::vector<Tensor>& params);
+  ~SharedMemoryAllReduce();
+  SharedMemoryAllReduce(const SharedMemoryAllReduce&) = delete;
+  SharedMemoryAllReduce& operator=(const SharedMemoryAllReduce&) = delete;
+
+  // As all_reduce_gradients(params, options) (its bucket_bytes aside): afterwards every rank's
+  // gradients are the average over ranks. A parameter without a gradient on a rank counts as zeros
+  // there and gets one.
+  void all_reduce(const AllReduceOptions& options = {});
+
+  // Whether every rank of the job runs on this machine (collective).
+  static bool all_ranks_on_one_machine();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace xg::distributed
