@@ -2,7 +2,9 @@
 //
 //   xgrad_interop_bench [--repeats N] [--folder DIR]
 //     1. the default MLP (784-256-128-10, BatchNorm1d): save_model and load_model, each the median of N
-//        runs on a warm cache, beside a memcpy of the file's bytes already in memory (the floor);
+//        runs on a warm cache, beside a memcpy of the file's bytes already in memory (the goal's floor),
+//        the kernel's own floors (reading the file into memory; writing its bytes to a new file and
+//        renaming it, with and without fsync), and the same on tmpfs, where fsync costs nothing;
 //     2. a ~25M-parameter MLP (784-4096-4096-1024-10, ~97 MB): the growth of peak RSS (VmHWM) while
 //        load_model reads it, against the model's bytes (measured in a child process of its own, so
 //        that building and saving the model do not set the peak).
@@ -12,6 +14,7 @@
 #include <xgrad/interop/safetensors.hpp>
 #include <xgrad/xgrad.hpp>
 
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -81,6 +84,28 @@ int rss_of_load(const std::string& path) {
   return 0;
 }
 
+// What any load must do at least: open the file, read all of it into memory already there, close it.
+void read_whole_file(const std::string& path, std::string& into) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::pread(fd, into.data(), into.size(), 0) != static_cast<ssize_t>(into.size())) std::abort();
+  ::close(fd);
+}
+
+// What any atomic save must do at least: write the bytes to a new file, (fsync,) rename it over the old.
+void write_new_file(const std::string& path, const std::string& bytes, bool sync) {
+  const std::string temporary = path + ".tmp";
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0 || ::write(fd, bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size())) std::abort();
+  if (sync) ::fsync(fd);
+  ::close(fd);
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) std::abort();
+  if (sync) {  // the rename too, as xg::save_atomically makes it durable
+    const int folder = ::open(std::filesystem::path(path).parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    ::fsync(folder);
+    ::close(folder);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -111,32 +136,50 @@ int main(int argc, char** argv) {
     std::memcpy(copy.data(), file.data(), file.size());
     asm volatile("" : : "r"(copy.data()) : "memory");  // keep the copy
   });
-  // Into memory just allocated, as a load must: its first touch of each page is a page fault.
+  // Into memory just allocated, as a load does (malloc hands back the pages freed by the last run).
   const double fresh_memcpy_ms = median_ms(repeats, [&] {
     std::unique_ptr<char[]> fresh(new char[file.size()]);
     std::memcpy(fresh.get(), file.data(), file.size());
     asm volatile("" : : "r"(fresh.get()) : "memory");
   });
-  const double save_ms = median_ms(repeats, [&] { xg::interop::save_model(net, path); });
+  std::string read_into(file.size(), '\0');
+  const double read_ms = median_ms(repeats, [&] { read_whole_file(path, read_into); });
   const double load_ms = median_ms(repeats, [&] { xg::interop::load_model(net, path); });
+  const std::string floor_path = folder + "/xgrad_interop_bench_floor";
+  const double write_ms = median_ms(repeats, [&] { write_new_file(floor_path, file, false); });
+  const double write_sync_ms = median_ms(repeats, [&] { write_new_file(floor_path, file, true); });
+  std::filesystem::remove(floor_path);
+  const double save_ms = median_ms(repeats, [&] { xg::interop::save_model(net, path); });
   // On tmpfs fsync costs nothing: what is left is the encoding and the write.
-  const std::string shm_path = "/dev/shm/xgrad_interop_bench.safetensors";
+  const std::string shm = "/dev/shm/xgrad_interop_bench";
   const bool have_shm = std::filesystem::is_directory("/dev/shm");
-  const double shm_save_ms = have_shm ? median_ms(repeats, [&] { xg::interop::save_model(net, shm_path); }) : 0.0;
-  const double shm_load_ms = have_shm ? median_ms(repeats, [&] { xg::interop::load_model(net, shm_path); }) : 0.0;
-  if (have_shm) std::filesystem::remove(shm_path);
+  double shm_save_ms = 0, shm_write_ms = 0, shm_load_ms = 0, shm_read_ms = 0;
+  if (have_shm) {
+    shm_write_ms = median_ms(repeats, [&] { write_new_file(shm + ".floor", file, false); });
+    shm_save_ms = median_ms(repeats, [&] { xg::interop::save_model(net, shm + ".safetensors"); });
+    shm_read_ms = median_ms(repeats, [&] { read_whole_file(shm + ".safetensors", read_into); });
+    shm_load_ms = median_ms(repeats, [&] { xg::interop::load_model(net, shm + ".safetensors"); });
+    std::filesystem::remove(shm + ".floor");
+    std::filesystem::remove(shm + ".safetensors");
+  }
   std::printf("## safetensors: the default MLP (%.2f MB file), median of %d runs, warm cache\n\n", file.size() / 1e6,
               repeats);
   std::printf("| operation | ms | x memcpy |\n| --- | ---: | ---: |\n");
-  std::printf("| memcpy of the file's bytes (cache-warm destination) | %.3f | 1.0 |\n", memcpy_ms);
-  std::printf("| memcpy into a fresh allocation (page faults included) | %.3f | %.1f |\n", fresh_memcpy_ms,
-              fresh_memcpy_ms / memcpy_ms);
-  std::printf("| load_model (read, check, copy into the module) | %.3f | %.1f |\n", load_ms, load_ms / memcpy_ms);
-  std::printf("| save_model (encode, write, fsync, rename) | %.3f | %.1f |\n", save_ms, save_ms / memcpy_ms);
+  auto row = [memcpy_ms](const char* what, double ms) {
+    std::printf("| %s | %.3f | %.1f |\n", what, ms, ms / memcpy_ms);
+  };
+  row("memcpy of the file's bytes (cache-warm destination)", memcpy_ms);
+  row("memcpy into a fresh allocation", fresh_memcpy_ms);
+  row("floor: open, pread the whole file into memory, close", read_ms);
+  row("**load_model** (read, check, into the module)", load_ms);
+  row("floor: write the bytes to a new file, rename (page cache only)", write_ms);
+  row("floor: the same with fsync of the file and the folder (durable)", write_sync_ms);
+  row("**save_model** (encode, write, fsync, rename)", save_ms);
   if (have_shm) {
-    std::printf("| load_model from tmpfs (/dev/shm) | %.3f | %.1f |\n", shm_load_ms, shm_load_ms / memcpy_ms);
-    std::printf("| save_model to tmpfs (/dev/shm: fsync costs nothing) | %.3f | %.1f |\n", shm_save_ms,
-                shm_save_ms / memcpy_ms);
+    row("tmpfs floor: open, pread, close", shm_read_ms);
+    row("load_model from tmpfs (/dev/shm)", shm_load_ms);
+    row("tmpfs floor: write to a new file, rename", shm_write_ms);
+    row("save_model to tmpfs (fsync costs nothing there)", shm_save_ms);
   }
   std::printf("\n");
 

@@ -5,11 +5,13 @@
 #include <xgrad/core/error.hpp>
 
 #include <fcntl.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -262,15 +264,34 @@ ByteReader open_sealed(std::string_view bytes, const SealedFormat& format) {
 // ---- files ----
 
 void write_all(int fd, std::string_view bytes, const std::string& name, const std::string& op) {
-  while (!bytes.empty()) {
-    const ssize_t written = ::write(fd, bytes.data(), bytes.size());
+  write_all(fd, std::vector<std::string_view>{bytes}, name, op);
+}
+
+void write_all(int fd, std::vector<std::string_view> parts, const std::string& name, const std::string& op) {
+  std::size_t next = 0;  // the first part not yet written whole
+  while (next < parts.size()) {
+    // One writev for as many parts as the system takes at once (IOV_MAX), from their own memory.
+    std::vector<iovec> spans;
+    for (std::size_t i = next; i < parts.size() && spans.size() < IOV_MAX; ++i) {
+      spans.push_back({const_cast<char*>(parts[i].data()), parts[i].size()});
+    }
+    std::size_t total = 0;
+    for (const iovec& span : spans) total += span.iov_len;
+    if (total == 0) {
+      next += spans.size();
+      continue;
+    }
+    const ssize_t written = ::writev(fd, spans.data(), static_cast<int>(spans.size()));
     if (written < 0 && errno == EINTR) continue;
     if (written <= 0) {
-      // write() returns 0 only for a size of 0; treat it as "no space" rather than loop forever.
+      // writev() returns 0 only for a size of 0; treat it as "no space" rather than loop forever.
       const int error = written < 0 ? errno : ENOSPC;
       throw Error(op + ": cannot write '" + name + "': " + std::strerror(error));
     }
-    bytes.remove_prefix(static_cast<std::size_t>(written));
+    // Drop what was written: whole parts, then the front of a part written in part.
+    std::size_t done = static_cast<std::size_t>(written);
+    while (done > 0 && done >= parts[next].size()) done -= parts[next++].size();
+    if (done > 0) parts[next].remove_prefix(done);
   }
 }
 
@@ -286,6 +307,10 @@ std::string folder_of(const std::string& path) {
 }  // namespace
 
 void save_atomically(const std::string& path, std::string_view bytes, const std::string& op) {
+  save_atomically(path, std::vector<std::string_view>{bytes}, op);
+}
+
+void save_atomically(const std::string& path, const std::vector<std::string_view>& parts, const std::string& op) {
   const std::string temporary = path + ".tmp";
   // A leftover from a crashed save goes first; O_EXCL then refuses to write through anything that
   // appears at that name in between (a symlink planted there would otherwise redirect the write).
@@ -294,7 +319,7 @@ void save_atomically(const std::string& path, std::string_view bytes, const std:
   if (fd < 0) throw Error(op + ": cannot open '" + temporary + "' for writing: " + std::strerror(errno));
   const std::string unchanged = " ('" + path + "' was left as it was)";
   try {
-    write_all(fd, bytes, temporary, op);
+    write_all(fd, parts, temporary, op);
     // Without fsync a crash soon after the rename can leave `path` empty on disk (ext4's delayed
     // allocation); a full disk may also only show here, on file systems that allocate late.
     if (::fsync(fd) != 0) throw Error(op + ": cannot flush '" + temporary + "' to disk: " + std::strerror(errno));

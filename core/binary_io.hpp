@@ -152,10 +152,14 @@ ByteReader open_sealed(std::string_view bytes, const SealedFormat& format);
 // a failed rename) the temporary file is removed, `path` is left as it was, and xg::Error says what
 // failed, starting with `op`.
 void save_atomically(const std::string& path, std::string_view bytes, const std::string& op);
+// The same for a file made of several byte ranges, written in order by writev from their own memory:
+// a writer need not first copy a large file's parts into one buffer.
+void save_atomically(const std::string& path, const std::vector<std::string_view>& parts, const std::string& op);
 
 // Writes all of `bytes` to the open file descriptor `fd` (retrying short writes); throws xg::Error
 // "<op>: cannot write '<name>': <reason>" when the system refuses (ENOSPC, EFBIG, EIO, ...).
 void write_all(int fd, std::string_view bytes, const std::string& name, const std::string& op);
+void write_all(int fd, std::vector<std::string_view> parts, const std::string& name, const std::string& op);
 
 // The whole file as bytes; throws xg::Error "<op>: cannot open '<path>' for reading: <reason>".
 std::string read_file(const std::string& path, const std::string& op);

@@ -7,10 +7,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <climits>
 #include <cmath>
 #include <cstring>
-#include <fstream>
 #include <limits>
 #include <set>
 
@@ -65,23 +71,54 @@ nlohmann::json parse_json(std::string_view text, std::string& duplicate) {
   return nlohmann::json::parse(text.begin(), text.end(), callback);
 }
 
-SafetensorsEntry parse_entry(const std::string& name, const nlohmann::json& info, const std::string& where) {
-  if (!info.is_object()) refuse(where, name, "expected an object {dtype, shape, data_offsets}, got " + info.dump());
-  for (const char* field : {"dtype", "shape", "data_offsets"}) {
-    if (!info.contains(field)) refuse(where, name, std::string("has no \"") + field + "\"");
-  }
-  if (info.size() != 3) refuse(where, name, "expected only dtype, shape and data_offsets, got " + info.dump());
+// "[2,3]", as nlohmann::json prints an array of sizes: messages quote the header's own numbers.
+std::string list_text(const std::vector<std::uint64_t>& values) {
+  std::string text = "[";
+  for (std::size_t i = 0; i < values.size(); ++i) text += (i ? "," : "") + std::to_string(values[i]);
+  return text + "]";
+}
+
+// The checks of one entry's values, whichever parser read them (see read_simple_header).
+SafetensorsEntry checked_entry(const std::string& name, const std::string& dtype,
+                               const std::vector<std::uint64_t>& dims, std::uint64_t begin, std::uint64_t end,
+                               const std::string& where) {
   SafetensorsEntry entry;
   entry.name = name;
-  const nlohmann::json& dtype = info["dtype"];
-  if (!dtype.is_string()) refuse(where, name, "dtype must be a string, got " + dtype.dump());
-  entry.dtype = dtype.get<std::string>();
+  entry.dtype = dtype;
   const DtypeInfo* type = find_dtype(entry.dtype);
   if (!type) {
     std::string known;
     for (const DtypeInfo& info_of : kDtypes) known += (known.empty() ? "" : ", ") + std::string(info_of.name);
     refuse(where, name, "dtype \"" + entry.dtype + "\" is not one xgrad reads (" + known + ")");
   }
+  entry.begin = begin;
+  entry.end = end;
+  const std::string offsets = list_text({begin, end});
+  if (entry.end < entry.begin) refuse(where, name, "data_offsets " + offsets + " end before they begin");
+  // The product of the dimensions must fit (the shared check); then its bytes must be the span exactly.
+  ArrayClaim claim{where, "tensor '" + name + "'", dims, kMaxArrayDimension, 0, 0, 0};
+  const std::size_t count = check_shape(claim);
+  std::size_t bytes = 0;
+  if (__builtin_mul_overflow(count, type->size, &bytes)) {
+    refuse(where, name, "shape " + list_text(dims) + " of " + entry.dtype + " overflows a byte count");
+  }
+  if (bytes != entry.end - entry.begin) {
+    refuse(where, name,
+           "shape " + list_text(dims) + " of " + entry.dtype + " needs " + std::to_string(bytes) +
+               " bytes, but its data_offsets " + offsets + " span " + std::to_string(entry.end - entry.begin));
+  }
+  entry.shape.assign(dims.begin(), dims.end());
+  return entry;
+}
+
+SafetensorsEntry parse_entry(const std::string& name, const nlohmann::json& info, const std::string& where) {
+  if (!info.is_object()) refuse(where, name, "expected an object {dtype, shape, data_offsets}, got " + info.dump());
+  for (const char* field : {"dtype", "shape", "data_offsets"}) {
+    if (!info.contains(field)) refuse(where, name, std::string("has no \"") + field + "\"");
+  }
+  if (info.size() != 3) refuse(where, name, "expected only dtype, shape and data_offsets, got " + info.dump());
+  const nlohmann::json& dtype = info["dtype"];
+  if (!dtype.is_string()) refuse(where, name, "dtype must be a string, got " + dtype.dump());
   const nlohmann::json& shape = info["shape"];
   if (!shape.is_array()) refuse(where, name, "shape must be an array, got " + shape.dump());
   std::vector<std::uint64_t> dims;
@@ -94,23 +131,133 @@ SafetensorsEntry parse_entry(const std::string& name, const nlohmann::json& info
       !offsets[1].is_number_unsigned()) {
     refuse(where, name, "data_offsets must be two sizes [begin, end], got " + offsets.dump());
   }
-  entry.begin = offsets[0].get<std::uint64_t>();
-  entry.end = offsets[1].get<std::uint64_t>();
-  if (entry.end < entry.begin) refuse(where, name, "data_offsets " + offsets.dump() + " end before they begin");
-  // The product of the dimensions must fit (the shared check); then its bytes must be the span exactly.
-  ArrayClaim claim{where, "tensor '" + name + "'", dims, kMaxArrayDimension, 0, 0, 0};
-  const std::size_t count = check_shape(claim);
-  std::size_t bytes = 0;
-  if (__builtin_mul_overflow(count, type->size, &bytes)) {
-    refuse(where, name, "shape " + shape.dump() + " of " + entry.dtype + " overflows a byte count");
+  return checked_entry(name, dtype.get<std::string>(), dims, offsets[0].get<std::uint64_t>(),
+                       offsets[1].get<std::uint64_t>(), where);
+}
+
+// The fast path for headers of the usual form: nlohmann::json's SAX parser (the same lexer, UTF-8 and
+// syntax checks) hands over the values one by one, with no document built. It accepts only
+//   {"__metadata__": {string: string, ...}, name: {"dtype": string, "shape": [size, ...],
+//    "data_offsets": [size, size]}, ...} with no name twice,
+// and gives up (returns false) on anything else; the full document path then finds what is wrong and
+// says it in its words. Entries it accepts pass the same checks (checked_entry) in the same order.
+class SimpleHeaderReader : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  struct RawEntry {
+    std::string name, dtype;
+    std::vector<std::uint64_t> shape, offsets;
+    int fields_seen = 0;  // a bit per field
+  };
+  std::vector<RawEntry> entries;
+  Metadata metadata;
+
+  bool start_object(std::size_t) override {
+    if (depth_ == 0) return ++depth_, true;
+    if (depth_ != 1) return false;
+    ++depth_;
+    in_metadata_ = name_ == "__metadata__";
+    if (in_metadata_ && metadata_seen_) return false;  // twice
+    metadata_seen_ = metadata_seen_ || in_metadata_;
+    if (!in_metadata_) entries.push_back({name_, "", {}, {}, 0});
+    return true;
   }
-  if (bytes != entry.end - entry.begin) {
-    refuse(where, name,
-           "shape " + shape.dump() + " of " + entry.dtype + " needs " + std::to_string(bytes) +
-               " bytes, but its data_offsets " + offsets.dump() + " span " + std::to_string(entry.end - entry.begin));
+  bool key(string_t& key) override {
+    if (depth_ == 1) {
+      name_ = key;
+    } else if (in_metadata_) {
+      metadata_key_ = key;
+    } else {
+      const int bit = key == "dtype" ? 1 : key == "shape" ? 2 : key == "data_offsets" ? 4 : 0;
+      if (bit == 0 || (entries.back().fields_seen & bit)) return false;
+      entries.back().fields_seen |= bit;
+      field_ = bit;
+    }
+    return true;
   }
-  entry.shape.assign(dims.begin(), dims.end());
-  return entry;
+  bool end_object() override {
+    if (depth_ == 2 && !in_metadata_ && entries.back().fields_seen != 7) return false;
+    --depth_;
+    return true;
+  }
+  bool string(string_t& value) override {
+    if (depth_ != 2) return false;
+    if (in_metadata_) return metadata[metadata_key_] = value, true;
+    if (field_ != 1) return false;
+    entries.back().dtype = value;
+    return true;
+  }
+  bool start_array(std::size_t) override {
+    if (depth_ != 2 || in_metadata_ || field_ == 1 || in_array_) return false;
+    in_array_ = true;
+    return true;
+  }
+  bool number_unsigned(number_unsigned_t value) override {
+    if (!in_array_) return false;
+    (field_ == 2 ? entries.back().shape : entries.back().offsets).push_back(value);
+    return true;
+  }
+  bool end_array() override {
+    in_array_ = false;
+    return field_ == 2 || entries.back().offsets.size() == 2;
+  }
+  bool null() override { return false; }
+  bool boolean(bool) override { return false; }
+  bool number_integer(number_integer_t) override { return false; }
+  bool number_float(number_float_t, const string_t&) override { return false; }
+  bool binary(binary_t&) override { return false; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+ private:
+  int depth_ = 0;
+  bool in_metadata_ = false, metadata_seen_ = false, in_array_ = false;
+  int field_ = 0;
+  std::string name_, metadata_key_;
+};
+
+// The header's entries and metadata through SimpleHeaderReader, or false when the header is not of its
+// form (or names a tensor twice).
+bool read_simple_header(std::string_view text, SafetensorsHeader& header, const std::string& where) {
+  SimpleHeaderReader reader;
+  if (!nlohmann::json::sax_parse(text.begin(), text.end(), &reader)) return false;
+  // The order the document path checks them in (its object is sorted by name); a name twice goes there.
+  std::sort(
+      reader.entries.begin(), reader.entries.end(),
+      [](const SimpleHeaderReader::RawEntry& a, const SimpleHeaderReader::RawEntry& b) { return a.name < b.name; });
+  for (std::size_t i = 1; i < reader.entries.size(); ++i) {
+    if (reader.entries[i].name == reader.entries[i - 1].name) return false;
+  }
+  for (const auto& raw : reader.entries) {
+    header.entries.push_back(checked_entry(raw.name, raw.dtype, raw.shape, raw.offsets[0], raw.offsets[1], where));
+  }
+  header.metadata = std::move(reader.metadata);
+  return true;
+}
+
+// The header as a whole JSON document: every form the format allows, and the words for what is wrong.
+SafetensorsHeader read_header_document(std::string_view text, SafetensorsHeader header, const std::string& where) {
+  nlohmann::json json;
+  std::string duplicate;
+  try {
+    json = parse_json(text, duplicate);
+  } catch (const nlohmann::json::exception& error) {
+    refuse(where, "", std::string("the header is not valid UTF-8 JSON: ") + error.what());
+  }
+  if (!json.is_object()) refuse(where, "", "the header must be a JSON object, got " + std::string(json.type_name()));
+  if (!duplicate.empty()) refuse(where, duplicate, "appears twice in the header");
+  header.entries.clear();
+  header.metadata.clear();
+  for (const auto& [name, info] : json.items()) {
+    if (name == "__metadata__") {
+      if (!info.is_object()) refuse(where, "", "__metadata__ must be an object of strings, got " + info.dump());
+      for (const auto& [key, value] : info.items()) {
+        if (!value.is_string()) refuse(where, "", "__metadata__ '" + key + "' must be a string, got " + value.dump());
+        header.metadata[key] = value.get<std::string>();
+      }
+      continue;
+    }
+    header.entries.push_back(parse_entry(name, info, where));
+  }
+  return header;
 }
 
 }  // namespace
@@ -138,30 +285,10 @@ SafetensorsHeader parse_safetensors_header(std::string_view first_bytes, std::ui
            "the header claims " + std::to_string(length) + " bytes, but the file ends at " + std::to_string(file_size));
   }
   const std::string_view text = first_bytes.substr(8, length);
-  nlohmann::json json;
-  std::string duplicate;
-  try {
-    json = parse_json(text, duplicate);
-  } catch (const nlohmann::json::exception& error) {
-    refuse(where, "", std::string("the header is not valid UTF-8 JSON: ") + error.what());
-  }
-  if (!json.is_object()) refuse(where, "", "the header must be a JSON object, got " + std::string(json.type_name()));
-  if (!duplicate.empty()) refuse(where, duplicate, "appears twice in the header");
-
   SafetensorsHeader header;
   header.data_start = 8 + length;
   header.file_size = file_size;
-  for (const auto& [name, info] : json.items()) {
-    if (name == "__metadata__") {
-      if (!info.is_object()) refuse(where, "", "__metadata__ must be an object of strings, got " + info.dump());
-      for (const auto& [key, value] : info.items()) {
-        if (!value.is_string()) refuse(where, "", "__metadata__ '" + key + "' must be a string, got " + value.dump());
-        header.metadata[key] = value.get<std::string>();
-      }
-      continue;
-    }
-    header.entries.push_back(parse_entry(name, info, where));
-  }
+  if (!read_simple_header(text, header, where)) header = read_header_document(text, header, where);
   // The data must be the tensors back to back, in any order of names, and nothing else.
   std::sort(header.entries.begin(), header.entries.end(), [](const SafetensorsEntry& a, const SafetensorsEntry& b) {
     return std::tie(a.begin, a.end, a.name) < std::tie(b.begin, b.end, b.name);
@@ -187,29 +314,69 @@ SafetensorsHeader parse_safetensors_header(std::string_view first_bytes, std::ui
 
 namespace {
 
-// The file's size and its first bytes: the header length, then (when it is within the cap) the header.
-SafetensorsHeader read_header(std::ifstream& in, const std::string& where) {
-  in.seekg(0, std::ios::end);
-  const std::uint64_t file_size = static_cast<std::uint64_t>(in.tellg());
-  in.seekg(0);
-  std::string bytes(std::min<std::uint64_t>(file_size, 8), '\0');
-  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (bytes.size() == 8) {
+// A file opened for reading with POSIX calls: pread and preadv read at an offset (no stream, no
+// buffer of its own), and one preadv reads many tensors straight into their arrays.
+class InputFile {
+ public:
+  InputFile(const std::string& path, const std::string& op) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
+    struct stat status {};
+    if (fd_ < 0 || ::fstat(fd_, &status) != 0) {
+      const int error = errno;
+      if (fd_ >= 0) ::close(fd_);
+      throw Error(op + ": cannot open " + quoted(path) + " for reading: " + std::strerror(error));
+    }
+    size_ = static_cast<std::uint64_t>(status.st_size);
+  }
+  InputFile(const InputFile&) = delete;
+  InputFile& operator=(const InputFile&) = delete;
+  ~InputFile() { ::close(fd_); }
+
+  std::uint64_t size() const { return size_; }
+
+  // Fills the spans, in order, with the bytes from `offset` on; false when the file ends first or the
+  // system refuses (the file changed after its header was checked, or a read error).
+  bool read(std::uint64_t offset, std::vector<iovec> spans) const {
+    std::size_t next = 0;
+    while (next < spans.size()) {
+      if (spans[next].iov_len == 0) {
+        ++next;
+        continue;
+      }
+      const int count = static_cast<int>(std::min<std::size_t>(spans.size() - next, IOV_MAX));
+      const ssize_t got = ::preadv(fd_, spans.data() + next, count, static_cast<off_t>(offset));
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) return false;
+      offset += static_cast<std::uint64_t>(got);
+      // Drop what was read: whole spans, then the front of a span read in part.
+      std::size_t done = static_cast<std::size_t>(got);
+      while (done > 0 && done >= spans[next].iov_len) done -= spans[next++].iov_len;
+      if (done > 0) {
+        spans[next].iov_base = static_cast<char*>(spans[next].iov_base) + done;
+        spans[next].iov_len -= done;
+      }
+    }
+    return true;
+  }
+
+ private:
+  int fd_;
+  std::uint64_t size_ = 0;
+};
+
+// The file's first bytes: the header length, then (when it is within the cap) the header, checked.
+SafetensorsHeader read_header(const InputFile& file, const std::string& where) {
+  std::string bytes(std::min<std::uint64_t>(file.size(), 8), '\0');
+  bool read = file.read(0, {{bytes.data(), bytes.size()}});
+  if (read && bytes.size() == 8) {
     const std::uint64_t length = u64_le(reinterpret_cast<const unsigned char*>(bytes.data()));
     // Only a length the checks will accept is read; the checks then say what is wrong with the others.
-    if (length <= kMaxHeaderBytes && 8 + length <= file_size) {
+    if (length <= kMaxHeaderBytes && 8 + length <= file.size()) {
       bytes.resize(8 + length);
-      in.read(bytes.data() + 8, static_cast<std::streamsize>(length));
+      read = file.read(8, {{bytes.data() + 8, length}});
     }
   }
-  if (!in) throw Error(where + ": cannot read the header");
-  return parse_safetensors_header(bytes, file_size, where);
-}
-
-std::ifstream open_for_reading(const std::string& path, const std::string& op) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(op + ": cannot open " + quoted(path) + " for reading: " + std::strerror(errno));
-  return in;
+  if (!read) throw Error(where + ": cannot read the header");
+  return parse_safetensors_header(bytes, file.size(), where);
 }
 
 float half_to_float(std::uint16_t half) {
@@ -264,26 +431,45 @@ void convert(const unsigned char* bytes, std::size_t count, std::string_view dty
   }
 }
 
-// The entry's values, read from the open file straight into a new array (through a small buffer for
-// the dtypes that need converting).
-Array read_values(std::ifstream& in, const SafetensorsHeader& header, const SafetensorsEntry& entry,
-                  const std::string& where) {
-  Array values = Array::from_shape(entry.shape);
-  in.seekg(static_cast<std::streamoff>(header.data_start + entry.begin));
-  const std::size_t count = values.size();
-  if (entry.dtype == "F32" && kLittleEndianHost) {
-    in.read(reinterpret_cast<char*>(values.data()), static_cast<std::streamsize>(4 * count));
-  } else {
-    const std::size_t size = dtype_size(entry.dtype);
+// The values of `entries` (in the order of their data), read from the file straight into new arrays.
+// F32 on a little-endian host needs no conversion: each run of consecutive entries is one preadv into
+// the arrays themselves. Other dtypes are read through a small buffer and converted.
+std::vector<Array> read_values(const InputFile& file, const SafetensorsHeader& header,
+                               const std::vector<const SafetensorsEntry*>& entries, const std::string& where) {
+  std::vector<Array> values;
+  values.reserve(entries.size());
+  std::vector<iovec> run;  // F32 entries whose data follow each other in the file
+  std::uint64_t run_begin = 0, run_end = 0;
+  std::string run_first;
+  auto read_run = [&] {
+    if (!run.empty() && !file.read(header.data_start + run_begin, run)) {
+      refuse(where, run_first, "cannot read its data (did the file change while it was read?)");
+    }
+    run.clear();
+  };
+  for (const SafetensorsEntry* entry : entries) {
+    Array& array = values.emplace_back(Array::from_shape(entry->shape));
+    const std::size_t count = array.size();
+    if (entry->dtype == "F32" && kLittleEndianHost) {
+      if (!run.empty() && entry->begin != run_end) read_run();
+      if (run.empty()) run_begin = entry->begin, run_first = entry->name;
+      run.push_back({array.data(), 4 * count});
+      run_end = entry->end;
+      continue;
+    }
+    read_run();
+    const std::size_t size = dtype_size(entry->dtype);
     constexpr std::size_t kChunk = 16384;  // values per read
     std::vector<unsigned char> buffer(std::min(count, kChunk) * size);
-    for (std::size_t done = 0; done < count && in; done += kChunk) {
+    for (std::size_t done = 0; done < count; done += kChunk) {
       const std::size_t n = std::min(kChunk, count - done);
-      in.read(reinterpret_cast<char*>(buffer.data()), static_cast<std::streamsize>(n * size));
-      convert(buffer.data(), n, entry.dtype, values.data() + done);
+      if (!file.read(header.data_start + entry->begin + done * size, {{buffer.data(), n * size}})) {
+        refuse(where, entry->name, "cannot read its data (did the file change while it was read?)");
+      }
+      convert(buffer.data(), n, entry->dtype, array.data() + done);
     }
   }
-  if (!in) refuse(where, entry.name, "cannot read its data (did the file change while it was read?)");
+  read_run();
   return values;
 }
 
@@ -296,8 +482,7 @@ void append_le(std::string& out, std::uint64_t value, std::size_t size) {
 }  // namespace
 
 SafetensorsHeader read_safetensors_header(const std::string& path, const std::string& op) {
-  std::ifstream in = open_for_reading(path, op);
-  return read_header(in, op + ": " + quoted(path));
+  return read_header(InputFile(path, op), op + ": " + quoted(path));
 }
 
 void save_file(const nn::StateDict& state, const std::string& path, const Metadata& metadata) {
@@ -338,40 +523,48 @@ void save_file(const nn::StateDict& state, const std::string& path, const Metada
   }
   text.append((8 - text.size() % 8) % 8, ' ');
 
-  std::string file;
-  file.reserve(8 + text.size() + offset);
-  append_le(file, text.size(), 8);
-  file += text;
+  // The file is written from its parts with one writev: the header, then each tensor's own memory
+  // (F32 as it is on a little-endian host); only counts (and floats on a big-endian host) are encoded.
+  std::string length;
+  append_le(length, text.size(), 8);
+  std::vector<std::string> encoded;  // the encoded tensors' bytes, which `parts` views
+  encoded.reserve(items.size());
+  std::vector<std::string_view> parts = {length, text};
   for (const Item& item : items) {
     const Array& values = item.tensor->data();
-    if (item.count) {
-      for (float value : values) {
+    if (!item.count && kLittleEndianHost) {
+      parts.emplace_back(reinterpret_cast<const char*>(values.data()), 4 * values.size());
+      continue;
+    }
+    std::string& bytes = encoded.emplace_back();
+    for (float value : values) {
+      if (item.count) {
         if (!(value == std::nearbyint(value)) || std::fabs(value) > 9.0e15f) {
           refuse(where, item.name, "is a count but holds " + format_number(value));
         }
-        append_le(file, static_cast<std::uint64_t>(static_cast<std::int64_t>(value)), 8);
-      }
-    } else if (kLittleEndianHost) {
-      file.append(reinterpret_cast<const char*>(values.data()), 4 * values.size());
-    } else {
-      for (float value : values) {
+        append_le(bytes, static_cast<std::uint64_t>(static_cast<std::int64_t>(value)), 8);
+      } else {
         std::uint32_t bits;
         std::memcpy(&bits, &value, 4);
-        append_le(file, bits, 4);
+        append_le(bytes, bits, 4);
       }
     }
+    parts.emplace_back(bytes);
   }
-  save_atomically(path, file, "save_file");
+  save_atomically(path, parts, "save_file");
 }
 
 nn::StateDict load_file(const std::string& path, Metadata* metadata) {
   const std::string where = "load_file: " + quoted(path);
-  std::ifstream in = open_for_reading(path, "load_file");
-  const SafetensorsHeader header = read_header(in, where);
+  const InputFile file(path, "load_file");
+  const SafetensorsHeader header = read_header(file, where);
+  std::vector<const SafetensorsEntry*> entries;
+  for (const SafetensorsEntry& entry : header.entries) entries.push_back(&entry);
+  std::vector<Array> values = read_values(file, header, entries, where);
   nn::StateDict state;
-  for (const SafetensorsEntry& entry : header.entries) {
-    state.insert(entry.name, Tensor(read_values(in, header, entry, where)),
-                 is_count_dtype(entry.dtype) ? nn::EntryKind::count : nn::EntryKind::real);
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    state.insert(entries[i]->name, Tensor(std::move(values[i])),
+                 is_count_dtype(entries[i]->dtype) ? nn::EntryKind::count : nn::EntryKind::real);
   }
   if (metadata) *metadata = header.metadata;
   return state;
@@ -383,8 +576,8 @@ void save_model(const nn::Module& module, const std::string& path, const Metadat
 
 LoadResult load_model(nn::Module& module, const std::string& path, bool strict) {
   const std::string where = "load_model: " + quoted(path);
-  std::ifstream in = open_for_reading(path, "load_model");
-  const SafetensorsHeader header = read_header(in, where);
+  const InputFile file(path, "load_model");
+  const SafetensorsHeader header = read_header(file, where);
   const nn::StateDict own = module.state_dict();
 
   // Keys and shapes first, from the header alone: nothing is read or allocated for a file that does not fit.
@@ -411,12 +604,17 @@ LoadResult load_model(nn::Module& module, const std::string& path, bool strict) 
   if (!problems.empty())
     throw Error(where + " does not fit " + module.name() + ":" + problems + " the module was not changed");
 
-  // Then the values, into new arrays; the module's tensors change only when all of them are read.
-  nn::StateDict loaded;
+  // Then the values, into new arrays. Only when all of them are read do they replace the module's
+  // (a move, not a copy): the module's tensors stay the same handles, so an optimizer's stay valid.
+  std::vector<const SafetensorsEntry*> entries;
   for (const SafetensorsEntry& entry : header.entries) {
-    if (own.contains(entry.name)) loaded.insert(entry.name, Tensor(read_values(in, header, entry, where)));
+    if (own.contains(entry.name)) entries.push_back(&entry);
   }
-  module.load_state_dict(loaded, /*strict=*/false);
+  std::vector<Array> values = read_values(file, header, entries, where);
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    Tensor target = *own.find(entries[i]->name);
+    target.data() = std::move(values[i]);
+  }
   return result;
 }
 

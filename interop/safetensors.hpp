@@ -26,7 +26,12 @@
 // size cannot overflow and equals its data_offsets' span, offsets that follow each other without gap
 // or overlap and cover the data to the end of the file, no name twice. Every refusal is an xg::Error
 // naming the file and (where there is one) the key; a failed load_model leaves the module as it was.
-// The data are read from the file straight into the new tensors: a load holds no second copy of it.
+// The header goes through nlohmann::json's SAX parser when it has the usual form (no document is built),
+// else through the whole JSON document, which also words every refusal. The data are read with preadv
+// straight into new arrays, which replace the module's only when all are read: a load holds no second
+// copy of the file. A save is one writev from the tensors' own memory.
+// A count lives in a float tensor in xgrad: it is exact up to 2^24 (16,777,216); a larger I64 in a
+// file rounds to the nearest float, and BatchNorm1d's count stops growing there.
 
 #include <xgrad/nn/module.hpp>
 

@@ -216,6 +216,33 @@ TEST_F(BinaryIoSave, WritesTheBytesAndReplacesAnOldFile) {
   EXPECT_EQ(files_in(dir_.path()), (std::set<std::string>{"state.bin"}));
 }
 
+TEST_F(BinaryIoSave, WritesPartsInOrderAcrossMoreThanOneWritev) {
+  // 3000 parts (more than IOV_MAX, 1024, a writev takes), every third one empty.
+  std::vector<std::string> texts;
+  std::string expected;
+  for (int i = 0; i < 3000; ++i) {
+    texts.push_back(i % 3 == 2 ? "" : std::to_string(i) + ",");
+    expected += texts.back();
+  }
+  const std::vector<std::string_view> parts(texts.begin(), texts.end());
+  xg::save_atomically(path_, parts, "save");
+  EXPECT_EQ(file_bytes(path_), expected);
+  xg::save_atomically(path_, std::vector<std::string_view>{"", ""}, "save");
+  EXPECT_EQ(file_bytes(path_), "");
+}
+
+TEST_F(BinaryIoSave, PartsCutShortByAFileSizeLimitFailCleanly) {
+  xg::save_atomically(path_, "old contents", "save");
+  const std::string big(3000, 'x');
+  std::string message;
+  {
+    xg_test::FileSizeLimit limit(4096);  // the first writev stops inside the second part, the next is refused
+    message = error_message([&] { xg::save_atomically(path_, std::vector<std::string_view>{big, big}, "save"); });
+  }
+  EXPECT_EQ(message, "save: cannot write '" + path_ + ".tmp': File too large ('" + path_ + "' was left as it was)");
+  EXPECT_EQ(file_bytes(path_), "old contents");
+}
+
 TEST_F(BinaryIoSave, ALeftoverTemporaryFileIsReplacedAndASymlinkThereIsNotFollowed) {
   dir_.write("state.bin.tmp", "left by a crash");
   xg::save_atomically(path_, "new", "save");

@@ -93,6 +93,20 @@ TEST(InteropSafetensors, TheValidFileLoadsItsValues) {
   EXPECT_EQ(linear->weight.data(), (xg::Array{{1.0f, 2.0f}}));
 }
 
+// The loaded values replace the module's inside the same tensors: an optimizer made before the load
+// steps from them. (weight [1, 2], bias 3; the gradient of sum(linear([1, 1])) is 1 everywhere; lr 0.5.)
+TEST(InteropSafetensors, AnOptimizerMadeBeforeTheLoadStepsTheLoadedValues) {
+  const std::string path = temp_path("optimizer.safetensors");
+  write_bytes(path, safetensors_bytes(kValidHeader, kValidData));
+  nn::Linear linear = small_linear();
+  xg::optim::SGD sgd(linear->parameters(), xg::optim::SGDOptions(0.5));
+  interop::load_model(linear, path);
+  xg::sum(linear(xg::Tensor(xg::Array{{1.0f, 1.0f}}))).backward();
+  sgd.step();
+  EXPECT_EQ(linear->weight.data(), (xg::Array{{0.5f, 1.5f}}));
+  EXPECT_EQ(linear->bias.data(), (xg::Array{2.5f}));
+}
+
 TEST(InteropSafetensors, WritesTheReferenceWritersLayout) {
   // Counts (I64) first, then the floats by name; metadata first, sorted; padded with spaces to 8 bytes.
   xg::Generator generator(1);

@@ -38,7 +38,7 @@ Data load_idx_dir(const std::string& dir, bool fashion) {
 Data split(const TensorDataset& all, const std::string& description, std::uint64_t seed) {
   xg::Generator split_generator(seed + 1);
   auto [train, test] = xg::data::train_val_split(all, 0.2, split_generator);
-  Data data{std::move(train), {}, std::move(test), numbered_names(count_classes(all.labels())), description};
+  Data data{std::move(train), {}, std::move(test), numbered_names(count_classes(all.labels())), description, {}};
   return data;
 }
 
@@ -72,8 +72,13 @@ Data load_data(Args& args, std::string& decided) {
   // of the examples trained on only.
   const bool small_set = args.dataset != "fashion-mnist" && args.dataset.rfind("idx:", 0) != 0;
   if (small_set) {
-    xg::data::Standardizer standardizer;
-    standardizer.fit(xg::data::FeatureMoments::of(data.train.inputs()));
+    xg::data::Standardizer& standardizer = data.statistics.inputs;
+    const std::optional<Statistics> stored = load_statistics(args.load_path);  // a --load model's, if it has them
+    if (stored) {
+      standardizer = stored->inputs;
+    } else {
+      standardizer.fit(xg::data::FeatureMoments::of(data.train.inputs()));
+    }
     for (TensorDataset* part : {&data.train, &data.val, &data.test}) {
       if (part->size() > 0) standardizer.transform_(*part);
     }

@@ -3,6 +3,7 @@
 // table), cut to --limit. The regression task reads its own table (regression.cpp).
 
 #include "args.hpp"
+#include "model_files.hpp"
 
 #include <xgrad/xgrad.hpp>
 
@@ -15,6 +16,7 @@ struct Data {
   xg::data::TensorDataset train, val, test;  // val: empty without --val-split
   std::vector<std::string> class_names;
   std::string description;  // "Fashion-MNIST from DIR", "3 spirals", ...
+  Statistics statistics;    // a small set's inputs' standardization (unfitted for pixels), saved with the model
 };
 
 // The --dataset, its training part cut to the first --limit examples, then --val-split of it held out

@@ -87,7 +87,8 @@ int run(const Args& given, const Parallel& parallel) {
   if (args.epochs == 0) {  // evaluation only (parse_args made sure there is a model): nothing to write
     std::printf("evaluating %s\n", args.load_path.c_str());
     print_final_evaluation(setup.net, setup.data, setup.sizes.back());
-    if (parallel.is_main() && !args.export_onnx_path.empty()) export_onnx(setup.net, args.export_onnx_path);
+    if (parallel.is_main() && !args.export_onnx_path.empty())
+      export_onnx(setup.net, args.export_onnx_path, if_fitted(setup.data.statistics));
     return 0;
   }
   parallel.synchronize_batch_norm(*setup.net);  // under mpirun: the global batch's statistics

@@ -139,11 +139,11 @@ void make_out_dir(const Args& args) {
 void write_outputs(const Args& args, const Setup& setup, const xg::optim::Optimizer& optimizer,
                    const std::vector<EpochResult>& history, const std::string& metrics_path) {
   const std::string model_path = (fs::path(args.out_dir) / "model.xgrad").string();
-  save_model(setup.net, optimizer, model_path);
-  if (!args.save_path.empty()) save_model(setup.net, optimizer, args.save_path);
+  save_model(setup.net, optimizer, model_path, if_fitted(setup.data.statistics));
+  if (!args.save_path.empty()) save_model(setup.net, optimizer, args.save_path, if_fitted(setup.data.statistics));
   const std::string plot_path = (fs::path(args.out_dir) / "curves.svg").string();
   write_curves(plot_path, "MLP " + shape_list(setup.sizes) + " on " + setup.data.description, history);
-  if (!args.export_onnx_path.empty()) export_onnx(setup.net, args.export_onnx_path);
+  if (!args.export_onnx_path.empty()) export_onnx(setup.net, args.export_onnx_path, if_fitted(setup.data.statistics));
   print_written(args, model_path, metrics_path, plot_path);
 }
 

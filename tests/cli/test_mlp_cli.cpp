@@ -288,6 +288,12 @@ std::string read_bytes(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+// The "  test ..." row of a regression run's metrics ("" if none).
+std::string test_metrics_line(const std::string& output) {
+  const std::size_t start = output.rfind("  test ");
+  return start == std::string::npos ? std::string() : output.substr(start, output.find('\n', start) - start);
+}
+
 // A .safetensors --save loads back to the same accuracy (the count as torch's I64), and --export-onnx
 // writes the ONNX model, from training and from --load --epochs 0.
 TEST(MlpInterop, SafetensorsRoundTripAndOnnxExport) {
@@ -329,11 +335,68 @@ TEST(MlpInterop, RegressionStatisticsTravelInSafetensors) {
   EXPECT_NE(read_bytes(dir + "/plane.safetensors").find("\"xgrad.input_mean\":"), std::string::npos);
   const RunResult loaded = mlp(data + Args{"--limit", "50", "--load", dir + "/plane.safetensors", "--epochs", "0"});
   expect_run(loaded, 0, {"evaluating .*/plane.safetensors \\(with its standardization statistics\\)"});
-  const auto test_line = [](const std::string& output) {
-    const std::size_t start = output.rfind("  test ");
-    return start == std::string::npos ? std::string() : output.substr(start, output.find('\n', start) - start);
+  EXPECT_EQ(test_metrics_line(loaded.out), test_metrics_line(trained.out));
+}
+
+// In xgrad's format they go beside the model (PATH.standardizer), and --load uses them the same way.
+// Without that file (a model saved before it was written) they are fitted again on the --limit 50
+// examples, with a note, and the test metrics change: what the first load shows is the stored statistics.
+// A damaged PATH.standardizer is an error that names it.
+TEST(MlpInterop, RegressionStatisticsTravelBesideAnXgradModel) {
+  const std::string dir = fresh_dir("interop_regression_xgrad");
+  write_file(dir + "/plane.csv", plane_csv());
+  const Args data = {"--task", "regression", "--dataset", "csv:" + dir + "/plane.csv", "--target", "y"};
+  const RunResult trained = mlp(data + Args{"--epochs", "5", "--batch-size", "16", "--quiet", "--out", dir + "/out",
+                                            "--save", dir + "/plane.xgrad"});
+  expect_run(trained, 0, {"  test +[0-9.]+ +[0-9.]+ +-?[0-9.]+\n"});
+  EXPECT_TRUE(fs::exists(dir + "/plane.xgrad.standardizer"));
+  const Args evaluate = data + Args{"--limit", "50", "--load", dir + "/plane.xgrad", "--epochs", "0"};
+  const RunResult loaded = mlp(evaluate);
+  expect_run(loaded, 0, {"evaluating .*/plane.xgrad \\(with its standardization statistics\\)"});
+  EXPECT_EQ(test_metrics_line(loaded.out), test_metrics_line(trained.out));
+  EXPECT_NE(test_metrics_line(loaded.out), "");
+
+  fs::remove(dir + "/plane.xgrad.standardizer");
+  const RunResult refitted = mlp(evaluate);
+  expect_run(refitted, 0, {"note: .*/plane.xgrad holds no standardization statistics .*: they are fitted again"});
+  EXPECT_NE(test_metrics_line(refitted.out), test_metrics_line(trained.out));
+  // A damaged one is refused with its name, not taken for statistics.
+  write_file(dir + "/plane.xgrad.standardizer", "not statistics");
+  expect_run(mlp(evaluate), 1,
+             {"mlp: --load .*/plane.xgrad.standardizer: not an xgrad standardizer file \\(expected the magic"});
+}
+
+// A classifier of a CSV table standardizes its features too: their statistics travel in the file (the
+// inputs' only) and in the ONNX graph (raw features in: Sub and Div first, logits out), and --load --epochs 0
+// on a --limit that would fit other statistics gives the training run's accuracy and loss. Without them
+// (the xgrad model's PATH.standardizer removed) they are fitted again, with a note, and the result changes.
+TEST(MlpInterop, ClassifierStatisticsOfATableTravelWithTheModel) {
+  const std::string dir = fresh_dir("interop_classifier");
+  write_file(dir + "/disc.csv", disc_csv());
+  const Args data = {"--dataset", "csv:" + dir + "/disc.csv"};
+  const RunResult trained = mlp(data + Args{"--epochs", "10", "--batch-size", "16", "--quiet", "--out", dir + "/out",
+                                            "--save", dir + "/disc.safetensors", "--export-onnx", dir + "/disc.onnx"});
+  expect_run(trained, 0, {"final test accuracy: [0-9.]+ \\(test loss [0-9.]+\\)"});
+  const std::string file = read_bytes(dir + "/disc.safetensors");
+  EXPECT_NE(file.find(R"("xgrad.input_mean":")"), std::string::npos);
+  EXPECT_EQ(file.find("xgrad.target_mean"), std::string::npos);
+  const std::string onnx = read_bytes(dir + "/disc.onnx");
+  EXPECT_NE(onnx.find("standardize/Sub"), std::string::npos);
+  EXPECT_NE(onnx.find("standardize/Div"), std::string::npos);
+  EXPECT_EQ(onnx.find("unstandardize"), std::string::npos);
+  const auto final_line = [](const RunResult& run) {
+    const std::size_t start = run.out.find("final test accuracy: ");
+    return start == std::string::npos ? std::string() : run.out.substr(start, run.out.find('\n', start) - start);
   };
-  EXPECT_EQ(test_line(loaded.out), test_line(trained.out));
+  for (const std::string model : {"/disc.safetensors", "/out/model.xgrad"}) {
+    const RunResult loaded = mlp(data + Args{"--limit", "50", "--load", dir + model, "--epochs", "0"});
+    expect_run(loaded, 0, {"evaluating .*" + model});
+    EXPECT_EQ(final_line(loaded), final_line(trained)) << model;
+  }
+  fs::remove(dir + "/out/model.xgrad.standardizer");
+  const RunResult refitted = mlp(data + Args{"--limit", "50", "--load", dir + "/out/model.xgrad", "--epochs", "0"});
+  expect_run(refitted, 0, {"note: .*/model.xgrad holds no standardization statistics"});
+  EXPECT_NE(final_line(refitted), final_line(trained));
 }
 
 TEST(MlpFashionMnist, ShortRun) {
