@@ -22,25 +22,12 @@ void AdadeltaOptions::validate() const {
   detail::check_non_negative("Adadelta", {{"eps", eps()}, {"weight_decay", weight_decay()}});
 }
 
-namespace {
-
-XG_OPTIM_KERNEL void adadelta_loop(float* param, const float* grad, float* square_avg, float* acc_delta, std::size_t n,
-                                   const functional::AdadeltaStepConstants& constants) {
-  const functional::AdadeltaStepConstants c = constants;  // a local copy: the stores below cannot alias it
-  for (std::size_t i = 0; i < n; ++i) functional::adadelta_update(param[i], grad[i], square_avg[i], acc_delta[i], c);
-}
-
-}  // namespace
-
-void Adadelta::step() {
-  for_each_parameter_with_grad<AdadeltaOptions>(
-      [](const AdadeltaOptions& options, Tensor& p, OptimizerParamState& state) {
-        const functional::AdadeltaStepConstants c = functional::adadelta_step_constants(
-            options.lr(), options.rho(), options.eps(), options.weight_decay(), options.maximize());
-        float* square_avg = state_buffer(state, "square_avg", p).data();
-        float* acc_delta = state_buffer(state, "acc_delta", p).data();
-        adadelta_loop(p.data().data(), p.grad().data(), square_avg, acc_delta, p.numel(), c);
-      });
+void Adadelta::update(const AdadeltaOptions& options, Tensor& p, OptimizerParamState& state) const {
+  const functional::AdadeltaStepConstants c = functional::adadelta_step_constants(
+      options.lr(), options.rho(), options.eps(), options.weight_decay(), options.maximize());
+  auto adadelta = [c](float& w, float g, float& s, float& d) { functional::adadelta_update(w, g, s, d, c); };
+  detail::for_each_value(p.numel(), adadelta, p.data().data(), p.grad().data(),
+                         state_buffer(state, "square_avg", p).data(), state_buffer(state, "acc_delta", p).data());
 }
 
 }  // namespace xg::optim

@@ -14,27 +14,27 @@
 namespace xg::optim {
 
 struct AdadeltaOptions : OptimizerOptionsOf<AdadeltaOptions> {
-  static constexpr const char* optimizer = "Adadelta";
-  static const HyperparameterTable<AdadeltaOptions> table;  // adadelta.cpp
   // NOLINTNEXTLINE(google-explicit-constructor): as libtorch
   AdadeltaOptions(double lr = 1.0) : lr_(lr) {}
-  // lr >= 0, 0 <= rho <= 1, eps >= 0, weight_decay >= 0.
-  void validate() const override;
-
   XG_ARG(double, lr, 0);
   XG_ARG(double, rho, 0.9);
   XG_ARG(double, eps, 1e-6);
   XG_ARG(double, weight_decay, 0);
   XG_ARG(bool, maximize, false);
+
+  static constexpr const char* optimizer = "Adadelta";
+  static const HyperparameterTable<AdadeltaOptions> table;  // adadelta.cpp: the names a state file keeps
+  // lr >= 0, 0 <= rho <= 1, eps >= 0, weight_decay >= 0.
+  void validate() const override;
 };
 
 class Adadelta : public OptimizerWith<AdadeltaOptions> {
  public:
-  using Optimizer::step;  // step(closure)
   using OptimizerWith::OptimizerWith;
-  void step() override;
-  std::string name() const override { return "Adadelta"; }
   std::vector<std::string> state_buffer_names() const override { return {"square_avg", "acc_delta"}; }
+
+ private:
+  void update(const AdadeltaOptions& options, Tensor& p, OptimizerParamState& state) const override;
 };
 
 }  // namespace xg::optim

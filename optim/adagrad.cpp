@@ -22,25 +22,13 @@ void AdagradOptions::validate() const {
                                          {"eps", eps()}});
 }
 
-namespace {
-
-XG_OPTIM_KERNEL void adagrad_loop(float* param, const float* grad, float* sum, std::size_t n,
-                                  const functional::AdagradStepConstants& constants) {
-  const functional::AdagradStepConstants c = constants;  // a local copy: the stores below cannot alias it
-  for (std::size_t i = 0; i < n; ++i) functional::adagrad_update(param[i], grad[i], sum[i], c);
-}
-
-}  // namespace
-
-void Adagrad::step() {
-  for_each_parameter_with_grad<AdagradOptions>(
-      [](const AdagradOptions& options, Tensor& p, OptimizerParamState& state) {
-        const functional::AdagradStepConstants c = functional::adagrad_step_constants(
-            options.lr(), options.lr_decay(), options.weight_decay(), options.eps(), options.maximize(), state.step);
-        const auto initial = static_cast<float>(options.initial_accumulator_value());
-        float* sum = state_buffer(state, "sum", p, initial).data();
-        adagrad_loop(p.data().data(), p.grad().data(), sum, p.numel(), c);
-      });
+void Adagrad::update(const AdagradOptions& options, Tensor& p, OptimizerParamState& state) const {
+  const functional::AdagradStepConstants c = functional::adagrad_step_constants(
+      options.lr(), options.lr_decay(), options.weight_decay(), options.eps(), options.maximize(), state.step);
+  const auto initial = static_cast<float>(options.initial_accumulator_value());
+  auto adagrad = [c](float& w, float g, float& sum) { functional::adagrad_update(w, g, sum, c); };
+  detail::for_each_value(p.numel(), adagrad, p.data().data(), p.grad().data(),
+                         state_buffer(state, "sum", p, initial).data());
 }
 
 }  // namespace xg::optim

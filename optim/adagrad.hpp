@@ -12,28 +12,28 @@
 namespace xg::optim {
 
 struct AdagradOptions : OptimizerOptionsOf<AdagradOptions> {
-  static constexpr const char* optimizer = "Adagrad";
-  static const HyperparameterTable<AdagradOptions> table;  // adagrad.cpp
   // NOLINTNEXTLINE(google-explicit-constructor): as libtorch
   AdagradOptions(double lr = 1e-2) : lr_(lr) {}
-  // lr, lr_decay, weight_decay, initial_accumulator_value, eps all >= 0.
-  void validate() const override;
-
   XG_ARG(double, lr, 0);
   XG_ARG(double, lr_decay, 0);
   XG_ARG(double, weight_decay, 0);
   XG_ARG(double, initial_accumulator_value, 0);
   XG_ARG(double, eps, 1e-10);
   XG_ARG(bool, maximize, false);
+
+  static constexpr const char* optimizer = "Adagrad";
+  static const HyperparameterTable<AdagradOptions> table;  // adagrad.cpp: the names a state file keeps
+  // lr, lr_decay, weight_decay, initial_accumulator_value, eps all >= 0.
+  void validate() const override;
 };
 
 class Adagrad : public OptimizerWith<AdagradOptions> {
  public:
-  using Optimizer::step;  // step(closure)
   using OptimizerWith::OptimizerWith;
-  void step() override;
-  std::string name() const override { return "Adagrad"; }
   std::vector<std::string> state_buffer_names() const override { return {"sum"}; }
+
+ private:
+  void update(const AdagradOptions& options, Tensor& p, OptimizerParamState& state) const override;
 };
 
 }  // namespace xg::optim

@@ -15,28 +15,28 @@
 namespace xg::optim {
 
 struct AdamOptions : OptimizerOptionsOf<AdamOptions> {
-  static constexpr const char* optimizer = "Adam";
-  static const HyperparameterTable<AdamOptions> table;  // adam.cpp
   // NOLINTNEXTLINE(google-explicit-constructor): as libtorch
   AdamOptions(double lr = 1e-3) : lr_(lr) {}
-  // lr >= 0, eps >= 0, 0 <= beta1 < 1, 0 <= beta2 < 1, weight_decay >= 0.
-  void validate() const override;
-
   XG_ARG(double, lr, 0);
   XG_ARG(Betas, betas, {0.9, 0.999});
   XG_ARG(double, eps, 1e-8);
   XG_ARG(double, weight_decay, 0);
   XG_ARG(bool, amsgrad, false);
   XG_ARG(bool, maximize, false);
+
+  static constexpr const char* optimizer = "Adam";
+  static const HyperparameterTable<AdamOptions> table;  // adam.cpp: the names a state file keeps
+  // lr >= 0, eps >= 0, 0 <= beta1 < 1, 0 <= beta2 < 1, weight_decay >= 0.
+  void validate() const override;
 };
 
 class Adam : public OptimizerWith<AdamOptions> {
  public:
-  using Optimizer::step;  // step(closure)
   using OptimizerWith::OptimizerWith;
-  void step() override;
-  std::string name() const override { return "Adam"; }
   std::vector<std::string> state_buffer_names() const override { return {"exp_avg", "exp_avg_sq", "max_exp_avg_sq"}; }
+
+ private:
+  void update(const AdamOptions& options, Tensor& p, OptimizerParamState& state) const override;
 };
 
 }  // namespace xg::optim

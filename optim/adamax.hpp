@@ -11,27 +11,27 @@
 namespace xg::optim {
 
 struct AdamaxOptions : OptimizerOptionsOf<AdamaxOptions> {
-  static constexpr const char* optimizer = "Adamax";
-  static const HyperparameterTable<AdamaxOptions> table;  // adamax.cpp
   // NOLINTNEXTLINE(google-explicit-constructor): as libtorch
   AdamaxOptions(double lr = 2e-3) : lr_(lr) {}
-  // Adam's checks.
-  void validate() const override;
-
   XG_ARG(double, lr, 0);
   XG_ARG(Betas, betas, {0.9, 0.999});
   XG_ARG(double, eps, 1e-8);
   XG_ARG(double, weight_decay, 0);
   XG_ARG(bool, maximize, false);
+
+  static constexpr const char* optimizer = "Adamax";
+  static const HyperparameterTable<AdamaxOptions> table;  // adamax.cpp: the names a state file keeps
+  // Adam's checks.
+  void validate() const override;
 };
 
 class Adamax : public OptimizerWith<AdamaxOptions> {
  public:
-  using Optimizer::step;  // step(closure)
   using OptimizerWith::OptimizerWith;
-  void step() override;
-  std::string name() const override { return "Adamax"; }
   std::vector<std::string> state_buffer_names() const override { return {"exp_avg", "exp_inf"}; }
+
+ private:
+  void update(const AdamaxOptions& options, Tensor& p, OptimizerParamState& state) const override;
 };
 
 }  // namespace xg::optim

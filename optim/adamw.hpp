@@ -16,28 +16,28 @@ namespace xg::optim {
 
 // Adam's hyperparameters; only the default weight decay differs.
 struct AdamWOptions : OptimizerOptionsOf<AdamWOptions> {
-  static constexpr const char* optimizer = "AdamW";
-  static const HyperparameterTable<AdamWOptions> table;  // adamw.cpp
   // NOLINTNEXTLINE(google-explicit-constructor): as libtorch
   AdamWOptions(double lr = 1e-3) : lr_(lr) {}
-  // Adam's checks.
-  void validate() const override;
-
   XG_ARG(double, lr, 0);
   XG_ARG(Betas, betas, {0.9, 0.999});
   XG_ARG(double, eps, 1e-8);
   XG_ARG(double, weight_decay, 1e-2);
   XG_ARG(bool, amsgrad, false);
   XG_ARG(bool, maximize, false);
+
+  static constexpr const char* optimizer = "AdamW";
+  static const HyperparameterTable<AdamWOptions> table;  // adamw.cpp: the names a state file keeps
+  // Adam's checks.
+  void validate() const override;
 };
 
 class AdamW : public OptimizerWith<AdamWOptions> {
  public:
-  using Optimizer::step;  // step(closure)
   using OptimizerWith::OptimizerWith;
-  void step() override;
-  std::string name() const override { return "AdamW"; }
   std::vector<std::string> state_buffer_names() const override { return {"exp_avg", "exp_avg_sq", "max_exp_avg_sq"}; }
+
+ private:
+  void update(const AdamWOptions& options, Tensor& p, OptimizerParamState& state) const override;
 };
 
 }  // namespace xg::optim

@@ -45,47 +45,94 @@ namespace xg::optim::functional {
 // one fused multiply-add.)
 XG_OPTIM_INLINE float sgd_step(float w, float grad, double lr) { return std::fma(grad, static_cast<float>(-lr), w); }
 
+// Every optimizer below is written the same way: a `<Name>StepConstants` struct holds its step's scalars
+// as floats, `<name>_step_constants(...)` computes them from the hyperparameters in double and rounds
+// each once (as PyTorch does), and `<name>_update(...)` is the formula for one element. The two pieces
+// many of them share come first.
+
+// ---- The gradient they start from ----------------------------------------------------------------------
+// g = grad (negated when maximizing), plus the L2 term weight_decay * w.
+struct GradientTerms {
+  float weight_decay = 0;
+  bool has_weight_decay = false;
+  float grad_sign = 1;  // -1 when maximizing: multiplying by -1 negates exactly, without a branch
+};
+
+XG_OPTIM_INLINE GradientTerms gradient_terms(double weight_decay, bool maximize) {
+  return {static_cast<float>(weight_decay), weight_decay != 0.0, maximize ? -1.0f : 1.0f};
+}
+
+XG_OPTIM_INLINE float l2_gradient(float param, float grad, const GradientTerms& k) {
+  const float g = grad * k.grad_sign;
+  return k.has_weight_decay ? std::fma(param, k.weight_decay, g) : g;  // grad.add(param, alpha=wd)
+}
+
+// ---- Running averages --------------------------------------------------------------------------------
+// avg = rate * avg + (1 - rate) * x, the exponential moving average Adam (beta1, beta2), RMSprop (alpha)
+// and Adadelta (rho) keep of g, g^2 or their steps. 1 - rate is computed in double, then both rounded.
+struct Decay {
+  float rate = 0;
+  float one_minus_rate = 0;
+};
+
+XG_OPTIM_INLINE Decay decay(double rate) { return {static_cast<float>(rate), static_cast<float>(1.0 - rate)}; }
+
+// avg.mul_(rate).add_(x, alpha=1 - rate): avg * rate rounded, then one fused multiply-add.
+XG_OPTIM_INLINE float running_average(float avg, float x, const Decay& d) {
+  return std::fma(x, d.one_minus_rate, avg * d.rate);
+}
+
+// Of x^2: avg.mul_(rate).addcmul_(x, x, value=1 - rate), (1 - rate) * x rounded, then fused.
+XG_OPTIM_INLINE float running_average_of_square(float avg, float x, const Decay& d) {
+  return std::fma(d.one_minus_rate * x, x, avg * d.rate);
+}
+
+// Adam's two: m of g and v of g^2.
+struct MomentTerms {
+  Decay beta1, beta2;
+};
+
+XG_OPTIM_INLINE MomentTerms moment_terms(double beta1, double beta2) { return {decay(beta1), decay(beta2)}; }
+
+XG_OPTIM_INLINE void update_first_moment(float g, float& exp_avg, const MomentTerms& k) {
+  exp_avg = running_average(exp_avg, g, k.beta1);
+}
+
+XG_OPTIM_INLINE void update_moments(float g, float& exp_avg, float& exp_avg_sq, const MomentTerms& k) {
+  update_first_moment(g, exp_avg, k);
+  exp_avg_sq = running_average_of_square(exp_avg_sq, g, k.beta2);
+}
+
 // ---- SGD -------------------------------------------------------------------------------------------
 struct SGDStepConstants {
-  float neg_lr = 0;               // -lr
-  float weight_decay = 0;         // L2: g += weight_decay * w
-  float momentum = 0;             //
+  GradientTerms gradient;
+  float momentum = 0;
   float one_minus_dampening = 1;  // 1 - dampening
-  bool has_weight_decay = false;
   bool nesterov = false;
-  float grad_sign = 1;  // -1 when maximizing: multiplying by -1 negates exactly, without a branch
+  float neg_lr = 0;  // -lr
 };
 
 XG_OPTIM_INLINE SGDStepConstants sgd_step_constants(double lr, double momentum, double dampening, double weight_decay,
                                                     bool nesterov, bool maximize) {
   SGDStepConstants c;
-  c.neg_lr = static_cast<float>(-lr);
-  c.weight_decay = static_cast<float>(weight_decay);
+  c.gradient = gradient_terms(weight_decay, maximize);
   c.momentum = static_cast<float>(momentum);
   c.one_minus_dampening = static_cast<float>(1.0 - dampening);
-  c.has_weight_decay = weight_decay != 0.0;
   c.nesterov = nesterov;
-  c.grad_sign = maximize ? -1.0f : 1.0f;
+  c.neg_lr = static_cast<float>(-lr);
   return c;
-}
-
-// The gradient SGD works with: negated when maximizing, plus the L2 term.
-XG_OPTIM_INLINE float sgd_direction(float param, float grad, const SGDStepConstants& c) {
-  float d_p = grad * c.grad_sign;
-  if (c.has_weight_decay) d_p = std::fma(param, c.weight_decay, d_p);  // d_p.add(param, alpha=wd)
-  return d_p;
 }
 
 // SGD without momentum: w -= lr * g.
 XG_OPTIM_INLINE void sgd_update(float& param, float grad, const SGDStepConstants& c) {
-  param = std::fma(sgd_direction(param, grad, c), c.neg_lr, param);  // param.add_(d_p, alpha=-lr)
+  param = std::fma(l2_gradient(param, grad, c.gradient), c.neg_lr, param);  // param.add_(d_p, alpha=-lr)
 }
 
 // SGD with momentum. The buffer starts as the first gradient itself (no dampening on that step);
 // after that buf = momentum * buf + (1 - dampening) * g. Nesterov steps along g + momentum * buf.
 XG_OPTIM_INLINE void sgd_momentum_update(float& param, float grad, float& momentum_buffer, bool first_step,
                                          const SGDStepConstants& c) {
-  float d_p = sgd_direction(param, grad, c);
+  float d_p = l2_gradient(param, grad, c.gradient);
   // buf.mul_(momentum).add_(d_p, alpha=1 - dampening)
   momentum_buffer = first_step ? d_p : std::fma(d_p, c.one_minus_dampening, momentum_buffer * c.momentum);
   d_p = c.nesterov ? std::fma(momentum_buffer, c.momentum, d_p) : momentum_buffer;  // d_p.add(buf, alpha=momentum)
@@ -94,15 +141,12 @@ XG_OPTIM_INLINE void sgd_momentum_update(float& param, float grad, float& moment
 
 // ---- Adam and AdamW --------------------------------------------------------------------------------
 struct AdamStepConstants {
-  float beta1 = 0, one_minus_beta1 = 0;  // 1 - beta1, computed in double
-  float beta2 = 0, one_minus_beta2 = 0;
+  MomentTerms moments;
+  GradientTerms gradient;           // Adam's L2 term (none for AdamW, which decays the weights instead)
   float neg_step_size = 0;          // -lr / (1 - beta1^t)
   float bias_correction2_sqrt = 1;  // sqrt(1 - beta2^t)
   float eps = 0;
-  float weight_decay = 0;  // Adam's L2 term (0 for AdamW, which decays the weights instead)
-  float param_decay = 1;   // AdamW: w *= 1 - lr * weight_decay before the step
-  bool has_weight_decay = false;
-  float grad_sign = 1;  // -1 when maximizing: multiplying by -1 negates exactly, without a branch
+  float param_decay = 1;  // AdamW: w *= 1 - lr * weight_decay before the step
 };
 
 // Constants for a parameter's step number `step` (1 on its first step). Adam: decoupled = false,
@@ -115,30 +159,13 @@ XG_OPTIM_INLINE AdamStepConstants adam_step_constants(double lr, double beta1, d
   const double bias_correction1 = 1.0 - std::pow(beta1, t);
   const double bias_correction2 = 1.0 - std::pow(beta2, t);
   AdamStepConstants c;
-  c.beta1 = static_cast<float>(beta1);
-  c.one_minus_beta1 = static_cast<float>(1.0 - beta1);
-  c.beta2 = static_cast<float>(beta2);
-  c.one_minus_beta2 = static_cast<float>(1.0 - beta2);
+  c.moments = moment_terms(beta1, beta2);
+  c.gradient = gradient_terms(decoupled ? 0.0 : weight_decay, maximize);
   c.neg_step_size = static_cast<float>(-(lr / bias_correction1));
   c.bias_correction2_sqrt = static_cast<float>(std::sqrt(bias_correction2));
   c.eps = static_cast<float>(eps);
-  if (decoupled) {
-    c.param_decay = static_cast<float>(1.0 - lr * weight_decay);
-  } else {
-    c.weight_decay = static_cast<float>(weight_decay);
-    c.has_weight_decay = weight_decay != 0.0;
-  }
-  c.grad_sign = maximize ? -1.0f : 1.0f;
+  if (decoupled) c.param_decay = static_cast<float>(1.0 - lr * weight_decay);
   return c;
-}
-
-// The running averages of g and g^2 (g including Adam's L2 term).
-XG_OPTIM_INLINE void adam_moments(float param, float grad, float& exp_avg, float& exp_avg_sq,
-                                  const AdamStepConstants& c) {
-  float g = grad * c.grad_sign;
-  if (c.has_weight_decay) g = std::fma(param, c.weight_decay, g);         // grad.add(param, alpha=wd)
-  exp_avg = std::fma(g, c.one_minus_beta1, exp_avg * c.beta1);            // mul_(b1).add_(g, alpha=1-b1)
-  exp_avg_sq = std::fma(c.one_minus_beta2 * g, g, exp_avg_sq * c.beta2);  // mul_(b2).addcmul_(g, g, value=1-b2)
 }
 
 // w -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps), in PyTorch's order of operations.
@@ -149,7 +176,7 @@ XG_OPTIM_INLINE void adam_param_step(float& param, float exp_avg, float second_m
 
 XG_OPTIM_INLINE void adam_update(float& param, float grad, float& exp_avg, float& exp_avg_sq,
                                  const AdamStepConstants& c) {
-  adam_moments(param, grad, exp_avg, exp_avg_sq, c);
+  update_moments(l2_gradient(param, grad, c.gradient), exp_avg, exp_avg_sq, c.moments);
   adam_param_step(param, exp_avg, exp_avg_sq, c);
 }
 
@@ -157,7 +184,7 @@ XG_OPTIM_INLINE void adam_update(float& param, float grad, float& exp_avg, float
 // the docs' pseudo-code says) and divides by that instead. NaN propagates, as in torch.maximum.
 XG_OPTIM_INLINE void adam_amsgrad_update(float& param, float grad, float& exp_avg, float& exp_avg_sq,
                                          float& max_exp_avg_sq, const AdamStepConstants& c) {
-  adam_moments(param, grad, exp_avg, exp_avg_sq, c);
+  update_moments(l2_gradient(param, grad, c.gradient), exp_avg, exp_avg_sq, c.moments);
   max_exp_avg_sq = (exp_avg_sq > max_exp_avg_sq || std::isnan(exp_avg_sq)) ? exp_avg_sq : max_exp_avg_sq;
   adam_param_step(param, exp_avg, max_exp_avg_sq, c);
 }
@@ -178,26 +205,21 @@ XG_OPTIM_INLINE void adamw_amsgrad_update(float& param, float grad, float& exp_a
 
 // ---- RMSprop ---------------------------------------------------------------------------------------
 struct RMSpropStepConstants {
-  float neg_lr = 0;
-  float alpha = 0, one_minus_alpha = 0;
+  GradientTerms gradient;
+  Decay alpha;
   float eps = 0;
-  float weight_decay = 0;
   float momentum = 0;
-  bool has_weight_decay = false;
-  float grad_sign = 1;  // -1 when maximizing: multiplying by -1 negates exactly, without a branch
+  float neg_lr = 0;  // -lr
 };
 
 XG_OPTIM_INLINE RMSpropStepConstants rmsprop_step_constants(double lr, double alpha, double eps, double weight_decay,
                                                             double momentum, bool maximize) {
   RMSpropStepConstants c;
-  c.neg_lr = static_cast<float>(-lr);
-  c.alpha = static_cast<float>(alpha);
-  c.one_minus_alpha = static_cast<float>(1.0 - alpha);
+  c.gradient = gradient_terms(weight_decay, maximize);
+  c.alpha = decay(alpha);
   c.eps = static_cast<float>(eps);
-  c.weight_decay = static_cast<float>(weight_decay);
   c.momentum = static_cast<float>(momentum);
-  c.has_weight_decay = weight_decay != 0.0;
-  c.grad_sign = maximize ? -1.0f : 1.0f;
+  c.neg_lr = static_cast<float>(-lr);
   return c;
 }
 
@@ -206,13 +228,12 @@ XG_OPTIM_INLINE RMSpropStepConstants rmsprop_step_constants(double lr, double al
 // momentum > 0 (then the buffer accumulates the scaled steps).
 XG_OPTIM_INLINE void rmsprop_update(float& param, float grad, float& square_avg, float* grad_avg,
                                     float* momentum_buffer, const RMSpropStepConstants& c) {
-  float g = grad * c.grad_sign;
-  if (c.has_weight_decay) g = std::fma(param, c.weight_decay, g);
-  square_avg = std::fma(c.one_minus_alpha * g, g, square_avg * c.alpha);  // mul_(alpha).addcmul_(g, g, 1-alpha)
+  const float g = l2_gradient(param, grad, c.gradient);
+  square_avg = running_average_of_square(square_avg, g, c.alpha);
   float avg;
   if (grad_avg != nullptr) {
-    *grad_avg = std::fma(g, c.one_minus_alpha, *grad_avg * c.alpha);  // mul_(alpha).add_(g, alpha=1-alpha)
-    avg = std::sqrt(std::fma(-*grad_avg, *grad_avg, square_avg));     // addcmul(ga, ga, value=-1).sqrt_()
+    *grad_avg = running_average(*grad_avg, g, c.alpha);
+    avg = std::sqrt(std::fma(-*grad_avg, *grad_avg, square_avg));  // addcmul(ga, ga, value=-1).sqrt_()
   } else {
     avg = std::sqrt(square_avg);
   }
@@ -227,69 +248,26 @@ XG_OPTIM_INLINE void rmsprop_update(float& param, float grad, float& square_avg,
 
 // ---- Adagrad ---------------------------------------------------------------------------------------
 struct AdagradStepConstants {
+  GradientTerms gradient;
   float neg_clr = 0;  // -lr / (1 + (t - 1) * lr_decay)
   float eps = 0;
-  float weight_decay = 0;
-  bool has_weight_decay = false;
-  float grad_sign = 1;  // -1 when maximizing: multiplying by -1 negates exactly, without a branch
 };
 
 XG_OPTIM_INLINE AdagradStepConstants adagrad_step_constants(double lr, double lr_decay, double weight_decay, double eps,
                                                             bool maximize, std::int64_t step) {
   AdagradStepConstants c;
-  const double clr = lr / (1.0 + (static_cast<double>(step) - 1.0) * lr_decay);
-  c.neg_clr = static_cast<float>(-clr);
+  c.gradient = gradient_terms(weight_decay, maximize);
+  c.neg_clr = static_cast<float>(-(lr / (1.0 + (static_cast<double>(step) - 1.0) * lr_decay)));
   c.eps = static_cast<float>(eps);
-  c.weight_decay = static_cast<float>(weight_decay);
-  c.has_weight_decay = weight_decay != 0.0;
-  c.grad_sign = maximize ? -1.0f : 1.0f;
   return c;
 }
 
 // Adagrad: divide g by the root of the sum of all squared gradients so far.
 XG_OPTIM_INLINE void adagrad_update(float& param, float grad, float& sum, const AdagradStepConstants& c) {
-  float g = grad * c.grad_sign;
-  if (c.has_weight_decay) g = std::fma(param, c.weight_decay, g);
+  const float g = l2_gradient(param, grad, c.gradient);
   sum = std::fma(g, g, sum);  // state_sum.addcmul_(g, g, value=1)
   const float std_dev = std::sqrt(sum) + c.eps;
   param = param + (c.neg_clr * g) / std_dev;  // param.addcdiv_(g, std, value=-clr)
-}
-
-// ---- NAdam, RAdam, Adamax, Adadelta: the pieces they share -------------------------------------------
-// The gradient they start from: g = grad (negated when maximizing), plus the L2 term weight_decay * w.
-struct GradientTerms {
-  float weight_decay = 0;
-  bool has_weight_decay = false;
-  float grad_sign = 1;  // -1 when maximizing: multiplying by -1 negates exactly, without a branch
-};
-
-XG_OPTIM_INLINE GradientTerms gradient_terms(double weight_decay, bool maximize) {
-  return {static_cast<float>(weight_decay), weight_decay != 0.0, maximize ? -1.0f : 1.0f};
-}
-
-XG_OPTIM_INLINE float l2_gradient(float param, float grad, const GradientTerms& k) {
-  const float g = grad * k.grad_sign;
-  return k.has_weight_decay ? std::fma(param, k.weight_decay, g) : g;  // grad.add(param, alpha=wd)
-}
-
-// Adam's running averages m of g and v of g^2, their coefficients rounded to float once.
-struct MomentTerms {
-  float beta1 = 0, one_minus_beta1 = 0;  // 1 - beta1, computed in double
-  float beta2 = 0, one_minus_beta2 = 0;
-};
-
-XG_OPTIM_INLINE MomentTerms moment_terms(double beta1, double beta2) {
-  return {static_cast<float>(beta1), static_cast<float>(1.0 - beta1), static_cast<float>(beta2),
-          static_cast<float>(1.0 - beta2)};
-}
-
-XG_OPTIM_INLINE void update_first_moment(float g, float& exp_avg, const MomentTerms& k) {
-  exp_avg = std::fma(g, k.one_minus_beta1, exp_avg * k.beta1);  // exp_avg.mul_(b1).add_(g, alpha=1-b1)
-}
-
-XG_OPTIM_INLINE void update_moments(float g, float& exp_avg, float& exp_avg_sq, const MomentTerms& k) {
-  update_first_moment(g, exp_avg, k);
-  exp_avg_sq = std::fma(k.one_minus_beta2 * g, g, exp_avg_sq * k.beta2);  // mul_(b2).addcmul_(g, g, value=1-b2)
 }
 
 // ---- NAdam -----------------------------------------------------------------------------------------
@@ -416,7 +394,7 @@ XG_OPTIM_INLINE void adamax_update(float& param, float grad, float& exp_avg, flo
   const float g = l2_gradient(param, grad, c.gradient);
   update_first_moment(g, exp_avg, c.moments);
   // torch: amax(cat([exp_inf.mul_(beta2), g.abs().add_(eps)]), 0), which propagates a NaN from either.
-  const float decayed = exp_inf * c.moments.beta2;
+  const float decayed = exp_inf * c.moments.beta2.rate;
   const float bound = std::fabs(g) + c.eps;
   exp_inf = (decayed > bound || std::isnan(decayed)) ? decayed : bound;
   param = param + (c.neg_clr * exp_avg) / exp_inf;  // addcdiv_(exp_avg, exp_inf, value=-clr)
@@ -428,7 +406,7 @@ XG_OPTIM_INLINE void adamax_update(float& param, float grad, float& exp_avg, flo
 struct AdadeltaStepConstants {
   GradientTerms gradient;
   float neg_lr = 0;
-  float rho = 0, one_minus_rho = 0;
+  Decay rho;
   float eps = 0;
 };
 
@@ -437,8 +415,7 @@ XG_OPTIM_INLINE AdadeltaStepConstants adadelta_step_constants(double lr, double 
   AdadeltaStepConstants c;
   c.gradient = gradient_terms(weight_decay, maximize);
   c.neg_lr = static_cast<float>(-lr);
-  c.rho = static_cast<float>(rho);
-  c.one_minus_rho = static_cast<float>(1.0 - rho);
+  c.rho = decay(rho);
   c.eps = static_cast<float>(eps);
   return c;
 }
@@ -446,11 +423,11 @@ XG_OPTIM_INLINE AdadeltaStepConstants adadelta_step_constants(double lr, double 
 XG_OPTIM_INLINE void adadelta_update(float& param, float grad, float& square_avg, float& acc_delta,
                                      const AdadeltaStepConstants& c) {
   const float g = l2_gradient(param, grad, c.gradient);
-  square_avg = std::fma(c.one_minus_rho * g, g, square_avg * c.rho);  // mul_(rho).addcmul_(g, g, value=1-rho)
-  const float std_dev = std::sqrt(square_avg + c.eps);                // square_avg.add(eps).sqrt_()
-  const float delta = std::sqrt(acc_delta + c.eps) / std_dev * g;     // acc_delta.add(eps).sqrt_().div_(std).mul_(g)
-  acc_delta = std::fma(c.one_minus_rho * delta, delta, acc_delta * c.rho);  // mul_(rho).addcmul_(d, d, 1-rho)
-  param = std::fma(delta, c.neg_lr, param);                                 // param.add_(delta, alpha=-lr)
+  square_avg = running_average_of_square(square_avg, g, c.rho);
+  const float std_dev = std::sqrt(square_avg + c.eps);             // square_avg.add(eps).sqrt_()
+  const float delta = std::sqrt(acc_delta + c.eps) / std_dev * g;  // acc_delta.add(eps).sqrt_().div_(std).mul_(g)
+  acc_delta = running_average_of_square(acc_delta, delta, c.rho);
+  param = std::fma(delta, c.neg_lr, param);  // param.add_(delta, alpha=-lr)
 }
 
 }  // namespace xg::optim::functional

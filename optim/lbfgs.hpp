@@ -27,6 +27,10 @@
 
 namespace xg::optim {
 
+namespace detail {
+struct LBFGSMemory;  // the state while a step runs (optim/detail/lbfgs_memory.hpp)
+}  // namespace detail
+
 struct LBFGSOptions : OptimizerOptionsOf<LBFGSOptions> {
   static constexpr const char* optimizer = "LBFGS";
   static const HyperparameterTable<LBFGSOptions> table;  // lbfgs.cpp
@@ -59,9 +63,7 @@ class LBFGS : public Optimizer {
   // Throws xg::Error: LBFGS must re-evaluate the loss, so it needs step(closure).
   void step() override;
   std::string name() const override { return "LBFGS"; }
-  std::vector<std::string> state_buffer_names() const override {
-    return {"func_evals", "d", "t", "old_dirs", "old_stps", "ro", "H_diag", "prev_flat_grad", "prev_loss"};
-  }
+  std::vector<std::string> state_buffer_names() const override;
 
   // torch's state['func_evals'] and state['n_iter']: closure calls and iterations over all steps.
   std::int64_t func_evals() const;
@@ -72,15 +74,10 @@ class LBFGS : public Optimizer {
                                           const OptimizerParamState& saved) const override;
 
  private:
-  struct Memory;                                               // the state while a step runs (lbfgs.cpp)
-  Tensor iterate(const LossClosure& closure, Memory& memory);  // one step's iterations
-  Memory load_memory() const;
-  void store_memory(const Memory& memory);
-  std::size_t numel() const;                    // of all parameters together
-  std::vector<float> gather_flat_grad() const;  // zeros for a parameter without a gradient
-  void add_to_params(float step_size, const std::vector<float>& direction);
-  std::vector<float> clone_params() const;
-  void set_params(const std::vector<float>& flat);
+  Tensor iterate(const LossClosure& closure, detail::LBFGSMemory& memory);  // one step's iterations
+  detail::LBFGSMemory load_memory() const;
+  void store_memory(const detail::LBFGSMemory& memory);
+  std::size_t numel() const;  // of all parameters together (optim/detail/flat_parameters.hpp)
 };
 
 }  // namespace xg::optim

@@ -15,28 +15,28 @@
 namespace xg::optim {
 
 struct NAdamOptions : OptimizerOptionsOf<NAdamOptions> {
-  static constexpr const char* optimizer = "NAdam";
-  static const HyperparameterTable<NAdamOptions> table;  // nadam.cpp
   // NOLINTNEXTLINE(google-explicit-constructor): as libtorch
   NAdamOptions(double lr = 2e-3) : lr_(lr) {}
-  // Adam's checks, and momentum_decay >= 0.
-  void validate() const override;
-
   XG_ARG(double, lr, 0);
   XG_ARG(Betas, betas, {0.9, 0.999});
   XG_ARG(double, eps, 1e-8);
   XG_ARG(double, weight_decay, 0);
   XG_ARG(double, momentum_decay, 4e-3);
+
+  static constexpr const char* optimizer = "NAdam";
+  static const HyperparameterTable<NAdamOptions> table;  // nadam.cpp: the names a state file keeps
+  // Adam's checks, and momentum_decay >= 0.
+  void validate() const override;
 };
 
 class NAdam : public OptimizerWith<NAdamOptions> {
  public:
-  using Optimizer::step;  // step(closure)
   using OptimizerWith::OptimizerWith;
-  void step() override;
-  std::string name() const override { return "NAdam"; }
   std::vector<std::string> state_buffer_names() const override { return {"mu_product", "exp_avg", "exp_avg_sq"}; }
   std::vector<std::string> state_scalar_names() const override { return {"mu_product"}; }
+
+ private:
+  void update(const NAdamOptions& options, Tensor& p, OptimizerParamState& state) const override;
 };
 
 }  // namespace xg::optim

@@ -1,8 +1,9 @@
 #pragma once
 // The Optimizer base, after libtorch's torch::optim::Optimizer: parameters live in param groups, each
 // group with its own options (lr, weight decay, ...); per-parameter state is created on the first
-// step. A concrete optimizer (one short file each) implements step() as one fused loop per parameter,
-// over the per-element formulas in optim/functional.hpp.
+// step. A concrete optimizer (one short file each) derives from OptimizerWith<its Options> below and
+// implements update(): one fused loop over a parameter's values, calling its per-element formula in
+// optim/functional.hpp.
 //
 // A group's options are an OptimizerOptions (optim/options.hpp); schedulers change its learning rate
 // through options().get_lr() / set_lr().
@@ -83,7 +84,7 @@ class Optimizer {
   // enable_grad, so it works inside a NoGradGuard), then step(), and returns the closure's loss. The
   // signature is libtorch's `Tensor step(LossClosure)`; it is written once here, beside the virtual
   // step(), so every optimizer has it and an optimizer defined elsewhere keeps overriding plain step().
-  // (A subclass that declares step() hides this overload: each optimizer adds `using Optimizer::step;`.)
+  // (A subclass that declares step() hides this overload: OptimizerWith adds `using Optimizer::step;`.)
   // (Virtual for LBFGS, which calls its closure many times per step and has no step() without one.)
   virtual Tensor step(const LossClosure& closure);
 
@@ -136,13 +137,6 @@ class Optimizer {
   // All parameters in one group that takes the defaults.
   Optimizer(std::vector<Tensor> params, std::unique_ptr<OptimizerOptions> defaults);
 
-  // The frame every step() shares, so that a step() reads as its formula: checks every parameter first
-  // (check_step, so a failed step changes nothing), flushes denormals while it runs, then, for each
-  // parameter that has a gradient in group order, advances that parameter's own step count and calls
-  // update(the group's options as Options, the parameter, its state).
-  template <class Options, class Update>
-  void for_each_parameter_with_grad(Update&& update);
-
   // Calls the closure with gradient recording on (torch's enable_grad) and returns its loss.
   static Tensor evaluate_closure(const LossClosure& closure);
   // load_state_dict's check of one parameter's saved state: returns it as the optimizer will keep it,
@@ -166,9 +160,10 @@ class Optimizer {
   std::unordered_map<const TensorImpl*, OptimizerParamState> state_;
 };
 
-// The base of an optimizer whose groups take Options: the two constructors every optimizer has, so that
-// one line (`using OptimizerWith::OptimizerWith;`) gives them. Parameters in one group on the defaults,
-// or param groups (a group without options takes the defaults).
+// The base of an optimizer whose groups take Options, so that an optimizer's class says only what is its
+// own: `using OptimizerWith::OptimizerWith;` gives the two constructors (parameters in one group on the
+// defaults, or param groups, a group without options taking the defaults), name() is Options::optimizer,
+// and step() is the frame every optimizer shares around its update() of one parameter.
 template <class Options>
 class OptimizerWith : public Optimizer {
  public:
@@ -176,21 +171,30 @@ class OptimizerWith : public Optimizer {
       : Optimizer(std::move(params), std::make_unique<Options>(std::move(defaults))) {}
   OptimizerWith(std::vector<OptimizerParamGroup> groups, Options defaults = {})
       : Optimizer(std::move(groups), std::make_unique<Options>(std::move(defaults))) {}
-};
 
-template <class Options, class Update>
-void Optimizer::for_each_parameter_with_grad(Update&& update) {
-  check_step((name() + ".step").c_str());
-  const FlushDenormalsGuard flush_denormals;  // see its comment above
-  for (OptimizerParamGroup& group : param_groups_) {
-    const auto& options = static_cast<const Options&>(group.options());
-    for (Tensor& p : group.params()) {
-      if (!p.has_grad()) continue;
-      OptimizerParamState& state = state_of(p);
-      state.step += 1;
-      update(options, p, state);
+  using Optimizer::step;  // step(closure)
+  // Checks every parameter first (check_step, so a failed step changes nothing), flushes denormals while
+  // it runs, then, for each parameter that has a gradient in group order, advances that parameter's own
+  // step count and calls update().
+  void step() override {
+    check_step((name() + ".step").c_str());
+    const FlushDenormalsGuard flush_denormals;  // see its comment above
+    for (OptimizerParamGroup& group : param_groups()) {
+      const auto& options = static_cast<const Options&>(group.options());
+      for (Tensor& p : group.params()) {
+        if (!p.has_grad()) continue;
+        OptimizerParamState& state = state_of(p);
+        state.step += 1;
+        update(options, p, state);
+      }
     }
   }
-}
+  std::string name() const override { return Options::optimizer; }
+
+ protected:
+  // One parameter's update with its group's options: one fused loop over its values calling the
+  // formula of optim/functional.hpp. state.step already counts this step (1 on the first).
+  virtual void update(const Options& options, Tensor& param, OptimizerParamState& state) const = 0;
+};
 
 }  // namespace xg::optim

@@ -103,6 +103,18 @@ void check_non_negative(const char* optimizer, std::initializer_list<std::pair<c
 // The checks the Adam family shares (torch.optim's own): lr >= 0, eps >= 0, 0 <= beta < 1,
 // weight_decay >= 0, naming `optimizer` in the message.
 void validate_adam_family(const char* optimizer, double lr, const Betas& betas, double eps, double weight_decay);
+// The table of an Adam-family optimizer (Adam, AdamW, NAdam, RAdam, Adamax): the rows they share, in
+// torch's order (lr, beta1, beta2, eps, weight_decay), then its own.
+template <class Options>
+HyperparameterTable<Options> adam_family_table(std::initializer_list<Hyperparameter<Options>> own) {
+  HyperparameterTable<Options> table = {{"lr", &Options::lr_},
+                                        {"beta1", beta_of(&Options::betas_, 0)},
+                                        {"beta2", beta_of(&Options::betas_, 1)},
+                                        {"eps", &Options::eps_},
+                                        {"weight_decay", &Options::weight_decay_}};
+  table.insert(table.end(), own);
+  return table;
+}
 }  // namespace detail
 
 // The base of every optimizer's Options struct: `struct SGDOptions : OptimizerOptionsOf<SGDOptions>`.

@@ -15,26 +15,26 @@
 namespace xg::optim {
 
 struct RAdamOptions : OptimizerOptionsOf<RAdamOptions> {
-  static constexpr const char* optimizer = "RAdam";
-  static const HyperparameterTable<RAdamOptions> table;  // radam.cpp
   // NOLINTNEXTLINE(google-explicit-constructor): as libtorch
   RAdamOptions(double lr = 1e-3) : lr_(lr) {}
-  // Adam's checks.
-  void validate() const override;
-
   XG_ARG(double, lr, 0);
   XG_ARG(Betas, betas, {0.9, 0.999});
   XG_ARG(double, eps, 1e-8);
   XG_ARG(double, weight_decay, 0);
+
+  static constexpr const char* optimizer = "RAdam";
+  static const HyperparameterTable<RAdamOptions> table;  // radam.cpp: the names a state file keeps
+  // Adam's checks.
+  void validate() const override;
 };
 
 class RAdam : public OptimizerWith<RAdamOptions> {
  public:
-  using Optimizer::step;  // step(closure)
   using OptimizerWith::OptimizerWith;
-  void step() override;
-  std::string name() const override { return "RAdam"; }
   std::vector<std::string> state_buffer_names() const override { return {"exp_avg", "exp_avg_sq"}; }
+
+ private:
+  void update(const RAdamOptions& options, Tensor& p, OptimizerParamState& state) const override;
 };
 
 }  // namespace xg::optim

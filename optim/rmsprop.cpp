@@ -48,16 +48,13 @@ XG_OPTIM_KERNEL void rmsprop_loop(float* param, const float* grad, float* square
 
 }  // namespace
 
-void RMSprop::step() {
-  for_each_parameter_with_grad<RMSpropOptions>([](const RMSpropOptions& options, Tensor& p,
-                                                  OptimizerParamState& state) {
-    const functional::RMSpropStepConstants c = functional::rmsprop_step_constants(
-        options.lr(), options.alpha(), options.eps(), options.weight_decay(), options.momentum(), options.maximize());
-    float* square_avg = state_buffer(state, "square_avg", p).data();
-    float* grad_avg = options.centered() ? state_buffer(state, "grad_avg", p).data() : nullptr;
-    float* momentum_buffer = options.momentum() > 0 ? state_buffer(state, "momentum_buffer", p).data() : nullptr;
-    rmsprop_loop(p.data().data(), p.grad().data(), square_avg, grad_avg, momentum_buffer, p.numel(), c);
-  });
+void RMSprop::update(const RMSpropOptions& options, Tensor& p, OptimizerParamState& state) const {
+  const functional::RMSpropStepConstants c = functional::rmsprop_step_constants(
+      options.lr(), options.alpha(), options.eps(), options.weight_decay(), options.momentum(), options.maximize());
+  float* square_avg = state_buffer(state, "square_avg", p).data();
+  float* grad_avg = options.centered() ? state_buffer(state, "grad_avg", p).data() : nullptr;
+  float* momentum_buffer = options.momentum() > 0 ? state_buffer(state, "momentum_buffer", p).data() : nullptr;
+  rmsprop_loop(p.data().data(), p.grad().data(), square_avg, grad_avg, momentum_buffer, p.numel(), c);
 }
 
 }  // namespace xg::optim

@@ -12,13 +12,8 @@
 namespace xg::optim {
 
 struct RMSpropOptions : OptimizerOptionsOf<RMSpropOptions> {
-  static constexpr const char* optimizer = "RMSprop";
-  static const HyperparameterTable<RMSpropOptions> table;  // rmsprop.cpp
   // NOLINTNEXTLINE(google-explicit-constructor): as libtorch
   RMSpropOptions(double lr = 1e-2) : lr_(lr) {}
-  // lr, eps, momentum, weight_decay, alpha all >= 0 (torch checks no more than that).
-  void validate() const override;
-
   XG_ARG(double, lr, 0);
   XG_ARG(double, alpha, 0.99);
   XG_ARG(double, eps, 1e-8);
@@ -26,15 +21,20 @@ struct RMSpropOptions : OptimizerOptionsOf<RMSpropOptions> {
   XG_ARG(double, momentum, 0);
   XG_ARG(bool, centered, false);
   XG_ARG(bool, maximize, false);
+
+  static constexpr const char* optimizer = "RMSprop";
+  static const HyperparameterTable<RMSpropOptions> table;  // rmsprop.cpp: the names a state file keeps
+  // lr, eps, momentum, weight_decay, alpha all >= 0 (torch checks no more than that).
+  void validate() const override;
 };
 
 class RMSprop : public OptimizerWith<RMSpropOptions> {
  public:
-  using Optimizer::step;  // step(closure)
   using OptimizerWith::OptimizerWith;
-  void step() override;
-  std::string name() const override { return "RMSprop"; }
   std::vector<std::string> state_buffer_names() const override { return {"square_avg", "grad_avg", "momentum_buffer"}; }
+
+ private:
+  void update(const RMSpropOptions& options, Tensor& p, OptimizerParamState& state) const override;
 };
 
 }  // namespace xg::optim

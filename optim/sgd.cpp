@@ -23,38 +23,23 @@ void SGDOptions::validate() const {
   }
 }
 
-namespace {
-
-XG_OPTIM_KERNEL void sgd_loop(float* param, const float* grad, std::size_t n,
-                              const functional::SGDStepConstants& constants) {
-  const functional::SGDStepConstants c = constants;  // a local copy: the stores below cannot alias it
-  for (std::size_t i = 0; i < n; ++i) functional::sgd_update(param[i], grad[i], c);
-}
-
-XG_OPTIM_KERNEL void sgd_momentum_loop(float* param, const float* grad, float* momentum_buffer, bool first_step,
-                                       std::size_t n, const functional::SGDStepConstants& constants) {
-  const functional::SGDStepConstants c = constants;  // a local copy: the stores below cannot alias it
-  for (std::size_t i = 0; i < n; ++i) {
-    functional::sgd_momentum_update(param[i], grad[i], momentum_buffer[i], first_step, c);
+void SGD::update(const SGDOptions& options, Tensor& p, OptimizerParamState& state) const {
+  const functional::SGDStepConstants c =
+      functional::sgd_step_constants(options.lr(), options.momentum(), options.dampening(), options.weight_decay(),
+                                     options.nesterov(), options.maximize());
+  float* param = p.data().data();
+  const float* grad = p.grad().data();
+  if (options.momentum() == 0) {
+    auto sgd = [c](float& w, float g) { functional::sgd_update(w, g, c); };
+    detail::for_each_value(p.numel(), sgd, param, grad);
+    return;
   }
-}
-
-}  // namespace
-
-void SGD::step() {
-  for_each_parameter_with_grad<SGDOptions>([](const SGDOptions& options, Tensor& p, OptimizerParamState& state) {
-    const functional::SGDStepConstants c =
-        functional::sgd_step_constants(options.lr(), options.momentum(), options.dampening(), options.weight_decay(),
-                                       options.nesterov(), options.maximize());
-    if (options.momentum() == 0) {
-      sgd_loop(p.data().data(), p.grad().data(), p.numel(), c);
-      return;
-    }
-    // PyTorch creates the buffer from the first gradient that meets a nonzero momentum.
-    const bool first_step = state.buffers.count("momentum_buffer") == 0;
-    float* buffer = state_buffer(state, "momentum_buffer", p).data();
-    sgd_momentum_loop(p.data().data(), p.grad().data(), buffer, first_step, p.numel(), c);
-  });
+  // PyTorch creates the buffer from the first gradient that meets a nonzero momentum.
+  const bool first_step = state.buffers.count("momentum_buffer") == 0;
+  auto sgd_momentum = [c, first_step](float& w, float g, float& buf) {
+    functional::sgd_momentum_update(w, g, buf, first_step, c);
+  };
+  detail::for_each_value(p.numel(), sgd_momentum, param, grad, state_buffer(state, "momentum_buffer", p).data());
 }
 
 }  // namespace xg::optim

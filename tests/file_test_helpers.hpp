@@ -3,6 +3,8 @@
 // (RLIMIT_FSIZE) for one scope, a folder that cannot be written, and the listing and bytes of files to
 // prove that a failed save changed nothing.
 
+#include "error_message.hpp"
+
 #include <gtest/gtest.h>
 
 #include <sys/resource.h>
@@ -87,6 +89,22 @@ inline std::string scratch_file(const std::string& folder, const std::string& na
 inline std::string file_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// A save the system refuses: runs `save` while a `Refusal` made from `cause` (a FileSizeLimit of so
+// many bytes, a ReadOnlyFolder) is alive, checks that the file at `path` still holds `old_bytes` and
+// that nothing but it is left in its folder (no temporary file), and returns the save's error message.
+template <class Refusal, class Cause, class Save>
+std::string refused_save(Cause cause, const std::string& path, const std::string& old_bytes, Save&& save) {
+  std::string message;
+  {
+    Refusal refusal(cause);
+    message = error_message(save);
+  }
+  EXPECT_EQ(file_bytes(path), old_bytes);
+  const std::filesystem::path file(path);
+  EXPECT_EQ(files_in(file.parent_path()), (std::set<std::string>{file.filename().string()}));
+  return message;
 }
 
 }  // namespace xg_test

@@ -55,7 +55,7 @@ void expect_outputs_match(const nn::MLP& net, const nlohmann::json& expected_row
   const xg::Array expected = array_of(expected_rows);
   ASSERT_EQ(outputs.shape(), expected.shape());
   for (std::size_t i = 0; i < outputs.size(); ++i) {
-    EXPECT_NEAR(outputs.flat(i), expected.flat(i), 1e-5 * std::max(1.0f, std::fabs(expected.flat(i)))) << "at " << i;
+    EXPECT_NEAR(outputs.flat(i), expected.flat(i), 1e-5 * std::fabs(expected.flat(i))) << "at " << i;
   }
 }
 

@@ -3,6 +3,7 @@
 // forms against PyTorch's _get_closed_form_lr() and against our own stepped sequences, WarmupCosineLR
 // against the formula it documents, and every argument check's message.
 
+#include "error_message.hpp"
 #include "reference_json.hpp"
 #include "scheduler_test_helpers.hpp"
 
@@ -134,12 +135,7 @@ void expect_matches_reference(const std::string& scheduler) {
 
 // Runs `construct` and expects xg::Error with exactly `message`.
 void expect_error(const std::function<void()>& construct, const std::string& message) {
-  try {
-    construct();
-    ADD_FAILURE() << "expected xg::Error: " << message;
-  } catch (const xg::Error& e) {
-    EXPECT_EQ(std::string(e.what()), message);
-  }
+  EXPECT_EQ(xg_test::error_message(construct), message);
 }
 
 // ---- golden sequences ----

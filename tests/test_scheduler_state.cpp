@@ -308,15 +308,10 @@ TEST(SchedulerStateSave, AFileSizeLimitFailsTheSaveAndKeepsTheOldFile) {
   optim::save_scheduler_state(*sched, path);
   const std::string old_bytes = xg_test::file_bytes(path);
   run(opt, *sched, 3);
-  std::string message;
-  {
-    xg_test::FileSizeLimit limit(64);
-    message = xg_test::error_message([&] { optim::save_scheduler_state(*sched, path); });
-  }
+  const std::string message = xg_test::refused_save<xg_test::FileSizeLimit>(
+      64, path, old_bytes, [&] { optim::save_scheduler_state(*sched, path); });
   EXPECT_EQ(message, "save_scheduler_state: cannot write '" + path + ".tmp': File too large ('" + path +
                          "' was left as it was)");
-  EXPECT_EQ(xg_test::file_bytes(path), old_bytes);
-  EXPECT_EQ(xg_test::files_in(dir.path()), (std::set<std::string>{"run.sched"}));
 }
 
 TEST(SchedulerStateSave, AReadOnlyFolderFailsTheSaveAndKeepsTheOldFile) {
@@ -330,14 +325,9 @@ TEST(SchedulerStateSave, AReadOnlyFolderFailsTheSaveAndKeepsTheOldFile) {
   optim::save_scheduler_state(*sched, path);
   const std::string old_bytes = xg_test::file_bytes(path);
   sched->step(1.0);
-  std::string message;
-  {
-    xg_test::ReadOnlyFolder read_only(dir.path());
-    message = xg_test::error_message([&] { optim::save_scheduler_state(*sched, path); });
-  }
+  const std::string message = xg_test::refused_save<xg_test::ReadOnlyFolder>(
+      dir.path(), path, old_bytes, [&] { optim::save_scheduler_state(*sched, path); });
   EXPECT_EQ(message, "save_scheduler_state: cannot open '" + path + ".tmp' for writing: Permission denied");
-  EXPECT_EQ(xg_test::file_bytes(path), old_bytes);
-  EXPECT_EQ(xg_test::files_in(dir.path()), (std::set<std::string>{"plateau.sched"}));
 }
 
 }  // namespace

@@ -11,13 +11,7 @@ namespace xg::optim::detail {
 // The state file's list for AdamOptions and AdamWOptions, which declare the same members.
 template <class Options>
 HyperparameterTable<Options> adam_table() {
-  return {{"lr", &Options::lr_},
-          {"beta1", beta_of(&Options::betas_, 0)},
-          {"beta2", beta_of(&Options::betas_, 1)},
-          {"eps", &Options::eps_},
-          {"weight_decay", &Options::weight_decay_},
-          {"amsgrad", &Options::amsgrad_},
-          {"maximize", &Options::maximize_}};
+  return adam_family_table<Options>({{"amsgrad", &Options::amsgrad_}, {"maximize", &Options::maximize_}});
 }
 
 // One parameter's n values; max_exp_avg_sq is null without AMSGrad (adam_step.cpp).

@@ -1,6 +1,8 @@
 #pragma once
-// Internal: the build attribute of the optimizers' loops (the optimizer .cpp files and LBFGS's line
-// search use it; not installed).
+// Internal: the optimizers' loops and their build attribute (the optimizer .cpp files and LBFGS use
+// them; not installed).
+
+#include <cstddef>
 
 // Marks an optimizer's loop to be compiled twice on x86-64, with and without FMA instructions, the CPU
 // picking one when the program loads. Without FMA in the instruction set, std::fma is a library call per
@@ -13,3 +15,16 @@
 #else
 #define XG_OPTIM_KERNEL
 #endif
+
+namespace xg::optim::detail {
+
+// An optimizer's loop over one parameter's n values: update(param[i], grad[i], buffer[i]...) for every
+// i, where update is a lambda around the per-element formula that holds the step's constants by value
+// (a local copy, so the compiler knows the stores into the buffers cannot change them).
+template <class Update, class... Buffers>
+XG_OPTIM_KERNEL void for_each_value(std::size_t n, Update update, float* param, const float* grad,
+                                    Buffers*... buffers) {
+  for (std::size_t i = 0; i < n; ++i) update(param[i], grad[i], buffers[i]...);
+}
+
+}  // namespace xg::optim::detail
