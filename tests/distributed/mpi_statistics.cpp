@@ -40,12 +40,14 @@ xg::Array part_of(const xg::Array& all, int rank, int world) {
   return part;
 }
 
-// A 64-bit sum of the bits of every double, the same on every rank exactly when the moments are.
+// A 64-bit hash of the bits of every double: equal on every rank when the moments are (and, but for a
+// chance of about one in a million, different when they are not).
 bool same_on_every_rank(const xg::data::FeatureMoments& moments) {
-  std::int64_t hash = moments.count;
+  // Unsigned, so that the hash may wrap around (a signed overflow is undefined, and UBSan says so).
+  std::uint64_t hash = moments.count;
   for (const std::vector<double>* values : {&moments.mean, &moments.squared_deviations}) {
     for (double value : *values) {
-      std::int64_t bits = 0;
+      std::uint64_t bits = 0;
       std::memcpy(&bits, &value, sizeof bits);
       hash = hash * 31 + bits;
     }
