@@ -36,7 +36,9 @@ xg::Array part_of(const xg::Array& all, int rank, int world) {
                     begin = rows * static_cast<std::size_t>(rank) / static_cast<std::size_t>(world),
                     end = rows * static_cast<std::size_t>(rank + 1) / static_cast<std::size_t>(world);
   xg::Array part = xg::Array::from_shape({end - begin, all.shape(1)});
-  std::memcpy(part.data(), all.data() + begin * all.shape(1), (end - begin) * all.shape(1) * sizeof(float));
+  // An empty part has no storage to copy into (memcpy of a null pointer is undefined, even of 0 bytes).
+  if (end > begin)
+    std::memcpy(part.data(), all.data() + begin * all.shape(1), (end - begin) * all.shape(1) * sizeof(float));
   return part;
 }
 
