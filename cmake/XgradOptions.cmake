@@ -71,3 +71,49 @@ function(xgrad_unity_exceptions sources)
     endif()
   endforeach()
 endfunction()
+
+# A precompiled header (GCC): <xgrad/core/tensor.hpp>, and with it xtensor's <xtensor/xarray.hpp>, which
+# every source includes and which takes about a second to parse, is parsed once, by the xgrad_pch target,
+# and every library and program loads it (REUSE_FROM: one header built, not one per target). It is
+# PRIVATE to each target: what a program that uses xgrad sees, and what gets installed, are unchanged.
+# GCC only: it accepts a header built at another -O level (clang's build, the fuzzers, parses as
+# before). GCC refuses the header (and -Winvalid-pch, which CMake adds, says so) when a macro it was
+# built with is missing (hence a target of its own, without xgrad_core's private definitions, and with
+# the warnings of every target: -Wpedantic undefines one of GCC's own macros), or when
+# -fPIC differs: the libraries' setting, so a program that reuses it compiles with -fPIC too (instead of
+# -fpie, GCC's default for a program: nothing a program would notice). A source compiled at -O0 must
+# skip it (SKIP_PRECOMPILE_HEADERS: the header was built with __OPTIMIZE__ defined).
+# -DXGRAD_PRECOMPILED_HEADERS=OFF turns it off (README.md, "First run", measures it).
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  option(XGRAD_PRECOMPILED_HEADERS "Precompile <xgrad/core/tensor.hpp> once and reuse it in every target" ON)
+else()
+  set(XGRAD_PRECOMPILED_HEADERS OFF)
+endif()
+# xgrad_add_precompiled_header(CORE_TREE): the xgrad_pch target, which builds the header (CORE_TREE is
+# the folder that holds xgrad/core/).
+function(xgrad_add_precompiled_header core_tree)
+  if(NOT XGRAD_PRECOMPILED_HEADERS)
+    return()
+  endif()
+  set(source ${PROJECT_BINARY_DIR}/xgrad_pch.cpp)
+  file(CONFIGURE OUTPUT ${source} CONTENT "// Compiled only to build the precompiled header (cmake/XgradOptions.cmake).\n")
+  add_library(xgrad_pch OBJECT ${source})
+  set_target_properties(xgrad_pch PROPERTIES POSITION_INDEPENDENT_CODE ON)
+  target_include_directories(xgrad_pch PRIVATE ${core_tree})
+  target_link_libraries(xgrad_pch PRIVATE xtensor xtensor-blas)
+  target_precompile_headers(xgrad_pch PRIVATE <xgrad/core/tensor.hpp>)
+  xgrad_set_warnings(xgrad_pch)  # as every target: -Wpedantic changes a predefined macro
+endfunction()
+# xgrad_precompiled_header(TARGET): TARGET's sources load the header.
+function(xgrad_precompiled_header target)
+  if(NOT XGRAD_PRECOMPILED_HEADERS)
+    return()
+  endif()
+  target_precompile_headers(${target} REUSE_FROM xgrad_pch)
+  get_target_property(type ${target} TYPE)
+  if(type STREQUAL "EXECUTABLE")
+    target_compile_options(${target} PRIVATE -fPIC)
+  else()
+    set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+  endif()
+endfunction()
