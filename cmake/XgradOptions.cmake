@@ -89,6 +89,19 @@ if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
 else()
   set(XGRAD_PRECOMPILED_HEADERS OFF)
 endif()
+# ccache caches a source that loads a precompiled header only with sloppiness pch_defines,time_macros
+# (its manual, "Precompiled headers"; without it, each such source compiles again every time). When
+# ccache is the launcher (found above or given with -DCMAKE_CXX_COMPILER_LAUNCHER=ccache), it gets that
+# through its environment. (This source uses no __DATE__ or __TIME__, which time_macros would let a
+# cached object keep.)
+if(XGRAD_PRECOMPILED_HEADERS AND CMAKE_CXX_COMPILER_LAUNCHER)
+  list(GET CMAKE_CXX_COMPILER_LAUNCHER 0 launcher)
+  get_filename_component(launcher ${launcher} NAME)
+  if(launcher STREQUAL "ccache")
+    set(CMAKE_CXX_COMPILER_LAUNCHER ${CMAKE_COMMAND} -E env CCACHE_SLOPPINESS=pch_defines,time_macros
+      ${CMAKE_CXX_COMPILER_LAUNCHER})
+  endif()
+endif()
 # xgrad_add_precompiled_header(CORE_TREE): the xgrad_pch target, which builds the header (CORE_TREE is
 # the folder that holds xgrad/core/).
 function(xgrad_add_precompiled_header core_tree)
