@@ -196,7 +196,7 @@ int main(int argc, char** argv) {
   const double step_seconds = total / static_cast<double>(flags.steps);
   std::printf("## distributed training: %zu process%s x %d BLAS thread%s, %s, %s%s\n\n", world, world > 1 ? "es" : "",
               flags.threads, flags.threads > 1 ? "s" : "", data.description.c_str(),
-              flags.batch_norm ? (world > 1 ? "SyncBatchNorm" : "BatchNorm1d") : "no norm",
+              flags.batch_norm ? (world > 1 && !flags.independent ? "SyncBatchNorm" : "BatchNorm1d") : "no norm",
               flags.independent ? ", every rank alone (no exchange: the ceiling)"
               : overlapped      ? ", allreduce overlapped with backward"
               : shared          ? ", gradients averaged through shared memory"
