@@ -47,6 +47,18 @@ double process_cpu_seconds() {
   return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 
+// One step's phases in wall time (ms), in order: the loader's next batch, forward (SyncBatchNorm's
+// meetings in it), backward (its backward meeting, the overlap's hooks), the exchange after backward
+// (waiting for the other rank included), the optimizer's step.
+constexpr const char* kPhases[] = {"loader", "forward", "backward", "exchange after backward", "optimizer step"};
+constexpr int kPhaseCount = 5;
+
+double median(std::vector<double> values) {
+  if (values.empty()) return 0.0;
+  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2), values.end());
+  return values[values.size() / 2];
+}
+
 struct Flags {
   int threads = 1;
   std::size_t steps = 300;
@@ -109,7 +121,8 @@ int main(int argc, char** argv) {
   const std::size_t warmup = 20;
   std::size_t step = 0, samples = 0;
   double reduce_seconds = 0.0, compute_cpu = 0.0, step_cpu = 0.0;
-  Clock::time_point start = Clock::now();
+  std::vector<double> phases[kPhaseCount];  // each timed step's phases, ms
+  Clock::time_point start = Clock::now(), last_step_end = start;
   double process_start = process_cpu_seconds();
   while (step < warmup + flags.steps) {
     for (xg::data::Batch& global : loader) {
@@ -119,10 +132,14 @@ int main(int argc, char** argv) {
         process_start = process_cpu_seconds();
         reduce_seconds = compute_cpu = step_cpu = 0.0;
         samples = 0;
+        last_step_end = start;
+        for (auto& phase : phases) phase.clear();
       }
+      const Clock::time_point step_start = Clock::now();
       const double cpu_start = thread_cpu_seconds();
       const xg::data::Batch mine = xg::distributed::shard_of_batch(global, rank, world);
       xg::Tensor loss = loss_fn(net(mine.input), mine.labels);
+      const Clock::time_point forward_end = Clock::now();
       optimizer.zero_grad();
       const auto weights = xg::distributed::AllReduceOptions().examples(mine.size(), global.size());
       if (overlapped) overlapped->begin(weights);
@@ -139,9 +156,15 @@ int main(int argc, char** argv) {
       } else {
         xg::distributed::all_reduce_gradients(params, weights);
       }
-      reduce_seconds += seconds_since(reduce_start);
+      const Clock::time_point reduce_end = Clock::now();
+      reduce_seconds += std::chrono::duration<double>(reduce_end - reduce_start).count();
       const double cpu_step_start = thread_cpu_seconds();
       optimizer.step();
+      const Clock::time_point step_end = Clock::now();
+      const Clock::time_point marks[] = {last_step_end, step_start, forward_end, reduce_start, reduce_end, step_end};
+      for (int i = 0; i < kPhaseCount; ++i)
+        phases[i].push_back(1e3 * std::chrono::duration<double>(marks[i + 1] - marks[i]).count());
+      last_step_end = step_end;
       // Forward, backward and step on this thread's CPU (SyncBatchNorm's small allreduces and the
       // hooks' MPI_Test inside backward included), not the wait after backward.
       const double cpu_step = thread_cpu_seconds() - cpu_step_start;
@@ -154,6 +177,11 @@ int main(int argc, char** argv) {
   const double my_total = seconds_since(start), my_process_cpu = process_cpu_seconds() - process_start;
   const double total = max_over_ranks(my_total);
   const double process_cpu = max_over_ranks(my_process_cpu);
+  // Each rank's median of every phase, gathered on rank 0 in rank order.
+  double my_medians[kPhaseCount];
+  for (int i = 0; i < kPhaseCount; ++i) my_medians[i] = median(phases[i]);
+  std::vector<double> medians(world * kPhaseCount);
+  MPI_Gather(my_medians, kPhaseCount, MPI_DOUBLE, medians.data(), kPhaseCount, MPI_DOUBLE, 0, MPI_COMM_WORLD);
   std::vector<xg::distributed::BackwardAllReduce::BucketTimes> timeline;
   double timeline_end = 0.0;
   if (overlapped) {
@@ -211,13 +239,25 @@ int main(int argc, char** argv) {
       1e3 * reduce_per_step, 100.0 * reduce_per_step / step_seconds);
   std::printf("| compute per step on a rank: forward, backward, step (thread CPU time, slowest rank) | %.3f ms |\n",
               1e3 * compute_per_step);
-  std::printf(
-      "| the whole process's CPU per step (every thread, loader and waits included; slowest rank) | %.3f ms |\n",
-      1e3 * process_cpu / static_cast<double>(flags.steps));
   // AdamW's update costs the same whatever the batch: the part of a step that does not shrink with
   // the shard.
   std::printf("| of which the optimizer's step (thread CPU time, slowest rank) | %.3f ms |\n",
               1e3 * optimizer_per_step);
+  std::printf(
+      "| the whole process's CPU per step (every thread, loader and waits included; slowest rank) | %.3f ms |\n",
+      1e3 * process_cpu / static_cast<double>(flags.steps));
+  std::printf("\nOne step's phases, wall time, median over the steps (ms):\n\n| phase |");
+  for (std::size_t r = 0; r < world; ++r) std::printf(" rank %zu |", r);
+  std::printf("\n| --- |");
+  for (std::size_t r = 0; r < world; ++r) std::printf(" --- |");
+  std::printf("\n");
+  for (int i = 0; i < kPhaseCount; ++i) {
+    std::printf("| %s |", kPhases[i]);
+    for (std::size_t r = 0; r < world; ++r)
+      std::printf(" %.3f |", medians[r * kPhaseCount + static_cast<std::size_t>(i)]);
+    std::printf("\n");
+  }
+  std::printf("\n");
   if (overlapped && world > 1) {
     std::printf("\nThe last step's timeline (ms since backward began; it ended at %.3f):\n\n", 1e3 * timeline_end);
     std::printf("| bucket | bytes | started | completed |\n| --- | --- | --- | --- |\n");

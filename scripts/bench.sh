@@ -128,6 +128,6 @@ fi
 echo; echo "=== summary (also in $RESULTS) ==="
 for part in "${parts[@]}"; do
   # The Markdown tables and headings, plus the lines that give their context.
-  grep -E '^(\||## |### |peak RSS|MLP |xgrad vs|Streaming time|PROJECTION|load average|The last step)' "$RESULTS/$part.md" || true
+  grep -E '^(\||## |### |peak RSS|MLP |xgrad vs|Streaming time|PROJECTION|load average|The last step|One step)' "$RESULTS/$part.md" || true
   echo
 done
