@@ -122,6 +122,7 @@ int main(int argc, char** argv) {
   std::size_t step = 0, samples = 0;
   double reduce_seconds = 0.0, compute_cpu = 0.0, step_cpu = 0.0;
   std::vector<double> phases[kPhaseCount];  // each timed step's phases, ms
+  std::vector<double> step_ms;              // each timed step, loader included
   Clock::time_point start = Clock::now(), last_step_end = start;
   double process_start = process_cpu_seconds();
   while (step < warmup + flags.steps) {
@@ -134,6 +135,7 @@ int main(int argc, char** argv) {
         samples = 0;
         last_step_end = start;
         for (auto& phase : phases) phase.clear();
+        step_ms.clear();
       }
       const Clock::time_point step_start = Clock::now();
       const double cpu_start = thread_cpu_seconds();
@@ -164,6 +166,7 @@ int main(int argc, char** argv) {
       const Clock::time_point marks[] = {last_step_end, step_start, forward_end, reduce_start, reduce_end, step_end};
       for (int i = 0; i < kPhaseCount; ++i)
         phases[i].push_back(1e3 * std::chrono::duration<double>(marks[i + 1] - marks[i]).count());
+      step_ms.push_back(1e3 * std::chrono::duration<double>(step_end - last_step_end).count());
       last_step_end = step_end;
       // Forward, backward and step on this thread's CPU (SyncBatchNorm's small allreduces and the
       // hooks' MPI_Test inside backward included), not the wait after backward.
@@ -180,6 +183,9 @@ int main(int argc, char** argv) {
   // Each rank's median of every phase, gathered on rank 0 in rank order.
   double my_medians[kPhaseCount];
   for (int i = 0; i < kPhaseCount; ++i) my_medians[i] = median(phases[i]);
+  // The median step: what the machine does between preemptions (on a loaded machine the mean is
+  // stretched by the time slices other processes take; the median is not, until half the steps are).
+  const double median_step_ms = max_over_ranks(median(step_ms));
   std::vector<double> medians(world * kPhaseCount);
   MPI_Gather(my_medians, kPhaseCount, MPI_DOUBLE, medians.data(), kPhaseCount, MPI_DOUBLE, 0, MPI_COMM_WORLD);
   std::vector<xg::distributed::BackwardAllReduce::BucketTimes> timeline;
@@ -233,6 +239,8 @@ int main(int argc, char** argv) {
   std::printf("| samples/s (global batch %zu, %zu steps) | %.0f |\n", flags.batch, flags.steps,
               static_cast<double>(samples) / total);
   std::printf("| step time | %.3f ms |\n", 1e3 * step_seconds);
+  std::printf("| median step (wall, slowest rank's median; robust to preemptions) | %.3f ms = %.0f samples/s |\n",
+              median_step_ms, 1e3 * static_cast<double>(flags.batch) / median_step_ms);
   std::printf(
       "| allreduce exposed per step (after backward, incl. waiting for the slower rank) | %.3f ms (%.1f%% of the step) "
       "|\n",
