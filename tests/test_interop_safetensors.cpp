@@ -193,13 +193,16 @@ TEST(InteropSafetensors, ReadsEveryFloatAndIntegerDtype) {
   EXPECT_EQ(state.kind("d"), nn::EntryKind::count);
 }
 
+// For small_linear(): its bias (3) without its weight, and a key it does not have (extra, 4).
+std::string without_weight_with_extra() {
+  return safetensors_bytes(
+      R"({"bias":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"extra":{"dtype":"F32","shape":[],"data_offsets":[4,8]}})",
+      floats({3.0f, 4.0f}));
+}
+
 TEST(InteropSafetensors, StrictLoadNamesMissingAndUnexpectedKeys) {
   const std::string path = temp_path("extra.safetensors");
-  write_bytes(
-      path,
-      safetensors_bytes(
-          R"({"bias":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"extra":{"dtype":"F32","shape":[],"data_offsets":[4,8]}})",
-          floats({3.0f, 4.0f})));
+  write_bytes(path, without_weight_with_extra());
   nn::Linear linear = small_linear();
   EXPECT_EQ(error_message([&] { interop::load_model(linear, path); }),
             "load_model: '" + path +
@@ -209,11 +212,7 @@ TEST(InteropSafetensors, StrictLoadNamesMissingAndUnexpectedKeys) {
 
 TEST(InteropSafetensors, NonStrictLoadReturnsTheKeysItSkippedLikeTorch) {
   const std::string path = temp_path("partial.safetensors");
-  write_bytes(
-      path,
-      safetensors_bytes(
-          R"({"bias":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"extra":{"dtype":"F32","shape":[],"data_offsets":[4,8]}})",
-          floats({3.0f, 4.0f})));
+  write_bytes(path, without_weight_with_extra());
   nn::Linear linear = small_linear();
   const interop::LoadResult result = interop::load_model(linear, path, /*strict=*/false);
   EXPECT_EQ(result.missing_keys, (std::vector<std::string>{"weight"}));
