@@ -111,13 +111,7 @@ TEST(SchedulerStateFile, TheFileHoldsTheDocumentedLayout) {
   payload.f64(0.015);
   payload.u32(0);  // scalars
   payload.u32(0);  // sub-schedulers
-  xg::LittleEndianWriter file;
-  file.raw(std::string_view("XGSCHED\0", 8));
-  file.u32(1);
-  file.u64(payload.size());
-  file.raw(payload.bytes());
-  file.u32(xg::crc32_of(payload.bytes()));
-  EXPECT_EQ(bytes, file.bytes());
+  EXPECT_EQ(bytes, xg_test::state_file_around(std::string_view("XGSCHED\0", 8), payload));
 }
 
 TEST(SchedulerStateFile, AReduceLROnPlateauResumedFromItsFileContinuesBitForBit) {
@@ -165,12 +159,7 @@ TEST(SchedulerStateFile, AStateOfAnotherSchedulerIsRefusedByItsCheck) {
 }
 
 TEST(SchedulerStateFile, EveryTruncationIsRefusedAndChangesNothing) {
-  const std::string bytes = sequential_file_bytes();
-  for (std::size_t size = 0; size < bytes.size(); ++size) {
-    SCOPED_TRACE(size);
-    expect_load_refused(bytes.substr(0, size),
-                        size == 0 ? "not an xgrad scheduler state" : "truncated scheduler state");
-  }
+  xg_test::expect_every_truncation_refused(sequential_file_bytes(), "scheduler state", expect_load_refused);
 }
 
 TEST(SchedulerStateFile, EveryFlippedByteIsRefusedAndChangesNothing) {
