@@ -193,13 +193,16 @@ TEST(InteropSafetensors, ReadsEveryFloatAndIntegerDtype) {
   EXPECT_EQ(state.kind("d"), nn::EntryKind::count);
 }
 
+// For small_linear(): its bias (3) without its weight, and a key it does not have (extra, 4).
+std::string without_weight_with_extra() {
+  return safetensors_bytes(
+      R"({"bias":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"extra":{"dtype":"F32","shape":[],"data_offsets":[4,8]}})",
+      floats({3.0f, 4.0f}));
+}
+
 TEST(InteropSafetensors, StrictLoadNamesMissingAndUnexpectedKeys) {
   const std::string path = temp_path("extra.safetensors");
-  write_bytes(
-      path,
-      safetensors_bytes(
-          R"({"bias":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"extra":{"dtype":"F32","shape":[],"data_offsets":[4,8]}})",
-          floats({3.0f, 4.0f})));
+  write_bytes(path, without_weight_with_extra());
   nn::Linear linear = small_linear();
   EXPECT_EQ(error_message([&] { interop::load_model(linear, path); }),
             "load_model: '" + path +
@@ -209,11 +212,7 @@ TEST(InteropSafetensors, StrictLoadNamesMissingAndUnexpectedKeys) {
 
 TEST(InteropSafetensors, NonStrictLoadReturnsTheKeysItSkippedLikeTorch) {
   const std::string path = temp_path("partial.safetensors");
-  write_bytes(
-      path,
-      safetensors_bytes(
-          R"({"bias":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"extra":{"dtype":"F32","shape":[],"data_offsets":[4,8]}})",
-          floats({3.0f, 4.0f})));
+  write_bytes(path, without_weight_with_extra());
   nn::Linear linear = small_linear();
   const interop::LoadResult result = interop::load_model(linear, path, /*strict=*/false);
   EXPECT_EQ(result.missing_keys, (std::vector<std::string>{"weight"}));
@@ -276,27 +275,29 @@ TEST(InteropSafetensorsDamaged, HeaderNotAnObject) {
   EXPECT_EQ(refusal_of(safetensors_bytes("[1, 2]", ""), "array"), "the header must be a JSON object, got array");
 }
 
-TEST(InteropSafetensorsDamaged, UnknownDtype) {
-  EXPECT_EQ(refusal_of(valid_file_with("F32", "F8_E4M3"), "dtype"),
-            "tensor 'bias': dtype \"F8_E4M3\" is not one xgrad reads (F32, F64, F16, BF16, I64, I32, I16, I8, U64, "
-            "U32, U16, U8, BOOL)");
-}
-
-TEST(InteropSafetensorsDamaged, NegativeShape) {
-  EXPECT_EQ(refusal_of(valid_file_with("[1,2]", "[-1,2]"), "negative"),
-            "tensor 'weight': shape [-1,2] holds a value that is not a size");
-}
-
-TEST(InteropSafetensorsDamaged, ShapeWhoseSizeOverflows) {
-  // 2^62 * 2^62 elements: the product wraps around in 64 bits (to 0), which a plain product would miss.
-  EXPECT_EQ(refusal_of(valid_file_with("[1,2]", "[4611686018427387904,4611686018427387904]"), "overflow"),
-            " is corrupted: tensor 'weight' has shape [4611686018427387904, 4611686018427387904]: its non-zero "
-            "dimensions multiply to more than std::ptrdiff_t holds (9223372036854775807)");
-}
-
-TEST(InteropSafetensorsDamaged, ShapeThatDoesNotMatchItsOffsetsSpan) {
-  EXPECT_EQ(refusal_of(valid_file_with("[1,2]", "[1,3]"), "span"),
-            "tensor 'weight': shape [1,3] of F32 needs 12 bytes, but its data_offsets [4,12] span 8");
+// A valid file with one field of its header replaced (the first `from` becomes `to`), and the refusal.
+TEST(InteropSafetensorsDamaged, OneFieldReplaced) {
+  struct Damage {
+    const char* from;
+    const char* to;
+    const char* name;
+    const char* refusal;
+  };
+  const Damage damages[] = {
+      {"F32", "F8_E4M3", "dtype",
+       "tensor 'bias': dtype \"F8_E4M3\" is not one xgrad reads (F32, F64, F16, BF16, I64, I32, I16, I8, U64, U32, "
+       "U16, U8, BOOL)"},
+      {"[1,2]", "[-1,2]", "negative", "tensor 'weight': shape [-1,2] holds a value that is not a size"},
+      // 2^62 * 2^62 elements: the product wraps around in 64 bits (to 0), which a plain product would miss.
+      {"[1,2]", "[4611686018427387904,4611686018427387904]", "overflow",
+       " is corrupted: tensor 'weight' has shape [4611686018427387904, 4611686018427387904]: its non-zero "
+       "dimensions multiply to more than std::ptrdiff_t holds (9223372036854775807)"},
+      {"[1,2]", "[1,3]", "span",
+       "tensor 'weight': shape [1,3] of F32 needs 12 bytes, but its data_offsets [4,12] span 8"},
+  };
+  for (const Damage& damage : damages) {
+    EXPECT_EQ(refusal_of(valid_file_with(damage.from, damage.to), damage.name), damage.refusal) << damage.to;
+  }
 }
 
 TEST(InteropSafetensorsDamaged, OffsetsThatEndBeforeTheyBegin) {
