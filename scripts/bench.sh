@@ -4,7 +4,8 @@
 #   1. bench/xgrad_bench        micro benchmarks beside the machine's limits (Google Benchmark)
 #   2. bench/xgrad_vs_libtorch  end-to-end MLP training throughput, xgrad and libtorch side by side
 #   3. bench/xgrad_memory       allocations per step, memory from epoch to epoch, peak RSS of the example
-#      bench/xgrad_interop_bench  safetensors save/load of the default MLP vs memcpy; peak RSS of a 100 MB load
+#      bench/xgrad_interop_bench  safetensors save/load of the default MLP vs memcpy, each split into its
+#                               steps (header, state_dict; serialize, write, fsync); peak RSS of a 100 MB load
 #   4. bench/xgrad_distributed_bench  (with MPI) data-parallel samples/s: 1 process x 1 thread, 2 x 1
 #                               with no exchange (the ceiling), 2 x 1, 1 x 2; the allreduce's share;
 #                               the projection for k machines
