@@ -4,7 +4,10 @@
 //     1. the default MLP (784-256-128-10, BatchNorm1d): save_model and load_model, each the median of N
 //        runs on a warm cache, beside a memcpy of the file's bytes already in memory (the goal's floor),
 //        the kernel's own floors (reading the file into memory; writing its bytes to a new file and
-//        renaming it, with and without fsync), and the same on tmpfs, where fsync costs nothing;
+//        renaming it, with and without fsync), and the same on tmpfs, where fsync costs nothing. Each
+//        is split into its steps: for a load, the header's parse and checks (in memory) and the
+//        module's state_dict(); for a save, (a) serialize (the header and the views of the tensors),
+//        (b) that and the write to the page cache and the rename, without fsync, (c) the whole save;
 //     2. a ~25M-parameter MLP (784-4096-4096-1024-10, ~97 MB): the growth of peak RSS (VmHWM) while
 //        load_model reads it, against the model's bytes (measured in a child process of its own, so
 //        that building and saving the model do not set the peak).
@@ -15,6 +18,7 @@
 #include <xgrad/xgrad.hpp>
 
 #include <fcntl.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -92,10 +96,17 @@ void read_whole_file(const std::string& path, std::string& into) {
 }
 
 // What any atomic save must do at least: write the bytes to a new file, (fsync,) rename it over the old.
-void write_new_file(const std::string& path, const std::string& bytes, bool sync) {
+// With several parts, one writev from where they are (as xg::save_atomically writes them).
+void write_new_file(const std::string& path, const std::vector<std::string_view>& parts, bool sync) {
   const std::string temporary = path + ".tmp";
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd < 0 || ::write(fd, bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size())) std::abort();
+  std::vector<iovec> spans;
+  std::size_t size = 0;
+  for (std::string_view part : parts) {
+    spans.push_back({const_cast<char*>(part.data()), part.size()});
+    size += part.size();
+  }
+  if (fd < 0 || ::writev(fd, spans.data(), static_cast<int>(spans.size())) != static_cast<ssize_t>(size)) std::abort();
   if (sync) ::fsync(fd);
   ::close(fd);
   if (std::rename(temporary.c_str(), path.c_str()) != 0) std::abort();
@@ -145,9 +156,19 @@ int main(int argc, char** argv) {
   std::string read_into(file.size(), '\0');
   const double read_ms = median_ms(repeats, [&] { read_whole_file(path, read_into); });
   const double load_ms = median_ms(repeats, [&] { xg::interop::load_model(net, path); });
+  // The load's user-space steps: the header's parse and checks on bytes in memory; the module's keys.
+  const double parse_ms = median_ms(repeats, [&] { xg::interop::parse_safetensors_header(file, file.size(), path); });
+  const double state_dict_ms = median_ms(repeats, [&] { net->state_dict(); });
   const std::string floor_path = folder + "/xgrad_interop_bench_floor";
-  const double write_ms = median_ms(repeats, [&] { write_new_file(floor_path, file, false); });
-  const double write_sync_ms = median_ms(repeats, [&] { write_new_file(floor_path, file, true); });
+  const double write_ms = median_ms(repeats, [&] { write_new_file(floor_path, {file}, false); });
+  const double write_sync_ms = median_ms(repeats, [&] { write_new_file(floor_path, {file}, true); });
+  // The save in three steps: (a) serialize alone, (b) that and the writev to a new file and the rename
+  // (page cache only), (c) the whole save_model, which adds the fsyncs of the core helper.
+  const double serialize_ms = median_ms(repeats, [&] { xg::interop::serialize(net->state_dict()); });
+  const double save_unsynced_ms = median_ms(repeats, [&] {
+    const nn::StateDict state = net->state_dict();
+    write_new_file(floor_path, xg::interop::serialize(state).parts(), false);
+  });
   std::filesystem::remove(floor_path);
   const double save_ms = median_ms(repeats, [&] { xg::interop::save_model(net, path); });
   // On tmpfs fsync costs nothing: what is left is the encoding and the write.
@@ -155,7 +176,7 @@ int main(int argc, char** argv) {
   const bool have_shm = std::filesystem::is_directory("/dev/shm");
   double shm_save_ms = 0, shm_write_ms = 0, shm_load_ms = 0, shm_read_ms = 0;
   if (have_shm) {
-    shm_write_ms = median_ms(repeats, [&] { write_new_file(shm + ".floor", file, false); });
+    shm_write_ms = median_ms(repeats, [&] { write_new_file(shm + ".floor", {file}, false); });
     shm_save_ms = median_ms(repeats, [&] { xg::interop::save_model(net, shm + ".safetensors"); });
     shm_read_ms = median_ms(repeats, [&] { read_whole_file(shm + ".safetensors", read_into); });
     shm_load_ms = median_ms(repeats, [&] { xg::interop::load_model(net, shm + ".safetensors"); });
@@ -172,9 +193,13 @@ int main(int argc, char** argv) {
   row("memcpy into a fresh allocation", fresh_memcpy_ms);
   row("floor: open, pread the whole file into memory, close", read_ms);
   row("**load_model** (read, check, into the module)", load_ms);
+  row("  of which: parse and check the header (bytes in memory)", parse_ms);
+  row("  of which: the module's state_dict() (its keys and tensors)", state_dict_ms);
   row("floor: write the bytes to a new file, rename (page cache only)", write_ms);
   row("floor: the same with fsync of the file and the folder (durable)", write_sync_ms);
-  row("**save_model** (encode, write, fsync, rename)", save_ms);
+  row("save (a): serialize (state_dict, header, views of the tensors)", serialize_ms);
+  row("save (b): (a) + writev to a new file + rename, no fsync", save_unsynced_ms);
+  row("**save_model** (c): (b) + fsync of the file and the folder", save_ms);
   if (have_shm) {
     row("tmpfs floor: open, pread, close", shm_read_ms);
     row("load_model from tmpfs (/dev/shm)", shm_load_ms);

@@ -3,9 +3,11 @@ find_package(xtl REQUIRED)
 find_package(xtensor REQUIRED)
 find_package(xtensor-blas REQUIRED)
 find_package(ZLIB REQUIRED)
-# interop/: JSON for safetensors' header, ONNX's own protobuf classes and checker for the export.
+# interop/: JSON for safetensors' header (simdjson reads it, nlohmann::json writes it), ONNX's own
+# protobuf classes and checker for the export.
 # ONNX's CMake config names protobuf::libprotobuf without finding it: Protobuf comes first.
 find_package(nlohmann_json REQUIRED)
+find_package(simdjson REQUIRED)
 find_package(Protobuf REQUIRED)
 find_package(ONNX REQUIRED)
 

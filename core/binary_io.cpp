@@ -176,11 +176,12 @@ std::string dims_text(const std::vector<std::uint64_t>& dims) {
 }  // namespace
 
 std::size_t check_shape(const ArrayClaim& claim) {
-  const std::string shape = claim.field + " has shape " + dims_text(claim.dims);
+  // The words for a refusal, built only for one: every load checks every shape it reads.
+  const auto shape = [&claim] { return claim.field + " has shape " + dims_text(claim.dims); };
   constexpr auto kMaxElements = static_cast<std::uint64_t>(std::numeric_limits<std::ptrdiff_t>::max());
   for (std::size_t i = 0; i < claim.dims.size(); ++i) {
     if (claim.dims[i] > claim.max_dim) {
-      throw Error(claim.where + " is corrupted: " + shape + ": dimension " + std::to_string(i) + " is above " +
+      throw Error(claim.where + " is corrupted: " + shape() + ": dimension " + std::to_string(i) + " is above " +
                   std::to_string(claim.max_dim) + ", the format's limit");
     }
   }
@@ -190,7 +191,7 @@ std::size_t check_shape(const ArrayClaim& claim) {
     if (dim == 0) {
       any_zero = true;
     } else if (nonzero_product > kMaxElements / dim) {
-      throw Error(claim.where + " is corrupted: " + shape +
+      throw Error(claim.where + " is corrupted: " + shape() +
                   ": its non-zero dimensions multiply to more than std::ptrdiff_t holds (" +
                   std::to_string(kMaxElements) + ")");
     } else {
@@ -203,7 +204,7 @@ std::size_t check_shape(const ArrayClaim& claim) {
     const bool fits = count <= std::numeric_limits<std::uint64_t>::max() / claim.element_bytes;
     const std::string needed =
         fits ? std::to_string(count * claim.element_bytes) : "more than " + std::to_string(UINT64_MAX);
-    throw Error(claim.where + " is truncated: " + shape + ", which needs " + needed + " bytes at offset " +
+    throw Error(claim.where + " is truncated: " + shape() + ", which needs " + needed + " bytes at offset " +
                 std::to_string(claim.offset) + ", but only " + std::to_string(claim.bytes_present) + " are left");
   }
   return static_cast<std::size_t>(count);

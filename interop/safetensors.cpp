@@ -1,11 +1,13 @@
-// safetensors read and write; the format and the checks are described in safetensors.hpp.
+// safetensors read: the header through simdjson, checked whole before anything is allocated; the data
+// with preadv straight into new arrays. The format and the checks are described in safetensors.hpp.
 
 #include <xgrad/interop/safetensors.hpp>
 
 #include <xgrad/core/binary_io.hpp>
 #include <xgrad/core/error.hpp>
+#include <xgrad/interop/detail/safetensors_format.hpp>
 
-#include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -18,38 +20,19 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <set>
 
 namespace xg::interop {
+
+using detail::DtypeInfo;
+using detail::find_dtype;
+using detail::kDtypes;
+using detail::kLittleEndianHost;
+using detail::quoted;
+using detail::refuse;
 
 namespace {
 
 constexpr std::uint64_t kMaxHeaderBytes = 100'000'000;  // the reference reader's cap
-constexpr bool kLittleEndianHost = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
-
-// The dtypes xgrad reads, with their sizes. Floats go into float tensors, the rest are counts.
-struct DtypeInfo {
-  std::string_view name;
-  std::size_t size;
-  bool is_float;
-};
-constexpr DtypeInfo kDtypes[] = {{"F32", 4, true},  {"F64", 8, true},  {"F16", 2, true},  {"BF16", 2, true},
-                                 {"I64", 8, false}, {"I32", 4, false}, {"I16", 2, false}, {"I8", 1, false},
-                                 {"U64", 8, false}, {"U32", 4, false}, {"U16", 2, false}, {"U8", 1, false},
-                                 {"BOOL", 1, false}};
-
-const DtypeInfo* find_dtype(std::string_view name) {
-  for (const DtypeInfo& info : kDtypes) {
-    if (info.name == name) return &info;
-  }
-  return nullptr;
-}
-
-std::string quoted(const std::string& path) { return "'" + path + "'"; }
-
-[[noreturn]] void refuse(const std::string& where, const std::string& key, const std::string& what) {
-  throw Error(where + ": " + (key.empty() ? "" : "tensor '" + key + "': ") + what);
-}
 
 std::uint64_t u64_le(const unsigned char* bytes) {
   std::uint64_t value = 0;
@@ -57,218 +40,185 @@ std::uint64_t u64_le(const unsigned char* bytes) {
   return value;
 }
 
-// Parses the header, and names in `duplicate` the first top-level key that appears twice: nlohmann::json
-// would silently keep only the last of them.
-nlohmann::json parse_json(std::string_view text, std::string& duplicate) {
-  std::set<std::string> seen;
-  auto callback = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
-    if (event == nlohmann::json::parse_event_t::key && depth == 1 && duplicate.empty() &&
-        !seen.insert(parsed.get<std::string>()).second) {
-      duplicate = parsed.get<std::string>();
-    }
-    return true;
-  };
-  return nlohmann::json::parse(text.begin(), text.end(), callback);
-}
-
-// "[2,3]", as nlohmann::json prints an array of sizes: messages quote the header's own numbers.
+// "[2,3]", as a JSON array of sizes prints: messages quote the header's own numbers.
 std::string list_text(const std::vector<std::uint64_t>& values) {
   std::string text = "[";
   for (std::size_t i = 0; i < values.size(); ++i) text += (i ? "," : "") + std::to_string(values[i]);
   return text + "]";
 }
 
-// The checks of one entry's values, whichever parser read them (see read_simple_header).
-SafetensorsEntry checked_entry(const std::string& name, const std::string& dtype,
-                               const std::vector<std::uint64_t>& dims, std::uint64_t begin, std::uint64_t end,
-                               const std::string& where) {
+// A JSON value as the header has it (compact), for messages.
+std::string json_text(simdjson::dom::element value) { return simdjson::minify(value); }
+
+const char* type_name(simdjson::dom::element_type type) {
+  switch (type) {
+    case simdjson::dom::element_type::ARRAY:
+      return "array";
+    case simdjson::dom::element_type::OBJECT:
+      return "object";
+    case simdjson::dom::element_type::STRING:
+      return "string";
+    case simdjson::dom::element_type::BOOL:
+      return "boolean";
+    case simdjson::dom::element_type::NULL_VALUE:
+      return "null";
+    default:
+      return "number";
+  }
+}
+
+// The checks of one entry's values; `claim` holds its shape (claim.dims) and is reused from entry to
+// entry, so that the shared shape check allocates nothing. Messages are built only for a refusal.
+SafetensorsEntry checked_entry(std::string_view name, std::string_view dtype, ArrayClaim& claim, std::uint64_t begin,
+                               std::uint64_t end) {
+  const std::string& where = claim.where;
+  const DtypeInfo* type = find_dtype(dtype);
+  if (!type) {
+    std::string known;
+    for (const DtypeInfo& info : kDtypes) known += (known.empty() ? "" : ", ") + std::string(info.name);
+    refuse(where, name, "dtype \"" + std::string(dtype) + "\" is not one xgrad reads (" + known + ")");
+  }
+  if (end < begin) refuse(where, name, "data_offsets " + list_text({begin, end}) + " end before they begin");
+  // The product of the dimensions must fit (the shared check); then its bytes must be the span exactly.
+  claim.field.assign("tensor '").append(name).append("'");
+  const std::size_t count = check_shape(claim);
+  std::size_t bytes = 0;
+  const auto shape_of = [&] { return "shape " + list_text(claim.dims) + " of " + std::string(dtype); };
+  if (__builtin_mul_overflow(count, type->size, &bytes)) refuse(where, name, shape_of() + " overflows a byte count");
+  if (bytes != end - begin) {
+    refuse(where, name,
+           shape_of() + " needs " + std::to_string(bytes) + " bytes, but its data_offsets " + list_text({begin, end}) +
+               " span " + std::to_string(end - begin));
+  }
   SafetensorsEntry entry;
   entry.name = name;
   entry.dtype = dtype;
-  const DtypeInfo* type = find_dtype(entry.dtype);
-  if (!type) {
-    std::string known;
-    for (const DtypeInfo& info_of : kDtypes) known += (known.empty() ? "" : ", ") + std::string(info_of.name);
-    refuse(where, name, "dtype \"" + entry.dtype + "\" is not one xgrad reads (" + known + ")");
-  }
+  entry.shape.assign(claim.dims.begin(), claim.dims.end());
   entry.begin = begin;
   entry.end = end;
-  const std::string offsets = list_text({begin, end});
-  if (entry.end < entry.begin) refuse(where, name, "data_offsets " + offsets + " end before they begin");
-  // The product of the dimensions must fit (the shared check); then its bytes must be the span exactly.
-  ArrayClaim claim{where, "tensor '" + name + "'", dims, kMaxArrayDimension, 0, 0, 0};
-  const std::size_t count = check_shape(claim);
-  std::size_t bytes = 0;
-  if (__builtin_mul_overflow(count, type->size, &bytes)) {
-    refuse(where, name, "shape " + list_text(dims) + " of " + entry.dtype + " overflows a byte count");
-  }
-  if (bytes != entry.end - entry.begin) {
-    refuse(where, name,
-           "shape " + list_text(dims) + " of " + entry.dtype + " needs " + std::to_string(bytes) +
-               " bytes, but its data_offsets " + offsets + " span " + std::to_string(entry.end - entry.begin));
-  }
-  entry.shape.assign(dims.begin(), dims.end());
   return entry;
 }
 
-SafetensorsEntry parse_entry(const std::string& name, const nlohmann::json& info, const std::string& where) {
-  if (!info.is_object()) refuse(where, name, "expected an object {dtype, shape, data_offsets}, got " + info.dump());
-  for (const char* field : {"dtype", "shape", "data_offsets"}) {
-    if (!info.contains(field)) refuse(where, name, std::string("has no \"") + field + "\"");
-  }
-  if (info.size() != 3) refuse(where, name, "expected only dtype, shape and data_offsets, got " + info.dump());
-  const nlohmann::json& dtype = info["dtype"];
-  if (!dtype.is_string()) refuse(where, name, "dtype must be a string, got " + dtype.dump());
-  const nlohmann::json& shape = info["shape"];
-  if (!shape.is_array()) refuse(where, name, "shape must be an array, got " + shape.dump());
-  std::vector<std::uint64_t> dims;
-  for (const nlohmann::json& dim : shape) {
-    if (!dim.is_number_unsigned()) refuse(where, name, "shape " + shape.dump() + " holds a value that is not a size");
-    dims.push_back(dim.get<std::uint64_t>());
-  }
-  const nlohmann::json& offsets = info["data_offsets"];
-  if (!offsets.is_array() || offsets.size() != 2 || !offsets[0].is_number_unsigned() ||
-      !offsets[1].is_number_unsigned()) {
-    refuse(where, name, "data_offsets must be two sizes [begin, end], got " + offsets.dump());
-  }
-  return checked_entry(name, dtype.get<std::string>(), dims, offsets[0].get<std::uint64_t>(),
-                       offsets[1].get<std::uint64_t>(), where);
-}
-
-// The fast path for headers of the usual form: nlohmann::json's SAX parser (the same lexer, UTF-8 and
-// syntax checks) hands over the values one by one, with no document built. It accepts only
-//   {"__metadata__": {string: string, ...}, name: {"dtype": string, "shape": [size, ...],
-//    "data_offsets": [size, size]}, ...} with no name twice,
-// and gives up (returns false) on anything else; the full document path then finds what is wrong and
-// says it in its words. Entries it accepts pass the same checks (checked_entry) in the same order.
-class SimpleHeaderReader : public nlohmann::json_sax<nlohmann::json> {
- public:
-  struct RawEntry {
-    std::string name, dtype;
-    std::vector<std::uint64_t> shape, offsets;
-    int fields_seen = 0;  // a bit per field
-  };
-  std::vector<RawEntry> entries;
-  Metadata metadata;
-
-  bool start_object(std::size_t) override {
-    if (depth_ == 0) return ++depth_, true;
-    if (depth_ != 1) return false;
-    ++depth_;
-    in_metadata_ = name_ == "__metadata__";
-    if (in_metadata_ && metadata_seen_) return false;  // twice
-    metadata_seen_ = metadata_seen_ || in_metadata_;
-    if (!in_metadata_) entries.push_back({name_, "", {}, {}, 0});
-    return true;
-  }
-  bool key(string_t& key) override {
-    if (depth_ == 1) {
-      name_ = key;
-    } else if (in_metadata_) {
-      metadata_key_ = key;
-    } else {
-      const int bit = key == "dtype" ? 1 : key == "shape" ? 2 : key == "data_offsets" ? 4 : 0;
-      if (bit == 0 || (entries.back().fields_seen & bit)) return false;
-      entries.back().fields_seen |= bit;
-      field_ = bit;
-    }
-    return true;
-  }
-  bool end_object() override {
-    if (depth_ == 2 && !in_metadata_ && entries.back().fields_seen != 7) return false;
-    --depth_;
-    return true;
-  }
-  bool string(string_t& value) override {
-    if (depth_ != 2) return false;
-    if (in_metadata_) return metadata[metadata_key_] = value, true;
-    if (field_ != 1) return false;
-    entries.back().dtype = value;
-    return true;
-  }
-  bool start_array(std::size_t) override {
-    if (depth_ != 2 || in_metadata_ || field_ == 1 || in_array_) return false;
-    in_array_ = true;
-    return true;
-  }
-  bool number_unsigned(number_unsigned_t value) override {
-    if (!in_array_) return false;
-    (field_ == 2 ? entries.back().shape : entries.back().offsets).push_back(value);
-    return true;
-  }
-  bool end_array() override {
-    in_array_ = false;
-    return field_ == 2 || entries.back().offsets.size() == 2;
-  }
-  bool null() override { return false; }
-  bool boolean(bool) override { return false; }
-  bool number_integer(number_integer_t) override { return false; }
-  bool number_float(number_float_t, const string_t&) override { return false; }
-  bool binary(binary_t&) override { return false; }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
-
- private:
-  int depth_ = 0;
-  bool in_metadata_ = false, metadata_seen_ = false, in_array_ = false;
-  int field_ = 0;
-  std::string name_, metadata_key_;
-};
-
-// The header's entries and metadata through SimpleHeaderReader, or false when the header is not of its
-// form (or names a tensor twice).
-bool read_simple_header(std::string_view text, SafetensorsHeader& header, const std::string& where) {
-  SimpleHeaderReader reader;
-  if (!nlohmann::json::sax_parse(text.begin(), text.end(), &reader)) return false;
-  // The order the document path checks them in (its object is sorted by name); a name twice goes there.
-  std::sort(
-      reader.entries.begin(), reader.entries.end(),
-      [](const SimpleHeaderReader::RawEntry& a, const SimpleHeaderReader::RawEntry& b) { return a.name < b.name; });
-  for (std::size_t i = 1; i < reader.entries.size(); ++i) {
-    if (reader.entries[i].name == reader.entries[i - 1].name) return false;
-  }
-  for (const auto& raw : reader.entries) {
-    header.entries.push_back(checked_entry(raw.name, raw.dtype, raw.shape, raw.offsets[0], raw.offsets[1], where));
-  }
-  header.metadata = std::move(reader.metadata);
-  return true;
-}
-
-// The header as a whole JSON document: every form the format allows, and the words for what is wrong.
-SafetensorsHeader read_header_document(std::string_view text, SafetensorsHeader header, const std::string& where) {
-  nlohmann::json json;
-  std::string duplicate;
-  try {
-    json = parse_json(text, duplicate);
-  } catch (const nlohmann::json::exception& error) {
-    refuse(where, "", std::string("the header is not valid UTF-8 JSON: ") + error.what());
-  }
-  if (!json.is_object()) refuse(where, "", "the header must be a JSON object, got " + std::string(json.type_name()));
-  if (!duplicate.empty()) refuse(where, duplicate, "appears twice in the header");
-  header.entries.clear();
-  header.metadata.clear();
-  for (const auto& [name, info] : json.items()) {
-    if (name == "__metadata__") {
-      if (!info.is_object()) refuse(where, "", "__metadata__ must be an object of strings, got " + info.dump());
-      for (const auto& [key, value] : info.items()) {
-        if (!value.is_string()) refuse(where, "", "__metadata__ '" + key + "' must be a string, got " + value.dump());
-        header.metadata[key] = value.get<std::string>();
-      }
+// One entry: {"dtype": string, "shape": [size, ...], "data_offsets": [begin, end]}, each field once.
+SafetensorsEntry parse_entry(std::string_view name, simdjson::dom::element info, ArrayClaim& claim) {
+  const std::string& where = claim.where;
+  simdjson::dom::object fields;
+  if (info.get(fields)) refuse(where, name, "expected an object {dtype, shape, data_offsets}, got " + json_text(info));
+  constexpr const char* kFields[] = {"dtype", "shape", "data_offsets"};
+  simdjson::dom::element values[3];
+  bool found[3] = {false, false, false}, other = false;
+  for (const simdjson::dom::key_value_pair field : fields) {
+    const auto known = std::find_if(std::begin(kFields), std::end(kFields),
+                                    [&](const char* known_name) { return field.key == known_name; });
+    const std::size_t slot = static_cast<std::size_t>(known - std::begin(kFields));
+    if (known == std::end(kFields) || found[slot]) {
+      other = true;
       continue;
     }
-    header.entries.push_back(parse_entry(name, info, where));
+    found[slot] = true;
+    values[slot] = field.value;
   }
-  return header;
+  for (std::size_t slot = 0; slot < 3; ++slot) {
+    if (!found[slot]) refuse(where, name, std::string("has no \"") + kFields[slot] + "\"");
+  }
+  if (other) refuse(where, name, "expected only dtype, shape and data_offsets, each once, got " + json_text(info));
+  const auto [dtype, shape, offsets] = values;
+  std::string_view dtype_name;
+  if (dtype.get(dtype_name)) refuse(where, name, "dtype must be a string, got " + json_text(dtype));
+  simdjson::dom::array shape_array;
+  if (shape.get(shape_array)) refuse(where, name, "shape must be an array, got " + json_text(shape));
+  claim.dims.clear();
+  for (const simdjson::dom::element dim : shape_array) {
+    std::uint64_t size = 0;
+    if (dim.get(size)) refuse(where, name, "shape " + json_text(shape) + " holds a value that is not a size");
+    claim.dims.push_back(size);
+  }
+  simdjson::dom::array offsets_array;
+  std::uint64_t begin = 0, end = 0;
+  if (offsets.get(offsets_array) || offsets_array.size() != 2 || offsets_array.at(0).get(begin) ||
+      offsets_array.at(1).get(end)) {
+    refuse(where, name, "data_offsets must be two sizes [begin, end], got " + json_text(offsets));
+  }
+  return checked_entry(name, dtype_name, claim, begin, end);
 }
 
-}  // namespace
-
-std::size_t dtype_size(std::string_view dtype) {
-  const DtypeInfo* info = find_dtype(dtype);
-  return info ? info->size : 0;
+// The header's JSON (`text`, with simdjson::SIMDJSON_PADDING readable bytes after it when `padded`)
+// into its entries and metadata. simdjson checks UTF-8 and the syntax of the whole text first (and
+// keeps every key, so a name twice is seen); then each value is checked where it is.
+void parse_header_json(const char* text, std::size_t length, bool padded, SafetensorsHeader& header,
+                       const std::string& where) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (const auto error = parser.parse(text, length, /*realloc_if_needed=*/!padded).get(root)) {
+    refuse(where, "", std::string("the header is not valid UTF-8 JSON: ") + simdjson::error_message(error));
+  }
+  simdjson::dom::object object;
+  if (root.get(object))
+    refuse(where, "", std::string("the header must be a JSON object, got ") + type_name(root.type()));
+  header.entries.reserve(object.size());
+  ArrayClaim claim{where, "", {}, kMaxArrayDimension, 0, 0, 0};  // each entry's shape in turn
+  bool metadata_seen = false;
+  for (const simdjson::dom::key_value_pair item : object) {
+    if (item.key != "__metadata__") {
+      header.entries.push_back(parse_entry(item.key, item.value, claim));
+      continue;
+    }
+    if (metadata_seen) refuse(where, item.key, "appears twice in the header");
+    metadata_seen = true;
+    simdjson::dom::object metadata;
+    if (item.value.get(metadata)) {
+      refuse(where, "", "__metadata__ must be an object of strings, got " + json_text(item.value));
+    }
+    for (const simdjson::dom::key_value_pair entry : metadata) {
+      std::string_view value;
+      if (entry.value.get(value)) {
+        refuse(where, "",
+               "__metadata__ '" + std::string(entry.key) + "' must be a string, got " + json_text(entry.value));
+      }
+      header.metadata.insert_or_assign(std::string(entry.key), std::string(value));  // the last of a key twice
+    }
+  }
 }
 
-SafetensorsHeader parse_safetensors_header(std::string_view first_bytes, std::uint64_t file_size,
-                                           const std::string& where) {
+// The checks that need the whole header: no name twice, and the data the tensors back to back, in
+// any order of names, and nothing else.
+void check_layout(SafetensorsHeader& header, const std::string& where) {
+  std::vector<const SafetensorsEntry*> by_name;
+  by_name.reserve(header.entries.size());
+  for (const SafetensorsEntry& entry : header.entries) by_name.push_back(&entry);
+  std::sort(by_name.begin(), by_name.end(), [](auto* a, auto* b) { return a->name < b->name; });
+  for (std::size_t i = 1; i < by_name.size(); ++i) {
+    if (by_name[i]->name == by_name[i - 1]->name) refuse(where, by_name[i]->name, "appears twice in the header");
+  }
+  // Sorted by their data (a writer usually lists them so already: then nothing moves).
+  const auto data_less = [](const SafetensorsEntry& a, const SafetensorsEntry& b) {
+    return std::tie(a.begin, a.end, a.name) < std::tie(b.begin, b.end, b.name);
+  };
+  if (!std::is_sorted(header.entries.begin(), header.entries.end(), data_less)) {
+    std::sort(header.entries.begin(), header.entries.end(), data_less);
+  }
+  std::uint64_t expected_begin = 0;
+  for (const SafetensorsEntry& entry : header.entries) {
+    if (entry.begin != expected_begin) {
+      refuse(where, entry.name,
+             "data_offsets [" + std::to_string(entry.begin) + ", " + std::to_string(entry.end) + "] " +
+                 (entry.begin < expected_begin ? "overlap" : "leave a gap after") +
+                 " the previous tensor's, which end at " + std::to_string(expected_begin));
+    }
+    expected_begin = entry.end;
+  }
+  const std::uint64_t data_size = header.file_size - header.data_start;
+  if (expected_begin != data_size) {
+    refuse(where, header.entries.empty() ? "" : header.entries.back().name,
+           "the tensors' data end at " + std::to_string(expected_begin) + ", but the file holds " +
+               std::to_string(data_size) + " bytes of data");
+  }
+}
+
+// The header of a file that starts with `first_bytes` (at least the header, with simdjson's padding
+// after it when `padded`) and is `file_size` bytes long.
+SafetensorsHeader parse_header(std::string_view first_bytes, bool padded, std::uint64_t file_size,
+                               const std::string& where) {
   if (file_size < 8 || first_bytes.size() < 8) {
     refuse(where, "",
            "is too short for a safetensors file: " + std::to_string(file_size) +
@@ -284,32 +234,24 @@ SafetensorsHeader parse_safetensors_header(std::string_view first_bytes, std::ui
     refuse(where, "",
            "the header claims " + std::to_string(length) + " bytes, but the file ends at " + std::to_string(file_size));
   }
-  const std::string_view text = first_bytes.substr(8, length);
   SafetensorsHeader header;
   header.data_start = 8 + length;
   header.file_size = file_size;
-  if (!read_simple_header(text, header, where)) header = read_header_document(text, header, where);
-  // The data must be the tensors back to back, in any order of names, and nothing else.
-  std::sort(header.entries.begin(), header.entries.end(), [](const SafetensorsEntry& a, const SafetensorsEntry& b) {
-    return std::tie(a.begin, a.end, a.name) < std::tie(b.begin, b.end, b.name);
-  });
-  std::uint64_t expected_begin = 0;
-  for (const SafetensorsEntry& entry : header.entries) {
-    if (entry.begin != expected_begin) {
-      refuse(where, entry.name,
-             "data_offsets [" + std::to_string(entry.begin) + ", " + std::to_string(entry.end) + "] " +
-                 (entry.begin < expected_begin ? "overlap" : "leave a gap after") +
-                 " the previous tensor's, which end at " + std::to_string(expected_begin));
-    }
-    expected_begin = entry.end;
-  }
-  const std::uint64_t data_size = file_size - header.data_start;
-  if (expected_begin != data_size) {
-    refuse(where, header.entries.empty() ? "" : header.entries.back().name,
-           "the tensors' data end at " + std::to_string(expected_begin) + ", but the file holds " +
-               std::to_string(data_size) + " bytes of data");
-  }
+  parse_header_json(first_bytes.data() + 8, length, padded, header, where);
+  check_layout(header, where);
   return header;
+}
+
+}  // namespace
+
+std::size_t dtype_size(std::string_view dtype) {
+  const DtypeInfo* info = find_dtype(dtype);
+  return info ? info->size : 0;
+}
+
+SafetensorsHeader parse_safetensors_header(std::string_view first_bytes, std::uint64_t file_size,
+                                           const std::string& where) {
+  return parse_header(first_bytes, /*padded=*/false, file_size, where);
 }
 
 namespace {
@@ -363,20 +305,24 @@ class InputFile {
   std::uint64_t size_ = 0;
 };
 
-// The file's first bytes: the header length, then (when it is within the cap) the header, checked.
+// The header, read with one pread when it is within the first kFirstRead bytes (a model of a few
+// hundred tensors), into a buffer with simdjson's padding after it; then checked.
 SafetensorsHeader read_header(const InputFile& file, const std::string& where) {
-  std::string bytes(std::min<std::uint64_t>(file.size(), 8), '\0');
-  bool read = file.read(0, {{bytes.data(), bytes.size()}});
-  if (read && bytes.size() == 8) {
+  constexpr std::uint64_t kFirstRead = 4096;
+  std::uint64_t wanted = std::min(file.size(), kFirstRead);
+  std::vector<char> bytes(wanted + simdjson::SIMDJSON_PADDING);
+  bool read = file.read(0, {{bytes.data(), wanted}});
+  if (read && wanted >= 8) {
     const std::uint64_t length = u64_le(reinterpret_cast<const unsigned char*>(bytes.data()));
     // Only a length the checks will accept is read; the checks then say what is wrong with the others.
-    if (length <= kMaxHeaderBytes && 8 + length <= file.size()) {
-      bytes.resize(8 + length);
-      read = file.read(8, {{bytes.data() + 8, length}});
+    if (length <= kMaxHeaderBytes && 8 + length <= file.size() && 8 + length > wanted) {
+      bytes.resize(8 + length + simdjson::SIMDJSON_PADDING);
+      read = file.read(wanted, {{bytes.data() + wanted, 8 + length - wanted}});
+      wanted = 8 + length;
     }
   }
   if (!read) throw Error(where + ": cannot read the header");
-  return parse_safetensors_header(bytes, file.size(), where);
+  return parse_header({bytes.data(), wanted}, /*padded=*/true, file.size(), where);
 }
 
 float half_to_float(std::uint16_t half) {
@@ -439,11 +385,12 @@ std::vector<Array> read_values(const InputFile& file, const SafetensorsHeader& h
   std::vector<Array> values;
   values.reserve(entries.size());
   std::vector<iovec> run;  // F32 entries whose data follow each other in the file
+  run.reserve(entries.size());
   std::uint64_t run_begin = 0, run_end = 0;
-  std::string run_first;
+  const std::string* run_first = nullptr;
   auto read_run = [&] {
     if (!run.empty() && !file.read(header.data_start + run_begin, run)) {
-      refuse(where, run_first, "cannot read its data (did the file change while it was read?)");
+      refuse(where, *run_first, "cannot read its data (did the file change while it was read?)");
     }
     run.clear();
   };
@@ -452,7 +399,7 @@ std::vector<Array> read_values(const InputFile& file, const SafetensorsHeader& h
     const std::size_t count = array.size();
     if (entry->dtype == "F32" && kLittleEndianHost) {
       if (!run.empty() && entry->begin != run_end) read_run();
-      if (run.empty()) run_begin = entry->begin, run_first = entry->name;
+      if (run.empty()) run_begin = entry->begin, run_first = &entry->name;
       run.push_back({array.data(), 4 * count});
       run_end = entry->end;
       continue;
@@ -475,83 +422,10 @@ std::vector<Array> read_values(const InputFile& file, const SafetensorsHeader& h
 
 bool is_count_dtype(const std::string& dtype) { return !find_dtype(dtype)->is_float; }
 
-void append_le(std::string& out, std::uint64_t value, std::size_t size) {
-  for (std::size_t b = 0; b < size; ++b) out.push_back(static_cast<char>((value >> (8 * b)) & 0xff));
-}
-
 }  // namespace
 
 SafetensorsHeader read_safetensors_header(const std::string& path, const std::string& op) {
   return read_header(InputFile(path, op), op + ": " + quoted(path));
-}
-
-void save_file(const nn::StateDict& state, const std::string& path, const Metadata& metadata) {
-  const std::string where = "save_file: " + quoted(path);
-  struct Item {
-    std::string name;
-    const Tensor* tensor;
-    bool count;
-  };
-  std::vector<Item> items;
-  for (const auto& [name, tensor] : state) {
-    if (!tensor.defined()) refuse(where, name, "the tensor is undefined");
-    items.push_back({name, &tensor, state.kind(name) == nn::EntryKind::count});
-  }
-  // The reference writer's order: by dtype, the larger enum value (I64 before F32) first, then by name.
-  std::sort(items.begin(), items.end(),
-            [](const Item& a, const Item& b) { return a.count != b.count ? a.count : a.name < b.name; });
-
-  nlohmann::ordered_json header;
-  nlohmann::ordered_json meta = nlohmann::ordered_json::object();
-  Metadata all = metadata;
-  all.emplace("format", "pt");
-  for (const auto& [key, value] : all) meta[key] = value;
-  header["__metadata__"] = meta;
-  std::uint64_t offset = 0;
-  for (const Item& item : items) {
-    const std::uint64_t bytes = item.tensor->numel() * (item.count ? 8 : 4);
-    header[item.name] = {{"dtype", item.count ? "I64" : "F32"},
-                         {"shape", item.tensor->shape()},
-                         {"data_offsets", {offset, offset + bytes}}};
-    offset += bytes;
-  }
-  std::string text;
-  try {
-    text = header.dump();
-  } catch (const nlohmann::json::exception& error) {
-    throw Error(where + ": a name or a metadata string is not valid UTF-8 (" + error.what() + ")");
-  }
-  text.append((8 - text.size() % 8) % 8, ' ');
-
-  // The file is written from its parts with one writev: the header, then each tensor's own memory
-  // (F32 as it is on a little-endian host); only counts (and floats on a big-endian host) are encoded.
-  std::string length;
-  append_le(length, text.size(), 8);
-  std::vector<std::string> encoded;  // the encoded tensors' bytes, which `parts` views
-  encoded.reserve(items.size());
-  std::vector<std::string_view> parts = {length, text};
-  for (const Item& item : items) {
-    const Array& values = item.tensor->data();
-    if (!item.count && kLittleEndianHost) {
-      parts.emplace_back(reinterpret_cast<const char*>(values.data()), 4 * values.size());
-      continue;
-    }
-    std::string& bytes = encoded.emplace_back();
-    for (float value : values) {
-      if (item.count) {
-        if (!(value == std::nearbyint(value)) || std::fabs(value) > 9.0e15f) {
-          refuse(where, item.name, "is a count but holds " + format_number(value));
-        }
-        append_le(bytes, static_cast<std::uint64_t>(static_cast<std::int64_t>(value)), 8);
-      } else {
-        std::uint32_t bits;
-        std::memcpy(&bits, &value, 4);
-        append_le(bytes, bits, 4);
-      }
-    }
-    parts.emplace_back(bytes);
-  }
-  save_atomically(path, parts, "save_file");
 }
 
 nn::StateDict load_file(const std::string& path, Metadata* metadata) {
@@ -570,10 +444,6 @@ nn::StateDict load_file(const std::string& path, Metadata* metadata) {
   return state;
 }
 
-void save_model(const nn::Module& module, const std::string& path, const Metadata& metadata) {
-  save_file(module.state_dict(), path, metadata);
-}
-
 LoadResult load_model(nn::Module& module, const std::string& path, bool strict) {
   const std::string where = "load_model: " + quoted(path);
   const InputFile file(path, "load_model");
@@ -581,21 +451,35 @@ LoadResult load_model(nn::Module& module, const std::string& path, bool strict) 
   const nn::StateDict own = module.state_dict();
 
   // Keys and shapes first, from the header alone: nothing is read or allocated for a file that does not fit.
+  // The file's names, sorted, are looked up once for each of the module's keys.
+  std::vector<const SafetensorsEntry*> by_name;
+  by_name.reserve(header.entries.size());
+  for (const SafetensorsEntry& entry : header.entries) by_name.push_back(&entry);
+  const auto name_less = [](const SafetensorsEntry* a, const SafetensorsEntry* b) { return a->name < b->name; };
+  std::sort(by_name.begin(), by_name.end(), name_less);
+  std::vector<bool> in_module(header.entries.size(), false);        // by the entry's place in header.entries
+  std::vector<std::pair<const SafetensorsEntry*, Tensor>> targets;  // the file's tensor, the module's
   LoadResult result;
   result.metadata = header.metadata;
   std::vector<std::string> mismatched;
   for (const auto& [name, tensor] : own) {
-    const auto entry = std::find_if(header.entries.begin(), header.entries.end(),
-                                    [&name = name](const SafetensorsEntry& e) { return e.name == name; });
-    if (entry == header.entries.end()) {
+    const auto found =
+        std::lower_bound(by_name.begin(), by_name.end(), name,
+                         [](const SafetensorsEntry* e, const std::string& key) { return e->name < key; });
+    if (found == by_name.end() || (*found)->name != name) {
       result.missing_keys.push_back(name);
-    } else if (entry->shape != tensor.shape()) {
-      mismatched.push_back("'" + name + "' is " + to_string(entry->shape) + " in the file and " +
+      continue;
+    }
+    const SafetensorsEntry& entry = **found;
+    in_module[static_cast<std::size_t>(&entry - header.entries.data())] = true;
+    targets.emplace_back(&entry, tensor);
+    if (entry.shape != tensor.shape()) {
+      mismatched.push_back("'" + name + "' is " + to_string(entry.shape) + " in the file and " +
                            to_string(tensor.shape()) + " in the module");
     }
   }
-  for (const SafetensorsEntry& entry : header.entries) {
-    if (!own.contains(entry.name)) result.unexpected_keys.push_back(entry.name);
+  for (std::size_t i = 0; i < header.entries.size(); ++i) {
+    if (!in_module[i]) result.unexpected_keys.push_back(header.entries[i].name);
   }
   std::string problems;
   if (!mismatched.empty()) problems += " shape mismatch: " + join(mismatched, "; ") + ";";
@@ -604,17 +488,16 @@ LoadResult load_model(nn::Module& module, const std::string& path, bool strict) 
   if (!problems.empty())
     throw Error(where + " does not fit " + module.name() + ":" + problems + " the module was not changed");
 
-  // Then the values, into new arrays. Only when all of them are read do they replace the module's
-  // (a move, not a copy): the module's tensors stay the same handles, so an optimizer's stay valid.
+  // Then the values, in the order of their data, into new arrays. Only when all of them are read do
+  // they replace the module's (a move, not a copy): the module's tensors stay the same handles, so an
+  // optimizer's stay valid.
+  std::sort(targets.begin(), targets.end(),
+            [](const auto& a, const auto& b) { return a.first->begin < b.first->begin; });
   std::vector<const SafetensorsEntry*> entries;
-  for (const SafetensorsEntry& entry : header.entries) {
-    if (own.contains(entry.name)) entries.push_back(&entry);
-  }
+  entries.reserve(targets.size());
+  for (const auto& target : targets) entries.push_back(target.first);
   std::vector<Array> values = read_values(file, header, entries, where);
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    Tensor target = *own.find(entries[i]->name);
-    target.data() = std::move(values[i]);
-  }
+  for (std::size_t i = 0; i < targets.size(); ++i) targets[i].second.data() = std::move(values[i]);
   return result;
 }
 

@@ -26,10 +26,11 @@
 // size cannot overflow and equals its data_offsets' span, offsets that follow each other without gap
 // or overlap and cover the data to the end of the file, no name twice. Every refusal is an xg::Error
 // naming the file and (where there is one) the key; a failed load_model leaves the module as it was.
-// The header goes through nlohmann::json's SAX parser when it has the usual form (no document is built),
-// else through the whole JSON document, which also words every refusal. The data are read with preadv
-// straight into new arrays, which replace the module's only when all are read: a load holds no second
-// copy of the file. A save is one writev from the tensors' own memory.
+// The header is read with the length in one pread (usually) and parsed by simdjson (Debian's
+// libsimdjson-dev), which checks UTF-8 and syntax at gigabytes a second and keeps every key, so a name
+// twice is seen. The data are read with preadv straight into new arrays, which replace the module's
+// only when all are read: a load holds no second copy of the file. A save's header is written by
+// nlohmann::json (which escapes the names), and the file is one writev from the tensors' own memory.
 // A count lives in a float tensor in xgrad: it is exact up to 2^24 (16,777,216); a larger I64 in a
 // file rounds to the nearest float, and BatchNorm1d's count stops growing there.
 
@@ -70,6 +71,24 @@ SafetensorsHeader read_safetensors_header(const std::string& path, const std::st
 // operation and the file in messages ("load_file: 'model.safetensors'").
 SafetensorsHeader parse_safetensors_header(std::string_view first_bytes, std::uint64_t file_size,
                                            const std::string& where);
+
+// A file's bytes before they are written (the Python library's safetensors.torch.save, in parts): the
+// header, then each tensor's bytes, viewed where they are (the tensors must outlive this) or encoded.
+struct SafetensorsBytes {
+  struct Piece {
+    const char* data;  // a view of a tensor's memory, when encoded < 0
+    std::size_t size;
+    int encoded;  // else the index of its bytes in `encoded`
+  };
+  std::string header;  // the 8-byte length and the padded JSON
+  std::vector<Piece> pieces;
+  std::vector<std::string> encoded;  // counts as I64 (and floats on a big-endian host)
+  // The header, then each tensor's bytes, in file order: what save_file writes with one writev.
+  std::vector<std::string_view> parts() const;
+};
+// The layout save_file writes, without writing it. `where` starts every message.
+SafetensorsBytes serialize(const nn::StateDict& state, const Metadata& metadata = {},
+                           const std::string& where = "serialize");
 
 // Writes every entry of `state` (F32, or I64 for counts) and `metadata` (plus "format": "pt").
 void save_file(const nn::StateDict& state, const std::string& path, const Metadata& metadata = {});

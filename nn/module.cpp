@@ -170,7 +170,7 @@ std::vector<Tensor> Module::buffers(bool recurse) const {
 StateDict Module::state_dict() const {
   StateDict state;
   std::unordered_set<const TensorImpl*> counts;
-  const auto entries = collect(true, [&counts](const Module& module, const auto& add) {
+  auto entries = collect(true, [&counts](const Module& module, const auto& add) {
     for (const auto& [name, tensor] : module.parameters_) add(name, tensor);
     for (const Buffer& buffer : module.buffers_) {
       if (!buffer.persistent) continue;
@@ -178,8 +178,9 @@ StateDict Module::state_dict() const {
       if (buffer.kind == EntryKind::count) counts.insert(buffer.tensor.id());
     }
   });
-  for (const auto& [name, tensor] : entries) {
-    state.insert(name, tensor, counts.count(tensor.id()) ? EntryKind::count : EntryKind::real);
+  for (auto& [name, tensor] : entries) {
+    const EntryKind kind = counts.count(tensor.id()) ? EntryKind::count : EntryKind::real;
+    state.insert(std::move(name), std::move(tensor), kind);
   }
   return state;
 }

@@ -4,9 +4,11 @@
 #   1. bench/xgrad_bench        micro benchmarks beside the machine's limits (Google Benchmark)
 #   2. bench/xgrad_vs_libtorch  end-to-end MLP training throughput, xgrad and libtorch side by side
 #   3. bench/xgrad_memory       allocations per step, memory from epoch to epoch, peak RSS of the example
-#      bench/xgrad_interop_bench  safetensors save/load of the default MLP vs memcpy; peak RSS of a 100 MB load
-#   4. bench/xgrad_distributed_bench  (with MPI) data-parallel samples/s: 1 process x 1 thread, 2 x 1,
-#                               1 x 2; the allreduce's share; the projection for k machines
+#      bench/xgrad_interop_bench  safetensors save/load of the default MLP vs memcpy, each split into its
+#                               steps (header, state_dict; serialize, write, fsync); peak RSS of a 100 MB load
+#   4. bench/xgrad_distributed_bench  (with MPI) data-parallel samples/s: 1 process x 1 thread, 2 x 1
+#                               with no exchange (the ceiling), 2 x 1, 1 x 2; the allreduce's share;
+#                               the projection for k machines
 # 3-5 minutes on 2 cores (--quick: about 1). Every output also goes to build-bench/bench-results/.
 # BENCH_THREADS sets the thread counts of the comparison (default "1,2"). Never part of ctest or CI.
 set -euo pipefail
@@ -74,26 +76,27 @@ if [[ -x "$BUILD_DIR/bench/xgrad_distributed_bench" ]] && command -v mpirun >/de
   if [[ $(id -u) -eq 0 ]]; then root=(--allow-run-as-root); fi
   steps=$((QUICK ? 100 : 400))
   rounds=3
-  # 1 x 1, 2 x 1 with the gradients averaged through shared memory (the example's path on one
+  # 1 x 1, 2 x 1 with no exchange at all (each rank trains its half of every batch alone: the ceiling
+  # that no allreduce can beat on this machine), 2 x 1 with the gradients averaged through shared memory (the example's path on one
   # machine), with MPI's allreduce after backward, with it overlapped with backward (the example's
   # path across machines), and that on the dedicated-cores transport alternate, $rounds rounds, so that
   # a change in the neighbours' load hits all alike; then 1 process x 2 BLAS threads once. The summary
   # gives each one's median.
   configs=()
   for ((round = 1; round <= rounds; round++)); do
-    configs+=("1x1 1 1 0 0 shared" "2x1-shared-memory 2 1 0 1 shared" "2x1 2 1 0 0 shared" "2x1-overlap 2 1 1 0 shared"
-      "2x1-overlap-dedicated 2 1 1 0 dedicated")
+    configs+=("1x1 1 1 0 0 shared" "2x1-no-exchange 2 1 0 0 shared 1" "2x1-shared-memory 2 1 0 1 shared"
+      "2x1 2 1 0 0 shared" "2x1-overlap 2 1 1 0 shared" "2x1-overlap-dedicated 2 1 1 0 dedicated")
   done
   configs+=("1x2 1 2 0 0 shared")
   : >"$RESULTS/distributed-samples.txt"
   for config in "${configs[@]}"; do
-    read -r name ranks threads overlap shared_memory transport <<<"$config"
+    read -r name ranks threads overlap shared_memory transport independent <<<"$config"
     launcher=("${shared[@]}")
     flags=("${shared_flags[@]}")
     if [[ $transport == dedicated ]]; then launcher=("${dedicated[@]}") flags=("${dedicated_flags[@]}"); fi
     output="$("${launcher[@]}" OPENBLAS_NUM_THREADS=$threads timeout 300 mpirun -np "$ranks" "${flags[@]}" "${root[@]}" \
       "$BUILD_DIR/bench/xgrad_distributed_bench" --threads "$threads" --steps "$steps" --overlap "$overlap" \
-      --shared "$shared_memory" 2>&1 || true)"
+      --shared "$shared_memory" --independent "${independent:-0}" 2>&1 || true)"
     load="$(cut -d' ' -f1-3 /proc/loadavg)"
     echo "### $name ($transport transport)"
     echo "$output"
@@ -113,7 +116,7 @@ if [[ -x "$BUILD_DIR/bench/xgrad_distributed_bench" ]] && command -v mpirun >/de
       print "| configuration | samples/s (median) | rounds | ratio to 1x1 |"
       print "| --- | --- | --- | --- |"
       base = median(v["1x1"])
-      n = split("1x1 2x1-shared-memory 2x1 2x1-overlap 2x1-overlap-dedicated 1x2", names, " ")
+      n = split("1x1 2x1-no-exchange 2x1-shared-memory 2x1 2x1-overlap 2x1-overlap-dedicated 1x2", names, " ")
       for (i = 1; i <= n; i++) {
         name = names[i]
         if (name in v) printf "| %s | %.0f | %s | %.2fx |\n", name, median(v[name]), v[name], median(v[name]) / base
@@ -126,6 +129,6 @@ fi
 echo; echo "=== summary (also in $RESULTS) ==="
 for part in "${parts[@]}"; do
   # The Markdown tables and headings, plus the lines that give their context.
-  grep -E '^(\||## |### |peak RSS|MLP |xgrad vs|Streaming time|PROJECTION|load average|The last step)' "$RESULTS/$part.md" || true
+  grep -E '^(\||## |### |peak RSS|MLP |xgrad vs|Streaming time|PROJECTION|load average|The last step|One step)' "$RESULTS/$part.md" || true
   echo
 done

@@ -24,11 +24,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${XGRAD_BUILD_DIR:-$ROOT/build}"
 
 # Build tools (Ninja: see below) and libraries, the test framework and JSON reader for the golden
-# values (and safetensors' headers), CLI11 (the MLP example's command line), the data set, OpenMPI (its
+# values (and safetensors' headers, which simdjson reads fast), CLI11 (the MLP example's command line), the data set, OpenMPI (its
 # headers and mpirun: distributed/ and the multi-process tests), and ONNX with protobuf (interop/'s
 # ONNX export).
 PACKAGES=(g++ cmake make ninja-build libxtensor-dev libxtensor-blas-dev libopenblas-dev libgtest-dev nlohmann-json3-dev
-  zlib1g-dev libcli11-dev dataset-fashion-mnist libopenmpi-dev openmpi-bin libonnx-dev libprotobuf-dev
+  libsimdjson-dev zlib1g-dev libcli11-dev dataset-fashion-mnist libopenmpi-dev openmpi-bin libonnx-dev libprotobuf-dev
   protobuf-compiler)
 
 "$ROOT/scripts/install_packages.sh" "${PACKAGES[@]}"

@@ -5,6 +5,8 @@
 
 #include "error_message.hpp"
 
+#include <xgrad/core/binary_io.hpp>
+
 #include <gtest/gtest.h>
 
 #include <sys/resource.h>
@@ -16,6 +18,7 @@
 #include <iterator>
 #include <set>
 #include <string>
+#include <string_view>
 
 namespace xg_test {
 
@@ -105,6 +108,28 @@ std::string refused_save(Cause cause, const std::string& path, const std::string
   const std::filesystem::path file(path);
   EXPECT_EQ(files_in(file.parent_path()), (std::set<std::string>{file.filename().string()}));
   return message;
+}
+
+// An optimizer or scheduler state file as its format describes it: the 8-byte magic ("XGOPTIM\0",
+// "XGSCHED\0"), version 1, the payload's size, the payload and its CRC-32.
+inline std::string state_file_around(std::string_view magic, const xg::LittleEndianWriter& payload) {
+  xg::LittleEndianWriter file;
+  file.raw(magic);
+  file.u32(1);
+  file.u64(payload.size());
+  file.raw(payload.bytes());
+  file.u32(xg::crc32_of(payload.bytes()));
+  return file.bytes();
+}
+
+// Calls expect_refused(prefix, part) for every proper prefix of a file's bytes: the empty one is "not an
+// xgrad <what>", and every longer one a "truncated <what>".
+template <class ExpectRefused>
+void expect_every_truncation_refused(const std::string& bytes, const std::string& what, ExpectRefused expect_refused) {
+  for (std::size_t size = 0; size < bytes.size(); ++size) {
+    SCOPED_TRACE(size);
+    expect_refused(bytes.substr(0, size), (size == 0 ? "not an xgrad " : "truncated ") + what);
+  }
 }
 
 }  // namespace xg_test

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <string>
 #include <vector>
@@ -49,6 +50,20 @@ std::string read_file(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
+// What read_idx_images (read_idx_labels) says of the file at `path`, after the "read_idx_images: PATH" that
+// every refusal starts with.
+std::string refusal_of(const char* reader, const std::string& path, const std::function<void()>& read) {
+  const std::string message = error_message(read);
+  const std::string start = std::string(reader) + ": " + path;
+  return message.rfind(start, 0) == 0 ? message.substr(start.size()) : "(no path) " + message;
+}
+std::string refusal_of_images(const std::string& path) {
+  return refusal_of("read_idx_images", path, [&] { xg::data::read_idx_images(path); });
+}
+std::string refusal_of_labels(const std::string& path) {
+  return refusal_of("read_idx_labels", path, [&] { xg::data::read_idx_labels(path); });
+}
+
 // Three 2x4 images whose pixels cover 0 and 255 and values in between.
 const std::vector<int> kPixels = {0,  1,  2,  3, 4, 5,   6,   7,  255, 254, 128, 127,
                                   64, 32, 16, 8, 9, 200, 100, 50, 25,  12,  6,   3};
@@ -84,62 +99,60 @@ TEST(Idx, EmptyFilesOfZeroExamplesAreValid) {
 TEST(Idx, BadMagicNumber) {
   TempDir dir;
   const std::string path = dir.write("image.pgm", "P5\n2 4\n255\n" + std::string(8, '\0'));
-  EXPECT_EQ(error_message([&] { xg::data::read_idx_images(path); }),
-            "read_idx_images: " + path +
-                ": bad magic number 0x50350A32 at byte offset 0: expected 0x00000803 (IDX, unsigned bytes, 3 "
-                "dimensions)");
+  EXPECT_EQ(refusal_of_images(path),
+            ": bad magic number 0x50350A32 at byte offset 0: expected 0x00000803 (IDX, unsigned bytes, 3 "
+            "dimensions)");
 }
 
 TEST(Idx, WrongNumberOfDimensions) {
   TempDir dir;
   const std::string labels = dir.write("labels", idx(0x801, {3}, {1, 2, 3}));
-  EXPECT_EQ(error_message([&] { xg::data::read_idx_images(labels); }),
-            "read_idx_images: " + labels +
-                ": wrong number of dimensions at byte offset 3 (magic number 0x00000801): expected 3 (count, rows, "
-                "columns), got 1");
+  EXPECT_EQ(refusal_of_images(labels),
+            ": wrong number of dimensions at byte offset 3 (magic number 0x00000801): expected 3 (count, rows, "
+            "columns), got 1");
   const std::string images = dir.write("images", idx(0x803, {1, 2, 4}, std::vector<int>(8, 0)));
-  EXPECT_EQ(error_message([&] { xg::data::read_idx_labels(images); }),
-            "read_idx_labels: " + images +
-                ": wrong number of dimensions at byte offset 3 (magic number 0x00000803): expected 1 (count), got 3");
+  EXPECT_EQ(refusal_of_labels(images),
+            ": wrong number of dimensions at byte offset 3 (magic number 0x00000803): expected 1 (count), got 3");
 }
 
 TEST(Idx, UnsupportedDataType) {
   TempDir dir;
   const std::string path = dir.write("floats", idx(0x00000D03, {1, 1, 1}, {0, 0, 0, 0}));
-  EXPECT_EQ(error_message([&] { xg::data::read_idx_images(path); }),
-            "read_idx_images: " + path +
-                ": unsupported data type 0x0D at byte offset 2 (magic number 0x00000D03): expected 0x08 (unsigned "
-                "bytes)");
+  EXPECT_EQ(refusal_of_images(path),
+            ": unsupported data type 0x0D at byte offset 2 (magic number 0x00000D03): expected 0x08 (unsigned "
+            "bytes)");
 }
 
 TEST(Idx, TruncatedHeader) {
   TempDir dir;
   const std::string empty = dir.write("empty", "");
-  EXPECT_EQ(error_message([&] { xg::data::read_idx_images(empty); }),
-            "read_idx_images: " + empty +
-                ": truncated at byte offset 0: expected the 4-byte magic number 0x00000803 (IDX, unsigned bytes, 3 "
-                "dimensions), found only 0 bytes");
+  EXPECT_EQ(refusal_of_images(empty),
+            ": truncated at byte offset 0: expected the 4-byte magic number 0x00000803 (IDX, unsigned bytes, 3 "
+            "dimensions), found only 0 bytes");
   const std::string short_header = dir.write("short", idx(0x803, {3, 2, 4}, {}).substr(0, 10));
-  EXPECT_EQ(error_message([&] { xg::data::read_idx_images(short_header); }),
-            "read_idx_images: " + short_header +
-                ": truncated header at byte offset 10: expected 3 big-endian uint32 sizes (count, rows, columns) in "
-                "bytes 4..15, found only 6 bytes");
+  EXPECT_EQ(refusal_of_images(short_header),
+            ": truncated header at byte offset 10: expected 3 big-endian uint32 sizes (count, rows, columns) in "
+            "bytes 4..15, found only 6 bytes");
+}
+
+// The refusals of the same bytes as a plain file and gzipped (whose size the reader cannot know ahead).
+struct PlainAndGzip {
+  std::string plain, gzip;
+};
+PlainAndGzip refusals_of_images(const TempDir& dir, const std::string& bytes) {
+  return {refusal_of_images(dir.write("plain", bytes)), refusal_of_images(write_gz(dir, "data.gz", bytes))};
 }
 
 TEST(Idx, TruncatedDataPlainAndGzip) {
   TempDir dir;
   const std::vector<int> twenty(kPixels.begin(), kPixels.begin() + 20);
-  const std::string bytes = idx(0x803, {3, 2, 4}, twenty);
-  const std::string plain = dir.write("plain", bytes);
-  EXPECT_EQ(error_message([&] { xg::data::read_idx_images(plain); }),
-            "read_idx_images: " + plain +
-                " is truncated: the data (count, rows, columns) has shape [3, 2, 4], which needs 24 bytes at offset "
-                "16, but only 20 are left");
-  const std::string gz = write_gz(dir, "data.gz", bytes);
-  EXPECT_EQ(error_message([&] { xg::data::read_idx_images(gz); }),
-            "read_idx_images: " + gz +
-                ": truncated at decompressed byte offset 36: expected 24 bytes of data after the 16-byte header "
-                "(dimensions [3, 2, 4]), found 20");
+  const PlainAndGzip refusals = refusals_of_images(dir, idx(0x803, {3, 2, 4}, twenty));
+  EXPECT_EQ(refusals.plain,
+            " is truncated: the data (count, rows, columns) has shape [3, 2, 4], which needs 24 bytes at offset "
+            "16, but only 20 are left");
+  EXPECT_EQ(refusals.gzip,
+            ": truncated at decompressed byte offset 36: expected 24 bytes of data after the 16-byte header "
+            "(dimensions [3, 2, 4]), found 20");
 }
 
 TEST(Idx, CutGzipStreamIsTruncation) {
@@ -155,24 +168,19 @@ TEST(Idx, CorruptGzipData) {
   bytes[bytes.size() - 6] ^= 0x5A;  // inside the CRC-32 trailer: the data no longer matches it
   const std::string path = dir.write("bad.gz", bytes);
   // zlib inflates ahead of what we ask for, so the very first read (of the magic number) fails.
-  EXPECT_EQ(error_message([&] { xg::data::read_idx_images(path); }),
-            "read_idx_images: " + path +
-                ": read failed at decompressed byte offset 0: corrupt gzip data: incorrect data check");
+  EXPECT_EQ(refusal_of_images(path),
+            ": read failed at decompressed byte offset 0: corrupt gzip data: incorrect data check");
 }
 
 TEST(Idx, TrailingBytesAfterTheData) {
   TempDir dir;
-  const std::string bytes = idx(0x803, {3, 2, 4}, kPixels) + "junk";
-  const std::string plain = dir.write("plain", bytes);
-  EXPECT_EQ(error_message([&] { xg::data::read_idx_images(plain); }),
-            "read_idx_images: " + plain +
-                ": unexpected data at byte offset 40: expected the file to end after 24 bytes of data after the "
-                "16-byte header (dimensions [3, 2, 4]), found 4 more bytes");
-  const std::string gz = write_gz(dir, "extra.gz", bytes);
-  EXPECT_EQ(error_message([&] { xg::data::read_idx_images(gz); }),
-            "read_idx_images: " + gz +
-                ": unexpected data at decompressed byte offset 40: expected the file to end after 24 bytes of data "
-                "after the 16-byte header (dimensions [3, 2, 4]), found more");
+  const PlainAndGzip refusals = refusals_of_images(dir, idx(0x803, {3, 2, 4}, kPixels) + "junk");
+  EXPECT_EQ(refusals.plain,
+            ": unexpected data at byte offset 40: expected the file to end after 24 bytes of data after the "
+            "16-byte header (dimensions [3, 2, 4]), found 4 more bytes");
+  EXPECT_EQ(refusals.gzip,
+            ": unexpected data at decompressed byte offset 40: expected the file to end after 24 bytes of data "
+            "after the 16-byte header (dimensions [3, 2, 4]), found more");
 }
 
 TEST(Idx, HugeHeaderIsRejectedWithoutAllocatingIt) {
@@ -181,25 +189,22 @@ TEST(Idx, HugeHeaderIsRejectedWithoutAllocatingIt) {
   // the gzip file's data is read chunk by chunk.
   const std::string bytes = idx(0x803, {60000, 28, 28}, std::vector<int>(8, 1));
   const std::string plain = dir.write("plain", bytes);
-  EXPECT_EQ(error_message([&] { xg::data::read_idx_images(plain); }),
-            "read_idx_images: " + plain +
-                " is truncated: the data (count, rows, columns) has shape [60000, 28, 28], which needs 47040000 bytes "
-                "at offset 16, but only 8 are left");
+  EXPECT_EQ(refusal_of_images(plain),
+            " is truncated: the data (count, rows, columns) has shape [60000, 28, 28], which needs 47040000 bytes "
+            "at offset 16, but only 8 are left");
   const std::string gz = write_gz(dir, "huge.gz", bytes);
   EXPECT_TRUE(contains(error_message([&] { xg::data::read_idx_images(gz); }),
                        "truncated at decompressed byte offset 24: expected 47040000 bytes"));
   const std::string absurd = dir.write("absurd", idx(0x803, {0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF}, {}));
-  EXPECT_EQ(error_message([&] { xg::data::read_idx_images(absurd); }),
-            "read_idx_images: " + absurd +
-                " is corrupted: the data (count, rows, columns) has shape [4294967295, 4294967295, 4294967295]: its "
-                "non-zero dimensions multiply to more than std::ptrdiff_t holds (9223372036854775807)");
+  EXPECT_EQ(refusal_of_images(absurd),
+            " is corrupted: the data (count, rows, columns) has shape [4294967295, 4294967295, 4294967295]: its "
+            "non-zero dimensions multiply to more than std::ptrdiff_t holds (9223372036854775807)");
 }
 
 TEST(Idx, MissingFileAndDirectory) {
   TempDir dir;
   const std::string missing = dir.file("missing-idx3-ubyte");
-  EXPECT_EQ(error_message([&] { xg::data::read_idx_images(missing); }),
-            "read_idx_images: " + missing + ": cannot open the file: No such file or directory");
+  EXPECT_EQ(refusal_of_images(missing), ": cannot open the file: No such file or directory");
   EXPECT_EQ(error_message([&] { xg::data::read_idx_labels(dir.path().string()); }),
             "read_idx_labels: " + dir.path().string() + ": cannot open the file: it is a directory");
 }
@@ -220,10 +225,9 @@ TEST(Idx, FuzzerReproducerZeroBesideHugeDimensionsIsAClearError) {
   TempDir dir;
   const std::string bytes = xg_test::from_hex("0000080300000000ffffffffffffffff");
   for (const std::string& path : {dir.write("plain", bytes), write_gz(dir, "packed.gz", bytes)}) {
-    EXPECT_EQ(error_message([&] { xg::data::read_idx_images(path); }),
-              "read_idx_images: " + path +
-                  " is corrupted: the data (count, rows, columns) has shape [0, 4294967295, 4294967295]: its "
-                  "non-zero dimensions multiply to more than std::ptrdiff_t holds (9223372036854775807)");
+    EXPECT_EQ(refusal_of_images(path),
+              " is corrupted: the data (count, rows, columns) has shape [0, 4294967295, 4294967295]: its "
+              "non-zero dimensions multiply to more than std::ptrdiff_t holds (9223372036854775807)");
   }
 }
 

@@ -12,6 +12,8 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -79,55 +81,46 @@ void set_gradient(xg::Tensor& p, const Problem& problem, std::size_t k) {
   }
 }
 
+// One optimizer of the reference cases, by its torch name: its options (with their defaults), and the
+// optimizer over param groups with given defaults.
+struct OptimizerKind {
+  std::function<std::unique_ptr<OptimizerOptions>()> options;
+  std::function<std::unique_ptr<Optimizer>(std::vector<OptimizerParamGroup>, const OptimizerOptions&)> optimizer;
+};
+
+template <class Optim, class Options>
+OptimizerKind kind_of(Options options) {
+  return {[options] { return std::make_unique<Options>(options); },
+          [](std::vector<OptimizerParamGroup> groups, const OptimizerOptions& defaults) {
+            return std::make_unique<Optim>(std::move(groups), static_cast<const Options&>(defaults));
+          }};
+}
+
+const OptimizerKind& optimizer_kind(const std::string& kind) {
+  static const std::map<std::string, OptimizerKind> kinds = {
+      {"SGD", kind_of<SGD>(SGDOptions(0.0))},
+      {"Adam", kind_of<Adam>(AdamOptions())},
+      {"AdamW", kind_of<AdamW>(AdamWOptions())},
+      {"RMSprop", kind_of<RMSprop>(RMSpropOptions())},
+      {"Adagrad", kind_of<Adagrad>(AdagradOptions())},
+      {"NAdam", kind_of<NAdam>(NAdamOptions())},
+      {"RAdam", kind_of<RAdam>(RAdamOptions())},
+      {"Adamax", kind_of<Adamax>(AdamaxOptions())},
+      {"Adadelta", kind_of<Adadelta>(AdadeltaOptions())},
+  };
+  const auto found = kinds.find(kind);
+  if (found == kinds.end()) throw std::runtime_error("unknown optimizer " + kind);
+  return found->second;
+}
+
 // Options of `kind` with the case's hyperparameters set by name (as a state file would set them).
 std::unique_ptr<OptimizerOptions> options_of(const std::string& kind, const json& values,
                                              const OptimizerOptions* base = nullptr) {
-  std::unique_ptr<OptimizerOptions> options;
-  if (base != nullptr)
-    options = base->clone();
-  else if (kind == "SGD")
-    options = std::make_unique<SGDOptions>(0.0);
-  else if (kind == "Adam")
-    options = std::make_unique<AdamOptions>();
-  else if (kind == "AdamW")
-    options = std::make_unique<AdamWOptions>();
-  else if (kind == "RMSprop")
-    options = std::make_unique<RMSpropOptions>();
-  else if (kind == "Adagrad")
-    options = std::make_unique<AdagradOptions>();
-  else if (kind == "NAdam")
-    options = std::make_unique<NAdamOptions>();
-  else if (kind == "RAdam")
-    options = std::make_unique<RAdamOptions>();
-  else if (kind == "Adamax")
-    options = std::make_unique<AdamaxOptions>();
-  else if (kind == "Adadelta")
-    options = std::make_unique<AdadeltaOptions>();
-  else
-    throw std::runtime_error("unknown optimizer " + kind);
+  std::unique_ptr<OptimizerOptions> options = base != nullptr ? base->clone() : optimizer_kind(kind).options();
   for (const auto& [name, value] : values.items()) {
     options->set_hyperparameter(name, value.is_boolean() ? (value.get<bool>() ? 1.0 : 0.0) : value.get<double>());
   }
   return options;
-}
-
-std::unique_ptr<Optimizer> make_optimizer(const std::string& kind, std::vector<OptimizerParamGroup> groups,
-                                          const OptimizerOptions& defaults) {
-  if (kind == "SGD") return std::make_unique<SGD>(std::move(groups), static_cast<const SGDOptions&>(defaults));
-  if (kind == "Adam") return std::make_unique<Adam>(std::move(groups), static_cast<const AdamOptions&>(defaults));
-  if (kind == "AdamW") return std::make_unique<AdamW>(std::move(groups), static_cast<const AdamWOptions&>(defaults));
-  if (kind == "RMSprop") {
-    return std::make_unique<RMSprop>(std::move(groups), static_cast<const RMSpropOptions&>(defaults));
-  }
-  if (kind == "NAdam") return std::make_unique<NAdam>(std::move(groups), static_cast<const NAdamOptions&>(defaults));
-  if (kind == "RAdam") return std::make_unique<RAdam>(std::move(groups), static_cast<const RAdamOptions&>(defaults));
-  if (kind == "Adamax") {
-    return std::make_unique<Adamax>(std::move(groups), static_cast<const AdamaxOptions&>(defaults));
-  }
-  if (kind == "Adadelta") {
-    return std::make_unique<Adadelta>(std::move(groups), static_cast<const AdadeltaOptions&>(defaults));
-  }
-  return std::make_unique<Adagrad>(std::move(groups), static_cast<const AdagradOptions&>(defaults));
 }
 
 struct Deviation {
@@ -152,7 +145,7 @@ Deviation run_case(const json& test_case, const Problem& problem, int steps) {
   } else {
     groups.emplace_back(params);
   }
-  std::unique_ptr<Optimizer> optimizer = make_optimizer(kind, std::move(groups), *defaults);
+  std::unique_ptr<Optimizer> optimizer = optimizer_kind(kind).optimizer(std::move(groups), *defaults);
 
   Deviation deviation;
   for (int step = 1; step <= steps; ++step) {

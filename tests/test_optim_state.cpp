@@ -312,25 +312,14 @@ TEST(OptimState, EmptyOptimizerRoundTrips) {
 }
 
 TEST(OptimStateLoadFailure, EveryTruncationIsRefused) {
-  const std::string bytes = saved_bytes();
-  for (std::size_t size = 0; size < bytes.size(); ++size) {
-    SCOPED_TRACE(size);
-    // An empty file is not an optimizer state; the start of one is a truncated one.
-    expect_load_fails_unchanged(bytes.substr(0, size),
-                                size == 0 ? "not an xgrad optimizer state" : "truncated optimizer state");
-  }
+  // An empty file is not an optimizer state; the start of one is a truncated one.
+  xg_test::expect_every_truncation_refused(saved_bytes(), "optimizer state", expect_load_fails_unchanged);
 }
 
 // An optimizer state file around `payload`, with a correct checksum: what remains to refuse it is the
 // payload's own checks.
 std::string state_file(const xg::LittleEndianWriter& payload) {
-  xg::LittleEndianWriter file;
-  file.raw(std::string_view("XGOPTIM\0", 8));
-  file.u32(1);
-  file.u64(payload.size());
-  file.raw(payload.bytes());
-  file.u32(xg::crc32_of(payload.bytes()));
-  return file.bytes();
+  return xg_test::state_file_around(std::string_view("XGOPTIM\0", 8), payload);
 }
 
 TEST(OptimStateLoadFailure, ZeroBesideHugeDimensionsIsRefused) {

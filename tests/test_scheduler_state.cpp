@@ -111,13 +111,7 @@ TEST(SchedulerStateFile, TheFileHoldsTheDocumentedLayout) {
   payload.f64(0.015);
   payload.u32(0);  // scalars
   payload.u32(0);  // sub-schedulers
-  xg::LittleEndianWriter file;
-  file.raw(std::string_view("XGSCHED\0", 8));
-  file.u32(1);
-  file.u64(payload.size());
-  file.raw(payload.bytes());
-  file.u32(xg::crc32_of(payload.bytes()));
-  EXPECT_EQ(bytes, file.bytes());
+  EXPECT_EQ(bytes, xg_test::state_file_around(std::string_view("XGSCHED\0", 8), payload));
 }
 
 TEST(SchedulerStateFile, AReduceLROnPlateauResumedFromItsFileContinuesBitForBit) {
@@ -165,12 +159,7 @@ TEST(SchedulerStateFile, AStateOfAnotherSchedulerIsRefusedByItsCheck) {
 }
 
 TEST(SchedulerStateFile, EveryTruncationIsRefusedAndChangesNothing) {
-  const std::string bytes = sequential_file_bytes();
-  for (std::size_t size = 0; size < bytes.size(); ++size) {
-    SCOPED_TRACE(size);
-    expect_load_refused(bytes.substr(0, size),
-                        size == 0 ? "not an xgrad scheduler state" : "truncated scheduler state");
-  }
+  xg_test::expect_every_truncation_refused(sequential_file_bytes(), "scheduler state", expect_load_refused);
 }
 
 TEST(SchedulerStateFile, EveryFlippedByteIsRefusedAndChangesNothing) {
@@ -300,18 +289,24 @@ TEST(SchedulerStateEmbedded, ReadsBackFromTheMiddleOfAFile) {
 
 // ---- saves the system refuses ----
 
+// Saves `sched` to `path`, steps it with `advance`, then saves it again while a Refusal made from
+// `cause` is alive: the refused save's message (the old file and its folder checked unchanged).
+template <class Refusal, class Cause, class Scheduler, class Advance>
+std::string refused_resave(Cause cause, const std::string& path, Scheduler& sched, Advance advance) {
+  optim::save_scheduler_state(sched, path);
+  const std::string old_bytes = xg_test::file_bytes(path);
+  advance();
+  return xg_test::refused_save<Refusal>(cause, path, old_bytes, [&] { optim::save_scheduler_state(sched, path); });
+}
+
 TEST(SchedulerStateSave, AFileSizeLimitFailsTheSaveAndKeepsTheOldFile) {
   xg_test::TempDir dir;
   const std::string path = dir.file("run.sched");
   PlainSGD opt = two_groups();
   auto sched = warmup_then_decay(opt);
-  optim::save_scheduler_state(*sched, path);
-  const std::string old_bytes = xg_test::file_bytes(path);
-  run(opt, *sched, 3);
-  const std::string message = xg_test::refused_save<xg_test::FileSizeLimit>(
-      64, path, old_bytes, [&] { optim::save_scheduler_state(*sched, path); });
-  EXPECT_EQ(message, "save_scheduler_state: cannot write '" + path + ".tmp': File too large ('" + path +
-                         "' was left as it was)");
+  EXPECT_EQ(
+      refused_resave<xg_test::FileSizeLimit>(64, path, *sched, [&] { run(opt, *sched, 3); }),
+      "save_scheduler_state: cannot write '" + path + ".tmp': File too large ('" + path + "' was left as it was)");
 }
 
 TEST(SchedulerStateSave, AReadOnlyFolderFailsTheSaveAndKeepsTheOldFile) {
@@ -322,12 +317,8 @@ TEST(SchedulerStateSave, AReadOnlyFolderFailsTheSaveAndKeepsTheOldFile) {
   const std::string path = dir.file("plateau.sched");
   PlainSGD opt = two_groups();
   auto sched = plateau(opt);
-  optim::save_scheduler_state(*sched, path);
-  const std::string old_bytes = xg_test::file_bytes(path);
-  sched->step(1.0);
-  const std::string message = xg_test::refused_save<xg_test::ReadOnlyFolder>(
-      dir.path(), path, old_bytes, [&] { optim::save_scheduler_state(*sched, path); });
-  EXPECT_EQ(message, "save_scheduler_state: cannot open '" + path + ".tmp' for writing: Permission denied");
+  EXPECT_EQ(refused_resave<xg_test::ReadOnlyFolder>(dir.path(), path, *sched, [&] { sched->step(1.0); }),
+            "save_scheduler_state: cannot open '" + path + ".tmp' for writing: Permission denied");
 }
 
 }  // namespace

@@ -17,38 +17,40 @@ namespace xg::optim {
 
 using LrLambda = std::function<double(std::int64_t epoch)>;
 
-// The functions of LambdaLR and MultiplicativeLR, checked: one per param group of `optimizer`, none empty.
+// What LambdaLR and MultiplicativeLR share: one function per param group of `optimizer` (checked: one
+// per group, none empty), and the rule that applies them. The two classes below only name the rule.
 class LrLambdaScheduler : public LRScheduler {
+ public:
+  const char* name() const override { return name_; }
+
  protected:
-  LrLambdaScheduler(Optimizer& optimizer, std::vector<LrLambda> lambdas, const char* scheduler);
-  double lambda_at(std::size_t group, std::int64_t epoch) const { return lambdas_[group](epoch); }
+  enum class Rule {
+    times_base_lr,     // LambdaLR
+    times_current_lr,  // MultiplicativeLR
+  };
+  // Throws xg::Error when a function is empty, or there is not one per param group.
+  LrLambdaScheduler(Optimizer& optimizer, std::vector<LrLambda> lambdas, const char* name, Rule rule);
+  // The same function for every param group.
+  static std::vector<LrLambda> for_every_group(const Optimizer& optimizer, const LrLambda& lambda);
 
  private:
+  double get_lr(std::size_t group) const override;
+
   std::vector<LrLambda> lambdas_;
+  const char* name_;
+  Rule rule_;
 };
 
 class LambdaLR final : public LrLambdaScheduler {
  public:
-  // Throws xg::Error when a function is empty, or there is not one per param group.
-  LambdaLR(Optimizer& optimizer, LrLambda lr_lambda);
+  LambdaLR(Optimizer& optimizer, const LrLambda& lr_lambda);
   LambdaLR(Optimizer& optimizer, std::vector<LrLambda> lr_lambdas);
-
-  const char* name() const override { return "LambdaLR"; }
-
- private:
-  double get_lr(std::size_t group) const override;
 };
 
 class MultiplicativeLR final : public LrLambdaScheduler {
  public:
-  // Throws xg::Error when a function is empty, or there is not one per param group.
-  MultiplicativeLR(Optimizer& optimizer, LrLambda lr_lambda);
+  MultiplicativeLR(Optimizer& optimizer, const LrLambda& lr_lambda);
   MultiplicativeLR(Optimizer& optimizer, std::vector<LrLambda> lr_lambdas);
-
-  const char* name() const override { return "MultiplicativeLR"; }
-
- private:
-  double get_lr(std::size_t group) const override;
 };
 
 }  // namespace xg::optim
