@@ -1,5 +1,7 @@
 #include <xgrad/distributed/sync_batch_norm.hpp>
 
+#include <xgrad/distributed/shared_memory_all_reduce.hpp>
+
 #include <mpi.h>
 
 #include <ostream>
@@ -10,7 +12,9 @@
 namespace xg::distributed {
 namespace {
 
-// batch_norm's sums, added up over MPI_COMM_WORLD. MPI_SUM gives every rank the same doubles.
+// batch_norm's sums, added up over the ranks: through the gradients' shared memory when the ranks
+// average them that way (one meeting instead of an MPI collective's handshakes), else over
+// MPI_COMM_WORLD. Either gives every rank the same doubles.
 class AllReducedSums : public nn::functional::BatchSums {
  public:
   void forward(std::vector<double>& sums) override { sum_over_ranks(sums); }
@@ -27,6 +31,10 @@ class AllReducedSums : public nn::functional::BatchSums {
 
  private:
   static void sum_over_ranks(std::vector<double>& sums) {
+    if (SharedMemoryAllReduce* shared = SharedMemoryAllReduce::active()) {
+      shared->sum_over_ranks(sums);
+      return;
+    }
     MPI_Allreduce(MPI_IN_PLACE, sums.data(), static_cast<int>(sums.size()), MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
   }
 };
