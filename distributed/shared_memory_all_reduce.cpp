@@ -150,21 +150,29 @@ SharedMemoryAllReduce::~SharedMemoryAllReduce() {
 
 SharedMemoryAllReduce* SharedMemoryAllReduce::active() { return active_instance; }
 
-void SharedMemoryAllReduce::sum_over_ranks(std::vector<double>& values) {
+std::vector<double> SharedMemoryAllReduce::all_gather(const std::vector<double>& local) {
   State& s = *state_;
-  for (std::size_t start = 0; start < values.size(); start += kSumCapacity) {
-    const std::size_t n = std::min(kSumCapacity, values.size() - start);
-    double* piece = values.data() + start;
+  const std::size_t size = local.size();
+  std::vector<double> all(size * s.sums.size());
+  for (std::size_t start = 0; start < size; start += kSumCapacity) {
+    const std::size_t n = std::min(kSumCapacity, size - start);
     const std::size_t offset = static_cast<std::size_t>(s.sum_buffer) * kSumCapacity;
     s.sum_buffer = 1 - s.sum_buffer;
-    std::copy(piece, piece + n, s.sums[static_cast<std::size_t>(s.rank)] + offset);
+    std::copy(local.data() + start, local.data() + start + n, s.sums[static_cast<std::size_t>(s.rank)] + offset);
     s.meet();
-    // ((rank 0 + rank 1) + rank 2) ..., the same order on every rank.
-    std::copy(s.sums[0] + offset, s.sums[0] + offset + n, piece);
-    for (std::size_t r = 1; r < s.sums.size(); ++r) {
-      const double* part = s.sums[r] + offset;
-      for (std::size_t j = 0; j < n; ++j) piece[j] += part[j];
+    for (std::size_t r = 0; r < s.sums.size(); ++r) {
+      std::copy(s.sums[r] + offset, s.sums[r] + offset + n, all.data() + r * size + start);
     }
+  }
+  return all;
+}
+
+void SharedMemoryAllReduce::sum_over_ranks(std::vector<double>& values) {
+  const std::vector<double> all = all_gather(values);
+  // ((rank 0 + rank 1) + rank 2) ..., the same order on every rank.
+  std::copy(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(values.size()), values.begin());
+  for (std::size_t at = values.size(); at < all.size(); at += values.size()) {
+    for (std::size_t j = 0; j < values.size(); ++j) values[j] += all[at + j];
   }
 }
 

@@ -2,7 +2,7 @@
 // all_reduce_gradients for ranks on one machine, through memory they share: each rank writes its
 // (weighted) gradients into its own part of one shared buffer, the ranks meet once, and each rank
 // sums every rank's part, in rank order, straight into its gradients. While one is alive,
-// SyncBatchNorm's small sums take the same path (sum_over_ranks) instead of MPI_Allreduce.
+// SyncBatchNorm's small exchanges take the same path (all_gather, sum_over_ranks) instead of MPI's.
 //
 //   xg::distributed::SharedMemoryAllReduce reduce(net->parameters());   // collective; one machine only
 //   for (...) {
@@ -51,6 +51,9 @@ class SharedMemoryAllReduce {
   // a + b, MPI_SUM's own). Collective: every rank calls it with the same size, between the same
   // all_reduce calls.
   void sum_over_ranks(std::vector<double>& values);
+  // Every rank's `local` one after the other in rank order (MPI_Allgather's result), in one meeting
+  // (more for over 2048 values). Collective, as sum_over_ranks.
+  std::vector<double> all_gather(const std::vector<double>& local);
 
   // The one most recently constructed in this process and still alive, or nullptr. SyncBatchNorm sums
   // through it when there is one (every rank constructs it collectively, so all ranks agree).

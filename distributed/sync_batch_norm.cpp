@@ -1,5 +1,6 @@
 #include <xgrad/distributed/sync_batch_norm.hpp>
 
+#include <xgrad/distributed/environment.hpp>
 #include <xgrad/distributed/shared_memory_all_reduce.hpp>
 
 #include <mpi.h>
@@ -17,7 +18,13 @@ namespace {
 // MPI_COMM_WORLD. Either gives every rank the same doubles.
 class AllReducedSums : public nn::functional::BatchSums {
  public:
-  void forward(std::vector<double>& sums) override { sum_over_ranks(sums); }
+  std::vector<double> gather(const std::vector<double>& local) override {
+    if (SharedMemoryAllReduce* shared = SharedMemoryAllReduce::active()) return shared->all_gather(local);
+    std::vector<double> all(local.size() * static_cast<std::size_t>(world_size()));
+    MPI_Allgather(local.data(), static_cast<int>(local.size()), MPI_DOUBLE, all.data(), static_cast<int>(local.size()),
+                  MPI_DOUBLE, MPI_COMM_WORLD);
+    return all;
+  }
   void backward(std::vector<double>& sums, std::size_t count) override {
     // Rank r's g is the gradient of its own shard's mean loss; in the global batch's mean loss that
     // shard weighs n_r / N. So add n_r S_r and divide by this rank's n (the sums are then in the
