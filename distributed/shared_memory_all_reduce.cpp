@@ -3,21 +3,91 @@
 #include <xgrad/core/error.hpp>
 
 #include <mpi.h>
+#include <sched.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <new>
 #include <string>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
 namespace xg::distributed {
+namespace {
+
+// The meeting's counter is a lock-free atomic in memory the processes share (address-free, so it
+// works across processes as within one).
+using Counter = std::atomic<std::uint64_t>;
+static_assert(Counter::is_always_lock_free, "the ranks' meeting needs a lock-free 64-bit atomic");
+
+// One rank's part of the shared window: its meeting counter (a cache line of its own, so that a rank
+// spinning on it does not slow another's writes), then two buffers of doubles for small sums
+// (SyncBatchNorm's), then two buffers of floats for the gradients. Every part is a whole number of
+// cache lines, so every rank's part starts aligned.
+constexpr std::size_t kLine = 64;
+constexpr std::size_t kSumCapacity = 2048;  // doubles per buffer; longer sums go in pieces
+
+std::size_t round_up(std::size_t bytes) { return (bytes + kLine - 1) / kLine * kLine; }
+
+void pause_briefly() {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_pause();
+#endif
+}
+
+SharedMemoryAllReduce* active_instance = nullptr;
+
+}  // namespace
 
 struct SharedMemoryAllReduce::State {
   std::vector<Tensor> params;  // those that require a gradient
-  std::size_t floats = 0;      // their elements, one rank's part of a buffer
+  std::size_t floats = 0;      // their elements, one buffer of a rank's part
   MPI_Comm node = MPI_COMM_NULL;
   MPI_Win window = MPI_WIN_NULL;
-  int world = 1;
-  std::vector<float*> parts;  // every rank's 2 x floats, in rank order
-  int buffer = 0;             // which of the two this call uses
+  int rank = 0, world = 1;
+  std::vector<Counter*> counters;  // every rank's, in rank order
+  std::vector<double*> sums;       // every rank's 2 x kSumCapacity doubles
+  std::vector<float*> parts;       // every rank's 2 x floats
+  std::uint64_t meetings = 0;      // how many this rank has arrived at
+  int buffer = 0, sum_buffer = 0;  // which of the two the next call uses
+
+  // Publishes this rank's writes and waits until every rank has arrived at the same meeting.
+  void meet();
 };
+
+// Every rank counts the meetings it arrives at; a meeting is over for a rank when every rank's count
+// has reached its own. The release store publishes this rank's buffer, the acquire loads make the
+// others' visible. How to wait: with one rank per core and a quiet machine, the other rank arrives
+// within microseconds, and spinning (with the pause instruction, which frees the core's shared
+// resources) catches it at once. On a busy machine the other rank may be waiting for a time slice
+// that this spinning rank is burning: so after a few microseconds give the core away (sched_yield)
+// on every further look. (MPI_Barrier with mpi_yield_when_idle=0 spins without end, which on a busy
+// machine made the job crawl; with 1 it yields from the first look, costing a time slice at every
+// meeting.)
+void SharedMemoryAllReduce::State::meet() {
+  ++meetings;
+  counters[static_cast<std::size_t>(rank)]->store(meetings, std::memory_order_release);
+  constexpr auto kSpin = std::chrono::microseconds(5);
+  const auto spin_until = std::chrono::steady_clock::now() + kSpin;
+  bool spinning = true;
+  for (const Counter* other : counters) {
+    unsigned looks = 0;
+    while (other->load(std::memory_order_acquire) < meetings) {
+      if (!spinning) {
+        sched_yield();
+        continue;
+      }
+      pause_briefly();
+      // The clock every 64 looks: a pause costs tens of cycles, a clock read about as much.
+      if (++looks % 64 == 0) spinning = std::chrono::steady_clock::now() < spin_until;
+    }
+  }
+}
 
 bool SharedMemoryAllReduce::all_ranks_on_one_machine() {
   MPI_Comm node = MPI_COMM_NULL;
@@ -47,25 +117,64 @@ SharedMemoryAllReduce::SharedMemoryAllReduce(const std::vector<Tensor>& params) 
   // Ranks in MPI_COMM_WORLD's order, so that "rank order" is the job's.
   MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &s.node);
   MPI_Comm_size(s.node, &s.world);
-  float* mine = nullptr;
-  MPI_Win_allocate_shared(static_cast<MPI_Aint>(2 * s.floats * sizeof(float)), sizeof(float), MPI_INFO_NULL, s.node,
-                          &mine, &s.window);
-  s.parts.resize(static_cast<std::size_t>(s.world));
+  MPI_Comm_rank(s.node, &s.rank);
+  const std::size_t sums_at = kLine;
+  const std::size_t parts_at = sums_at + round_up(2 * kSumCapacity * sizeof(double));
+  const std::size_t part_bytes = parts_at + round_up(2 * s.floats * sizeof(float));
+  void* mine = nullptr;
+  MPI_Win_allocate_shared(static_cast<MPI_Aint>(part_bytes), 1, MPI_INFO_NULL, s.node, &mine, &s.window);
+  new (mine) Counter(0);
   for (int r = 0; r < s.world; ++r) {
     MPI_Aint size = 0;
     int unit = 0;
-    MPI_Win_shared_query(s.window, r, &size, &unit, &s.parts[static_cast<std::size_t>(r)]);
+    char* part = nullptr;
+    MPI_Win_shared_query(s.window, r, &size, &unit, &part);
+    s.counters.push_back(reinterpret_cast<Counter*>(part));
+    s.sums.push_back(reinterpret_cast<double*>(part + sums_at));
+    s.parts.push_back(reinterpret_cast<float*>(part + parts_at));
   }
-  MPI_Win_lock_all(MPI_MODE_NOCHECK, s.window);  // passive target: loads and stores, MPI_Win_sync
+  MPI_Win_lock_all(MPI_MODE_NOCHECK, s.window);  // passive target: plain loads and stores
+  MPI_Win_sync(s.window);
+  MPI_Barrier(s.node);  // every counter initialized before anyone looks at one
+  active_instance = this;
 }
 
 SharedMemoryAllReduce::~SharedMemoryAllReduce() {
+  if (active_instance == this) active_instance = nullptr;
   State& s = *state_;
   if (s.window != MPI_WIN_NULL) {
     MPI_Win_unlock_all(s.window);
     MPI_Win_free(&s.window);
   }
   if (s.node != MPI_COMM_NULL) MPI_Comm_free(&s.node);
+}
+
+SharedMemoryAllReduce* SharedMemoryAllReduce::active() { return active_instance; }
+
+std::vector<double> SharedMemoryAllReduce::all_gather(const std::vector<double>& local) {
+  State& s = *state_;
+  const std::size_t size = local.size();
+  std::vector<double> all(size * s.sums.size());
+  for (std::size_t start = 0; start < size; start += kSumCapacity) {
+    const std::size_t n = std::min(kSumCapacity, size - start);
+    const std::size_t offset = static_cast<std::size_t>(s.sum_buffer) * kSumCapacity;
+    s.sum_buffer = 1 - s.sum_buffer;
+    std::copy(local.data() + start, local.data() + start + n, s.sums[static_cast<std::size_t>(s.rank)] + offset);
+    s.meet();
+    for (std::size_t r = 0; r < s.sums.size(); ++r) {
+      std::copy(s.sums[r] + offset, s.sums[r] + offset + n, all.data() + r * size + start);
+    }
+  }
+  return all;
+}
+
+void SharedMemoryAllReduce::sum_over_ranks(std::vector<double>& values) {
+  const std::vector<double> all = all_gather(values);
+  // ((rank 0 + rank 1) + rank 2) ..., the same order on every rank.
+  std::copy(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(values.size()), values.begin());
+  for (std::size_t at = values.size(); at < all.size(); at += values.size()) {
+    for (std::size_t j = 0; j < values.size(); ++j) values[j] += all[at + j];
+  }
 }
 
 void SharedMemoryAllReduce::all_reduce(const AllReduceOptions& options) {
@@ -77,13 +186,11 @@ void SharedMemoryAllReduce::all_reduce(const AllReduceOptions& options) {
   const bool weighted = options.global_examples() > 0;
   const float pre_scale = weighted ? static_cast<float>(options.local_examples()) : 1.0f;
   const float divisor = weighted ? static_cast<float>(options.global_examples()) : static_cast<float>(s.world);
-  int rank = 0;
-  MPI_Comm_rank(s.node, &rank);
   const std::size_t offset = static_cast<std::size_t>(s.buffer) * s.floats;
   s.buffer = 1 - s.buffer;
 
   // This rank's part: its gradients, weighted as all_reduce_gradients weighs them.
-  float* out = s.parts[static_cast<std::size_t>(rank)] + offset;
+  float* out = s.parts[static_cast<std::size_t>(s.rank)] + offset;
   for (const Tensor& p : s.params) {
     const std::size_t n = p.numel();
     if (p.has_grad()) {
@@ -98,10 +205,7 @@ void SharedMemoryAllReduce::all_reduce(const AllReduceOptions& options) {
     }
     out += n;
   }
-  // Everyone's stores visible to everyone: the one meeting of the step.
-  MPI_Win_sync(s.window);
-  MPI_Barrier(s.node);
-  MPI_Win_sync(s.window);
+  s.meet();  // the one meeting of the step
 
   // Every rank's parts summed in rank order, the same on every rank, then averaged.
   std::size_t at = offset;

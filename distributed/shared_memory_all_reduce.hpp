@@ -1,7 +1,8 @@
 #pragma once
 // all_reduce_gradients for ranks on one machine, through memory they share: each rank writes its
-// (weighted) gradients into its own part of one shared buffer, the ranks meet once (a barrier), and
-// each rank sums every rank's part, in rank order, straight into its gradients.
+// (weighted) gradients into its own part of one shared buffer, the ranks meet once, and each rank
+// sums every rank's part, in rank order, straight into its gradients. While one is alive,
+// SyncBatchNorm's small exchanges take the same path (all_gather, sum_over_ranks) instead of MPI's.
 //
 //   xg::distributed::SharedMemoryAllReduce reduce(net->parameters());   // collective; one machine only
 //   for (...) {
@@ -19,8 +20,10 @@
 // summation bound, README "Distributed training").
 //
 // Two buffers alternate from call to call, so that a rank writing the next step's gradients never
-// overwrites numbers another rank is still reading: that rank has passed this step's barrier only
-// after finishing the previous step's reads.
+// overwrites numbers another rank is still reading: that rank has passed a later meeting, which every
+// rank reaches only after finishing the previous step's reads. The meeting itself is a counter per
+// rank in the shared memory: spun on for a few microseconds, then waited on with sched_yield (the
+// .cpp says why).
 
 #include <xgrad/core/tensor.hpp>
 #include <xgrad/distributed/gradients.hpp>
@@ -43,6 +46,18 @@ class SharedMemoryAllReduce {
   // gradients are the average over ranks. A parameter without a gradient on a rank counts as zeros
   // there and gets one.
   void all_reduce(const AllReduceOptions& options = {});
+
+  // `values` summed over the ranks in place, in rank order, the same bits on every rank (with 2 ranks
+  // a + b, MPI_SUM's own). Collective: every rank calls it with the same size, between the same
+  // all_reduce calls.
+  void sum_over_ranks(std::vector<double>& values);
+  // Every rank's `local` one after the other in rank order (MPI_Allgather's result), in one meeting
+  // (more for over 2048 values). Collective, as sum_over_ranks.
+  std::vector<double> all_gather(const std::vector<double>& local);
+
+  // The one most recently constructed in this process and still alive, or nullptr. SyncBatchNorm sums
+  // through it when there is one (every rank constructs it collectively, so all ranks agree).
+  static SharedMemoryAllReduce* active();
 
   // Whether every rank of the job runs on this machine (collective).
   static bool all_ranks_on_one_machine();

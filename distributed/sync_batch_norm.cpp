@@ -1,5 +1,8 @@
 #include <xgrad/distributed/sync_batch_norm.hpp>
 
+#include <xgrad/distributed/environment.hpp>
+#include <xgrad/distributed/shared_memory_all_reduce.hpp>
+
 #include <mpi.h>
 
 #include <ostream>
@@ -10,10 +13,18 @@
 namespace xg::distributed {
 namespace {
 
-// batch_norm's sums, added up over MPI_COMM_WORLD. MPI_SUM gives every rank the same doubles.
+// batch_norm's sums, added up over the ranks: through the gradients' shared memory when the ranks
+// average them that way (one meeting instead of an MPI collective's handshakes), else over
+// MPI_COMM_WORLD. Either gives every rank the same doubles.
 class AllReducedSums : public nn::functional::BatchSums {
  public:
-  void forward(std::vector<double>& sums) override { sum_over_ranks(sums); }
+  std::vector<double> gather(const std::vector<double>& local) override {
+    if (SharedMemoryAllReduce* shared = SharedMemoryAllReduce::active()) return shared->all_gather(local);
+    std::vector<double> all(local.size() * static_cast<std::size_t>(world_size()));
+    MPI_Allgather(local.data(), static_cast<int>(local.size()), MPI_DOUBLE, all.data(), static_cast<int>(local.size()),
+                  MPI_DOUBLE, MPI_COMM_WORLD);
+    return all;
+  }
   void backward(std::vector<double>& sums, std::size_t count) override {
     // Rank r's g is the gradient of its own shard's mean loss; in the global batch's mean loss that
     // shard weighs n_r / N. So add n_r S_r and divide by this rank's n (the sums are then in the
@@ -27,6 +38,10 @@ class AllReducedSums : public nn::functional::BatchSums {
 
  private:
   static void sum_over_ranks(std::vector<double>& sums) {
+    if (SharedMemoryAllReduce* shared = SharedMemoryAllReduce::active()) {
+      shared->sum_over_ranks(sums);
+      return;
+    }
     MPI_Allreduce(MPI_IN_PLACE, sums.data(), static_cast<int>(sums.size()), MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
   }
 };

@@ -8,9 +8,10 @@
 //   ... train under mpirun ...
 //   xg::distributed::revert_sync_batchnorm(*net);    // back to BatchNorm1d (one process, export)
 //
-// Forward, per BatchNorm layer: one allreduce of the per-channel sums and the value count, then one of
-// the sums of squared deviations from that global mean (the two passes one process makes, so uneven
-// shards give exactly the global statistics). Backward: one allreduce of the sums of g and g * xhat
+// Forward, per BatchNorm layer: one allgather (as torch's) of each rank's per-channel sums, squared
+// deviations from its own mean and value count, merged exactly in rank order (so uneven shards give
+// the global statistics). With a SharedMemoryAllReduce alive, these exchanges go through its shared
+// memory instead of MPI. Backward: one allreduce of the sums of g and g * xhat
 // that dx needs; the weight's and bias's gradients stay per rank and are averaged with the others by
 // all_reduce_gradients. Every rank computes the same statistics, so the running buffers stay
 // identical. In evaluation mode it is BatchNorm1d (running buffers, nothing exchanged).

@@ -64,14 +64,16 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
                   double momentum = 0.1, double eps = 1e-5);
 
 // When one batch is split across processes (SyncBatchNorm in distributed/), batch_norm's per-channel
-// sums must become the whole batch's. It hands them to this interface, which sums them over the
-// processes in place and returns identical numbers on every one. nn knows nothing of how.
+// statistics must become the whole batch's. It hands them to this interface, which exchanges them
+// between the processes and returns identical numbers on every one. nn knows nothing of how.
 class BatchSums {
  public:
   virtual ~BatchSums() = default;
-  // The forward's sums: first of x per channel with this process's value count last, then of the
-  // squared deviations from the whole batch's mean.
-  virtual void forward(std::vector<double>& sums) = 0;
+  // The forward's statistics, gathered (torch's SyncBatchNorm allgathers too): every process's
+  // `local` (the same length on each) one after the other in process order. batch_norm merges them
+  // exactly (Chan et al.), so the forward needs one exchange, not one for the mean and one more for
+  // the squared deviations from it.
+  virtual std::vector<double> gather(const std::vector<double>& local) = 0;
   // The backward's sums of g and g * xhat over this process's `count` values per channel. Each process's
   // g is the gradient of the mean loss over its own share, so the result must be sum_r n_r S_r / n_here
   // (the global batch's gradient, whatever the split; with equal shares the plain sum, as torch's).

@@ -93,6 +93,48 @@ void write_affine_grads(const BackwardContext& ctx, const std::vector<double>& w
   if (ctx.needs_grad(2)) ctx.accumulate_in_place(2, writer(bias_share));
 }
 
+// The whole batch's per-channel sums of x and of squared deviations from its mean, and its value
+// count, from this process's `x` and every other's, in one exchange: each process sends its sums,
+// its squared deviations from its own mean (two passes, as one process makes them) and its count,
+// and every process merges them in process order (Chan et al.: M2 = sum_r M2_r + n_r (mean_r -
+// mean)^2, exact in real arithmetic), so every process gets the same doubles.
+void merge_across_processes(BatchSums& across, const float* x, const ChannelLayout& s, std::vector<double>& sum,
+                            std::vector<double>& squares, std::size_t& count) {
+  const std::size_t channels = s.channels;
+  const auto local_count = static_cast<double>(s.per_channel());
+  std::vector<double> local(2 * channels + 1, 0.0);
+  std::copy(sum.begin(), sum.end(), local.begin());
+  local[2 * channels] = local_count;
+  if (local_count > 0) {
+    std::vector<double> local_mean(channels);
+    for (std::size_t c = 0; c < channels; ++c) local_mean[c] = sum[c] / local_count;
+    for_each_element(s, [&](std::size_t i, std::size_t c) {
+      const double deviation = static_cast<double>(x[i]) - local_mean[c];
+      local[channels + c] += deviation * deviation;
+    });
+  }
+  const std::vector<double> all = across.gather(local);
+  const std::size_t stride = local.size(), processes = all.size() / stride;
+  double total = 0.0;
+  std::fill(sum.begin(), sum.end(), 0.0);
+  for (std::size_t r = 0; r < processes; ++r) {
+    total += all[r * stride + 2 * channels];
+    for (std::size_t c = 0; c < channels; ++c) sum[c] += all[r * stride + c];
+  }
+  count = static_cast<std::size_t>(total);
+  std::fill(squares.begin(), squares.end(), 0.0);
+  if (count == 0) return;
+  for (std::size_t r = 0; r < processes; ++r) {
+    const double* part = all.data() + r * stride;
+    const double n = part[2 * channels];
+    if (n == 0) continue;
+    for (std::size_t c = 0; c < channels; ++c) {
+      const double apart = part[c] / n - sum[c] / total;
+      squares[c] += part[channels + c] + n * apart * apart;
+    }
+  }
+}
+
 }  // namespace
 
 Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor& running_var, const Tensor& weight,
@@ -121,25 +163,21 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
   const float* x = input.data().data();
   std::vector<float> mean(s.channels), invstd(s.channels);
   if (use_batch_stats) {
-    std::vector<double> sum(s.channels + 1, 0.0), squares(s.channels, 0.0);
+    std::vector<double> sum(s.channels, 0.0), squares(s.channels, 0.0);
     for_each_element(s, [&](std::size_t i, std::size_t c) { sum[c] += x[i]; });
-    sum[s.channels] = static_cast<double>(local_count);
-    if (across) {
-      across->forward(sum);
-      count = static_cast<std::size_t>(sum[s.channels]);
-    }
+    if (across) merge_across_processes(*across, x, s, sum, squares, count);
     if (count <= 1) {
       throw Error("batch_norm: expected more than 1 value per channel when training, got input size " +
                   to_string(input.shape()) + (across ? " (" + std::to_string(count) + " across processes)" : ""));
     }
     for (std::size_t c = 0; c < s.channels; ++c) mean[c] = static_cast<float>(sum[c] / static_cast<double>(count));
-    // Two passes (mean first, then squared deviations): the one-pass sum of squares cancels badly.
-    // Across processes that costs a second exchange, of deviations from the whole batch's mean.
-    for_each_element(s, [&](std::size_t i, std::size_t c) {
-      const double deviation = static_cast<double>(x[i]) - mean[c];
-      squares[c] += deviation * deviation;
-    });
-    if (across) across->forward(squares);
+    if (!across) {
+      // Two passes (mean first, then squared deviations): the one-pass sum of squares cancels badly.
+      for_each_element(s, [&](std::size_t i, std::size_t c) {
+        const double deviation = static_cast<double>(x[i]) - mean[c];
+        squares[c] += deviation * deviation;
+      });
+    }
     for (std::size_t c = 0; c < s.channels; ++c) {
       invstd[c] = static_cast<float>(1.0 / std::sqrt(squares[c] / static_cast<double>(count) + eps));
     }
