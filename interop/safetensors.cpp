@@ -340,40 +340,56 @@ float half_to_float(std::uint16_t half) {
   return sign ? -magnitude : magnitude;
 }
 
-// `count` values of `dtype` from little-endian bytes into floats.
-void convert(const unsigned char* bytes, std::size_t count, std::string_view dtype, float* out) {
-  auto unsigned_at = [bytes](std::size_t index, std::size_t size) {
-    std::uint64_t value = 0;
-    for (std::size_t b = size; b-- > 0;) value = (value << 8) | bytes[index * size + b];
-    return value;
-  };
-  const std::size_t size = dtype_size(dtype);
-  for (std::size_t i = 0; i < count; ++i) {
-    const std::uint64_t raw = unsigned_at(i, size);
-    float value;
-    if (dtype == "F32") {
-      std::uint32_t bits = static_cast<std::uint32_t>(raw);
+// How one value of `dtype`, its little-endian bytes read into `raw`, becomes a float. Chosen once per
+// tensor, so that the loop below does not compare dtype names for every value.
+using ValueToFloat = float (*)(std::uint64_t raw, std::size_t size);
+ValueToFloat value_to_float(std::string_view dtype) {
+  if (dtype == "F32") {
+    return [](std::uint64_t raw, std::size_t) {
+      const auto bits = static_cast<std::uint32_t>(raw);
+      float value;
       std::memcpy(&value, &bits, 4);
-    } else if (dtype == "F64") {
+      return value;
+    };
+  }
+  if (dtype == "F64") {
+    return [](std::uint64_t raw, std::size_t) {
       double wide;
       std::memcpy(&wide, &raw, 8);
       // Beyond float's range the cast would be undefined: IEEE rounding gives infinity there.
       const double largest = std::numeric_limits<float>::max();
-      value = wide > largest    ? std::numeric_limits<float>::infinity()
-              : wide < -largest ? -std::numeric_limits<float>::infinity()
-                                : static_cast<float>(wide);
-    } else if (dtype == "F16") {
-      value = half_to_float(static_cast<std::uint16_t>(raw));
-    } else if (dtype == "BF16") {
+      return wide > largest    ? std::numeric_limits<float>::infinity()
+             : wide < -largest ? -std::numeric_limits<float>::infinity()
+                               : static_cast<float>(wide);
+    };
+  }
+  if (dtype == "F16")
+    return [](std::uint64_t raw, std::size_t) { return half_to_float(static_cast<std::uint16_t>(raw)); };
+  if (dtype == "BF16") {
+    return [](std::uint64_t raw, std::size_t) {
       const std::uint32_t bits = static_cast<std::uint32_t>(raw) << 16;
+      float value;
       std::memcpy(&value, &bits, 4);
-    } else if (dtype[0] == 'I') {  // two's complement of `size` bytes, sign-extended
+      return value;
+    };
+  }
+  if (dtype[0] == 'I') {  // two's complement of `size` bytes, sign-extended
+    return [](std::uint64_t raw, std::size_t size) {
       const unsigned shift = static_cast<unsigned>(64 - 8 * size);
-      value = static_cast<float>(static_cast<std::int64_t>(raw << shift) >> shift);
-    } else {  // U8..U64, BOOL
-      value = static_cast<float>(raw);
-    }
-    out[i] = value;
+      return static_cast<float>(static_cast<std::int64_t>(raw << shift) >> shift);
+    };
+  }
+  return [](std::uint64_t raw, std::size_t) { return static_cast<float>(raw); };  // U8..U64, BOOL
+}
+
+// `count` values of `dtype` from little-endian bytes into floats.
+void convert(const unsigned char* bytes, std::size_t count, std::string_view dtype, float* out) {
+  const std::size_t size = dtype_size(dtype);
+  const ValueToFloat to_float = value_to_float(dtype);
+  for (std::size_t i = 0; i < count; ++i) {
+    std::uint64_t raw = 0;
+    for (std::size_t b = size; b-- > 0;) raw = (raw << 8) | bytes[i * size + b];
+    out[i] = to_float(raw, size);
   }
 }
 
