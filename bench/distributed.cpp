@@ -3,7 +3,9 @@
 //   mpirun -np 1 xgrad_distributed_bench --threads 1     1 process, 1 BLAS thread
 //   mpirun -np 2 xgrad_distributed_bench --threads 1     2 processes, 1 thread each
 //   mpirun -np 1 xgrad_distributed_bench --threads 2     1 process, 2 threads
-// (--overlap 1: BackwardAllReduce; --shared 1: SharedMemoryAllReduce; --norm none: no BatchNorm1d;
+// (--overlap 1: BackwardAllReduce; --shared 1: SharedMemoryAllReduce with the optimizer's step sharded
+// (ShardedOptimizer: each rank sums and updates only its range of the values), --sharded 0 with every
+// rank summing and updating all of them (the state before); --norm none: no BatchNorm1d;
 // --independent 1: the ranks train their shards without exchanging anything, the ceiling of 2 x 1)
 // It trains the default MLP (784-256-128-10, AdamW, global batch 128) as examples/mlp does under
 // mpirun, and reports samples/s, the time all_reduce_gradients takes per step (waiting for the slower
@@ -49,7 +51,8 @@ double process_cpu_seconds() {
 
 // One step's phases in wall time (ms), in order: the loader's next batch, forward (SyncBatchNorm's
 // meetings in it), backward (its backward meeting, the overlap's hooks), the exchange after backward
-// (waiting for the other rank included), the optimizer's step.
+// (waiting for the other rank included; sharded, the sums of this rank's range only), the optimizer's
+// step (sharded, of this rank's range, and the sharing of the updated values after it).
 constexpr const char* kPhases[] = {"loader", "forward", "backward", "exchange after backward", "optimizer step"};
 constexpr int kPhaseCount = 5;
 
@@ -66,6 +69,7 @@ struct Flags {
   bool batch_norm = true;  // --norm batch (the example's default model) or none
   bool overlap = false;    // --overlap 1: BackwardAllReduce (allreduce during backward)
   bool shared = false;     // --shared 1: SharedMemoryAllReduce (one shared buffer, one barrier)
+  bool sharded = true;     // --sharded 0: with --shared 1, every rank sums and updates all the values
   // --independent 1: every rank trains its shard alone, no exchange at all (BatchNorm1d, no
   // allreduce): the ceiling any allreduce can reach with these ranks on this machine.
   bool independent = false;
@@ -79,6 +83,7 @@ Flags parse(int argc, char** argv) {
     const long value = std::atol(argv[i + 1]);
     if (name == "--overlap") flags.overlap = value > 0;
     if (name == "--shared") flags.shared = value > 0;
+    if (name == "--sharded") flags.sharded = value > 0;
     if (name == "--independent") flags.independent = value > 0;
     if (value <= 0) continue;
     if (name == "--threads") flags.threads = static_cast<int>(value);
@@ -115,6 +120,8 @@ int main(int argc, char** argv) {
   std::unique_ptr<xg::distributed::SharedMemoryAllReduce> shared;
   if (flags.shared && !overlapped) shared = std::make_unique<xg::distributed::SharedMemoryAllReduce>(params);
   xg::optim::AdamW optimizer(params, xg::optim::AdamWOptions(2e-3).weight_decay(0.05));
+  std::unique_ptr<xg::distributed::ShardedOptimizer> sharded;
+  if (shared && flags.sharded) sharded = std::make_unique<xg::distributed::ShardedOptimizer>(*shared, optimizer);
   xg::nn::CrossEntropyLoss loss_fn;
   xg::data::DataLoader loader(data.dataset, xg::data::DataLoaderOptions(flags.batch).shuffle(true).seed(0));
 
@@ -153,6 +160,8 @@ int main(int argc, char** argv) {
         // nothing: this rank's gradients stay its own
       } else if (overlapped) {
         overlapped->wait();
+      } else if (sharded) {
+        sharded->reduce_gradients(weights);  // this rank's range of the values only
       } else if (shared) {
         shared->all_reduce(weights);
       } else {
@@ -162,6 +171,7 @@ int main(int argc, char** argv) {
       reduce_seconds += std::chrono::duration<double>(reduce_end - reduce_start).count();
       const double cpu_step_start = thread_cpu_seconds();
       optimizer.step();
+      if (sharded) sharded->share_parameters();  // counted in the optimizer's step
       const Clock::time_point step_end = Clock::now();
       const Clock::time_point marks[] = {last_step_end, step_start, forward_end, reduce_start, reduce_end, step_end};
       for (int i = 0; i < kPhaseCount; ++i)
@@ -233,6 +243,7 @@ int main(int argc, char** argv) {
               flags.batch_norm ? (world > 1 && !flags.independent ? "SyncBatchNorm" : "BatchNorm1d") : "no norm",
               flags.independent ? ", every rank alone (no exchange: the ceiling)"
               : overlapped      ? ", allreduce overlapped with backward"
+              : sharded         ? ", gradients averaged through shared memory, optimizer step sharded"
               : shared          ? ", gradients averaged through shared memory"
                                 : "");
   std::printf("| measurement | result |\n| --- | --- |\n");

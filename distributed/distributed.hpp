@@ -9,5 +9,6 @@
 #include <xgrad/distributed/metrics.hpp>
 #include <xgrad/distributed/rank_state.hpp>
 #include <xgrad/distributed/sampler.hpp>
+#include <xgrad/distributed/sharded_optimizer.hpp>
 #include <xgrad/distributed/shared_memory_all_reduce.hpp>
 #include <xgrad/distributed/sync_batch_norm.hpp>

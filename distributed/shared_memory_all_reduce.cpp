@@ -58,7 +58,32 @@ struct SharedMemoryAllReduce::State {
 
   // Publishes this rank's writes and waits until every rank has arrived at the same meeting.
   void meet();
+  // The flat range of the values rank r owns in a sharded step: [floats * r / W, floats * (r + 1) / W).
+  optim::ValueRange flat_range(std::size_t r) const {
+    const auto ranks = static_cast<std::size_t>(world);
+    return {floats * r / ranks, floats * (r + 1) / ranks};
+  }
+  // Writes this rank's weighted gradients into its part of the next buffer and meets the others there;
+  // returns where that buffer starts in every rank's part.
+  std::size_t pack_gradients_and_meet(const AllReduceOptions& options);
+  // Values [first, first + count) of the flattened gradients, ((part 0 + part 1) + part 2 ...) / divisor
+  // over the ranks' parts of the buffer at `offset`, into `grad` (the parameter's, from that first value).
+  void sum_parts(float* grad, std::size_t offset, std::size_t first, std::size_t count, float divisor) const;
 };
+
+// Calls visit(param, first, last) for each parameter that holds values of the flat range, with the
+// part of them it holds as [first, last) counted in the parameter and `at` the parameter's first flat
+// index.
+template <class Visit>
+void for_each_part(const std::vector<Tensor>& params, optim::ValueRange range, Visit visit) {
+  std::size_t at = 0;
+  for (const Tensor& p : params) {
+    const std::size_t n = p.numel();
+    const std::size_t first = std::max(at, range.begin), last = std::min(at + n, range.end);
+    if (first < last) visit(p, first - at, last - at, at);
+    at += n;
+  }
+}
 
 // Every rank counts the meetings it arrives at; a meeting is over for a rank when every rank's count
 // has reached its own. The release store publishes this rank's buffer, the acquire loads make the
@@ -177,21 +202,19 @@ void SharedMemoryAllReduce::sum_over_ranks(std::vector<double>& values) {
   }
 }
 
-void SharedMemoryAllReduce::all_reduce(const AllReduceOptions& options) {
-  State& s = *state_;
+std::size_t SharedMemoryAllReduce::State::pack_gradients_and_meet(const AllReduceOptions& options) {
   if (options.global_examples() > 0 && options.local_examples() > options.global_examples()) {
-    throw Error("SharedMemoryAllReduce::all_reduce: expected local examples <= global examples, got " +
+    throw Error("SharedMemoryAllReduce: expected local examples <= global examples, got " +
                 std::to_string(options.local_examples()) + " > " + std::to_string(options.global_examples()));
   }
   const bool weighted = options.global_examples() > 0;
   const float pre_scale = weighted ? static_cast<float>(options.local_examples()) : 1.0f;
-  const float divisor = weighted ? static_cast<float>(options.global_examples()) : static_cast<float>(s.world);
-  const std::size_t offset = static_cast<std::size_t>(s.buffer) * s.floats;
-  s.buffer = 1 - s.buffer;
+  const std::size_t offset = static_cast<std::size_t>(buffer) * floats;
+  buffer = 1 - buffer;
 
   // This rank's part: its gradients, weighted as all_reduce_gradients weighs them.
-  float* out = s.parts[static_cast<std::size_t>(s.rank)] + offset;
-  for (const Tensor& p : s.params) {
+  float* out = parts[static_cast<std::size_t>(rank)] + offset;
+  for (const Tensor& p : params) {
     const std::size_t n = p.numel();
     if (p.has_grad()) {
       const float* g = p.grad().data();
@@ -205,28 +228,89 @@ void SharedMemoryAllReduce::all_reduce(const AllReduceOptions& options) {
     }
     out += n;
   }
-  s.meet();  // the one meeting of the step
+  meet();  // the one meeting of the exchange
+  return offset;
+}
 
+void SharedMemoryAllReduce::State::sum_parts(float* g, std::size_t offset, std::size_t first, std::size_t count,
+                                             float divisor) const {
+  // ((part 0 + part 1) + part 2 ...) / divisor, one pass per further rank, the last one dividing.
+  const float* sum = parts[0] + offset + first;
+  if (parts.size() == 1) {
+    for (std::size_t j = 0; j < count; ++j) g[j] = sum[j] / divisor;
+  }
+  for (std::size_t r = 1; r < parts.size(); ++r) {
+    const float* part = parts[r] + offset + first;
+    if (r + 1 == parts.size()) {
+      for (std::size_t j = 0; j < count; ++j) g[j] = (sum[j] + part[j]) / divisor;
+    } else {
+      for (std::size_t j = 0; j < count; ++j) g[j] = sum[j] + part[j];
+    }
+    sum = g;
+  }
+}
+
+namespace {
+float divisor_of(const AllReduceOptions& options, int world) {
+  return options.global_examples() > 0 ? static_cast<float>(options.global_examples()) : static_cast<float>(world);
+}
+}  // namespace
+
+void SharedMemoryAllReduce::all_reduce(const AllReduceOptions& options) {
+  State& s = *state_;
+  const std::size_t offset = s.pack_gradients_and_meet(options);
   // Every rank's parts summed in rank order, the same on every rank, then averaged.
-  std::size_t at = offset;
+  std::size_t at = 0;
   for (Tensor& p : s.params) {
-    float* g = p.mutable_grad().data();
-    const std::size_t n = p.numel();
-    // ((part 0 + part 1) + part 2 ...) / divisor, one pass per further rank, the last one dividing.
-    const float* sum = s.parts[0] + at;
-    if (s.parts.size() == 1) {
-      for (std::size_t j = 0; j < n; ++j) g[j] = sum[j] / divisor;
-    }
-    for (std::size_t r = 1; r < s.parts.size(); ++r) {
-      const float* part = s.parts[r] + at;
-      if (r + 1 == s.parts.size()) {
-        for (std::size_t j = 0; j < n; ++j) g[j] = (sum[j] + part[j]) / divisor;
-      } else {
-        for (std::size_t j = 0; j < n; ++j) g[j] = sum[j] + part[j];
+    s.sum_parts(p.mutable_grad().data(), offset, at, p.numel(), divisor_of(options, s.world));
+    at += p.numel();
+  }
+}
+
+std::unordered_map<const TensorImpl*, optim::ValueRange> SharedMemoryAllReduce::my_value_ranges() const {
+  const State& s = *state_;
+  std::unordered_map<const TensorImpl*, optim::ValueRange> ranges;
+  for (const Tensor& p : s.params) ranges[p.id()] = {0, 0};
+  for_each_part(s.params, s.flat_range(static_cast<std::size_t>(s.rank)),
+                [&](const Tensor& p, std::size_t first, std::size_t last, std::size_t) {
+                  ranges[p.id()] = {first, last};
+                });
+  return ranges;
+}
+
+void SharedMemoryAllReduce::reduce_scatter(const AllReduceOptions& options) {
+  State& s = *state_;
+  const std::size_t offset = s.pack_gradients_and_meet(options);
+  // Only this rank's range: the same sums as all_reduce's there, the same bits.
+  for_each_part(s.params, s.flat_range(static_cast<std::size_t>(s.rank)),
+                [&](const Tensor& p, std::size_t first, std::size_t last, std::size_t at) {
+                  Tensor param = p;  // a handle: mutable_grad() creates a gradient where there is none
+                  s.sum_parts(param.mutable_grad().data() + first, offset, at + first, last - first,
+                              divisor_of(options, s.world));
+                });
+}
+
+void SharedMemoryAllReduce::all_gather_ranges(const std::function<float*(const Tensor&)>& values_of) {
+  State& s = *state_;
+  const std::size_t offset = static_cast<std::size_t>(s.buffer) * s.floats;
+  s.buffer = 1 - s.buffer;
+  // Each rank writes only its own range of its own part, and reads only the owner's range of another's
+  // part: no two ranks touch the same floats.
+  const auto mine = static_cast<std::size_t>(s.rank);
+  for_each_part(s.params, s.flat_range(mine),
+                [&](const Tensor& p, std::size_t first, std::size_t last, std::size_t at) {
+                  if (const float* values = values_of(p))
+                    std::copy(values + first, values + last, s.parts[mine] + offset + at + first);
+                });
+  s.meet();
+  for (std::size_t r = 0; r < s.parts.size(); ++r) {
+    if (r == mine) continue;
+    for_each_part(s.params, s.flat_range(r), [&](const Tensor& p, std::size_t first, std::size_t last, std::size_t at) {
+      if (float* values = values_of(p)) {
+        const float* from = s.parts[r] + offset + at;
+        std::copy(from + first, from + last, values + first);
       }
-      sum = g;
-    }
-    at += n;
+    });
   }
 }
 

@@ -27,8 +27,11 @@
 
 #include <xgrad/core/tensor.hpp>
 #include <xgrad/distributed/gradients.hpp>
+#include <xgrad/optim/optimizer.hpp>
 
+#include <functional>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 namespace xg::distributed {
@@ -46,6 +49,24 @@ class SharedMemoryAllReduce {
   // gradients are the average over ranks. A parameter without a gradient on a rank counts as zeros
   // there and gets one.
   void all_reduce(const AllReduceOptions& options = {});
+
+  // A sharded optimizer step, ZeRO stage 1 (distributed/sharded_optimizer.hpp, which uses these).
+  // The values of the parameters, flattened one after the other in the constructor's order, are cut
+  // into one contiguous range per rank, as even as the count allows, cut anywhere, even inside a
+  // tensor. (torch's ZeroRedundancyOptimizer gives each rank whole tensors: here the 784 x 256 weight
+  // of the example's model is 85% of the values, so whole tensors could not balance two ranks.)
+  //
+  // This rank's part of each parameter (an empty range where it owns none of it).
+  std::unordered_map<const TensorImpl*, optim::ValueRange> my_value_ranges() const;
+  // all_reduce's first half: after it, this rank's gradients hold the average over the ranks in its
+  // own range only, the same bits all_reduce gives there (the same sums in the same order); the rest
+  // of its gradients is stale (its own or a part-way sum) and must not be read. One meeting.
+  void reduce_scatter(const AllReduceOptions& options = {});
+  // Every rank's range of `values_of(param)` copied to every rank: each rank writes its range into
+  // the shared buffer, the ranks meet once, each copies the others' ranges. values_of returns an array
+  // of the parameter's size, or nullptr to skip the parameter (every rank must skip the same ones).
+  // Collective.
+  void all_gather_ranges(const std::function<float*(const Tensor&)>& values_of);
 
   // `values` summed over the ranks in place, in rank order, the same bits on every rank (with 2 ranks
   // a + b, MPI_SUM's own). Collective: every rank calls it with the same size, between the same

@@ -22,11 +22,11 @@ void AdadeltaOptions::validate() const {
   detail::check_non_negative("Adadelta", {{"eps", eps()}, {"weight_decay", weight_decay()}});
 }
 
-void Adadelta::update(const AdadeltaOptions& options, Tensor& p, OptimizerParamState& state) const {
+void Adadelta::update(const AdadeltaOptions& options, Tensor& p, OptimizerParamState& state, ValueRange values) const {
   const functional::AdadeltaStepConstants c = functional::adadelta_step_constants(
       options.lr(), options.rho(), options.eps(), options.weight_decay(), options.maximize());
   auto adadelta = [c](float& w, float g, float& s, float& d) { functional::adadelta_update(w, g, s, d, c); };
-  detail::for_each_value(p.numel(), adadelta, p.data().data(), p.grad().data(),
+  detail::for_each_value(values, adadelta, p.data().data(), p.grad().data(),
                          state_buffer(state, "square_avg", p).data(), state_buffer(state, "acc_delta", p).data());
 }
 

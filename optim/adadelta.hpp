@@ -34,7 +34,7 @@ class Adadelta : public OptimizerWith<AdadeltaOptions> {
   std::vector<std::string> state_buffer_names() const override { return {"square_avg", "acc_delta"}; }
 
  private:
-  void update(const AdadeltaOptions& options, Tensor& p, OptimizerParamState& state) const override;
+  void update(const AdadeltaOptions& options, Tensor& p, OptimizerParamState& state, ValueRange values) const override;
 };
 
 }  // namespace xg::optim

@@ -22,12 +22,12 @@ void AdagradOptions::validate() const {
                                          {"eps", eps()}});
 }
 
-void Adagrad::update(const AdagradOptions& options, Tensor& p, OptimizerParamState& state) const {
+void Adagrad::update(const AdagradOptions& options, Tensor& p, OptimizerParamState& state, ValueRange values) const {
   const functional::AdagradStepConstants c = functional::adagrad_step_constants(
       options.lr(), options.lr_decay(), options.weight_decay(), options.eps(), options.maximize(), state.step);
   const auto initial = static_cast<float>(options.initial_accumulator_value());
   auto adagrad = [c](float& w, float g, float& sum) { functional::adagrad_update(w, g, sum, c); };
-  detail::for_each_value(p.numel(), adagrad, p.data().data(), p.grad().data(),
+  detail::for_each_value(values, adagrad, p.data().data(), p.grad().data(),
                          state_buffer(state, "sum", p, initial).data());
 }
 

@@ -33,7 +33,7 @@ class Adagrad : public OptimizerWith<AdagradOptions> {
   std::vector<std::string> state_buffer_names() const override { return {"sum"}; }
 
  private:
-  void update(const AdagradOptions& options, Tensor& p, OptimizerParamState& state) const override;
+  void update(const AdagradOptions& options, Tensor& p, OptimizerParamState& state, ValueRange values) const override;
 };
 
 }  // namespace xg::optim

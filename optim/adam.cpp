@@ -8,8 +8,8 @@ const HyperparameterTable<AdamOptions> AdamOptions::table = detail::adam_table<A
 
 void AdamOptions::validate() const { detail::validate_adam_family("Adam", lr(), betas(), eps(), weight_decay()); }
 
-void Adam::update(const AdamOptions& options, Tensor& p, OptimizerParamState& state) const {
-  detail::adam_parameter_step(options, /*decoupled_weight_decay=*/false, p, state);
+void Adam::update(const AdamOptions& options, Tensor& p, OptimizerParamState& state, ValueRange values) const {
+  detail::adam_parameter_step(options, /*decoupled_weight_decay=*/false, p, state, values);
 }
 
 }  // namespace xg::optim

@@ -36,7 +36,7 @@ class Adam : public OptimizerWith<AdamOptions> {
   std::vector<std::string> state_buffer_names() const override { return {"exp_avg", "exp_avg_sq", "max_exp_avg_sq"}; }
 
  private:
-  void update(const AdamOptions& options, Tensor& p, OptimizerParamState& state) const override;
+  void update(const AdamOptions& options, Tensor& p, OptimizerParamState& state, ValueRange values) const override;
 };
 
 }  // namespace xg::optim

@@ -10,12 +10,12 @@ const HyperparameterTable<AdamaxOptions> AdamaxOptions::table =
 
 void AdamaxOptions::validate() const { detail::validate_adam_family("Adamax", lr(), betas(), eps(), weight_decay()); }
 
-void Adamax::update(const AdamaxOptions& options, Tensor& p, OptimizerParamState& state) const {
+void Adamax::update(const AdamaxOptions& options, Tensor& p, OptimizerParamState& state, ValueRange values) const {
   const auto [beta1, beta2] = options.betas();
   const functional::AdamaxStepConstants c = functional::adamax_step_constants(
       options.lr(), beta1, beta2, options.eps(), options.weight_decay(), options.maximize(), state.step);
   auto adamax = [c](float& w, float g, float& m, float& u) { functional::adamax_update(w, g, m, u, c); };
-  detail::for_each_value(p.numel(), adamax, p.data().data(), p.grad().data(), state_buffer(state, "exp_avg", p).data(),
+  detail::for_each_value(values, adamax, p.data().data(), p.grad().data(), state_buffer(state, "exp_avg", p).data(),
                          state_buffer(state, "exp_inf", p).data());
 }
 

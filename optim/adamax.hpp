@@ -31,7 +31,7 @@ class Adamax : public OptimizerWith<AdamaxOptions> {
   std::vector<std::string> state_buffer_names() const override { return {"exp_avg", "exp_inf"}; }
 
  private:
-  void update(const AdamaxOptions& options, Tensor& p, OptimizerParamState& state) const override;
+  void update(const AdamaxOptions& options, Tensor& p, OptimizerParamState& state, ValueRange values) const override;
 };
 
 }  // namespace xg::optim

@@ -8,8 +8,8 @@ const HyperparameterTable<AdamWOptions> AdamWOptions::table = detail::adam_table
 
 void AdamWOptions::validate() const { detail::validate_adam_family("AdamW", lr(), betas(), eps(), weight_decay()); }
 
-void AdamW::update(const AdamWOptions& options, Tensor& p, OptimizerParamState& state) const {
-  detail::adam_parameter_step(options, /*decoupled_weight_decay=*/true, p, state);
+void AdamW::update(const AdamWOptions& options, Tensor& p, OptimizerParamState& state, ValueRange values) const {
+  detail::adam_parameter_step(options, /*decoupled_weight_decay=*/true, p, state, values);
 }
 
 }  // namespace xg::optim

@@ -37,7 +37,7 @@ class AdamW : public OptimizerWith<AdamWOptions> {
   std::vector<std::string> state_buffer_names() const override { return {"exp_avg", "exp_avg_sq", "max_exp_avg_sq"}; }
 
  private:
-  void update(const AdamWOptions& options, Tensor& p, OptimizerParamState& state) const override;
+  void update(const AdamWOptions& options, Tensor& p, OptimizerParamState& state, ValueRange values) const override;
 };
 
 }  // namespace xg::optim

@@ -36,7 +36,7 @@ class NAdam : public OptimizerWith<NAdamOptions> {
   std::vector<std::string> state_scalar_names() const override { return {"mu_product"}; }
 
  private:
-  void update(const NAdamOptions& options, Tensor& p, OptimizerParamState& state) const override;
+  void update(const NAdamOptions& options, Tensor& p, OptimizerParamState& state, ValueRange values) const override;
 };
 
 }  // namespace xg::optim

@@ -96,6 +96,33 @@ float& Optimizer::state_scalar(OptimizerParamState& state, const std::string& na
   return *found->second.data();
 }
 
+void Optimizer::set_value_ranges(std::unordered_map<const TensorImpl*, ValueRange> ranges) {
+  if (!ranges.empty() && !updates_each_value_alone()) {
+    throw Error(name() +
+                ".set_value_ranges: a sharded step needs an optimizer that updates each value on its own (SGD, "
+                "Adam, AdamW, ...), " +
+                name() + " does not");
+  }
+  std::size_t index = 0;
+  for (const OptimizerParamGroup& group : param_groups_) {
+    for (const Tensor& p : group.params()) {
+      const auto found = ranges.find(p.id());
+      if (found != ranges.end() && (found->second.begin > found->second.end || found->second.end > p.numel())) {
+        throw Error(name() + ".set_value_ranges: parameter " + std::to_string(index) + " has " +
+                    std::to_string(p.numel()) + " values, got the range [" + std::to_string(found->second.begin) +
+                    ", " + std::to_string(found->second.end) + ")");
+      }
+      ++index;
+    }
+  }
+  value_ranges_ = std::move(ranges);
+}
+
+ValueRange Optimizer::value_range(const Tensor& param) const {
+  if (value_ranges_.empty()) return {0, param.numel()};
+  return value_ranges_.at(param.id());  // check_step made sure it is there
+}
+
 #if defined(__SSE__)
 // MXCSR bit 15 flushes denormal results to zero (FTZ); bit 6 reads denormal inputs as zero (DAZ).
 constexpr unsigned int kFlushToZero = 0x8000, kDenormalsAreZero = 0x0040;
@@ -133,6 +160,10 @@ void Optimizer::check_step(const char* op) const {
       if (p.has_grad() && p.grad().shape() != p.data().shape()) {
         throw Error(std::string(op) + ": parameter " + std::to_string(index) + " has shape " + to_string(p.shape()) +
                     " but its gradient has shape " + to_string(shape_of(p.grad())));
+      }
+      if (p.has_grad() && sharded() && value_ranges_.count(p.id()) == 0) {
+        throw Error(std::string(op) + ": parameter " + std::to_string(index) + " of shape " + to_string(p.shape()) +
+                    " has a gradient but no range of values to update in this sharded optimizer");
       }
       if (const OptimizerParamState* s = state(p)) {
         for (const auto& [buffer_name, buffer] : s->buffers) {

@@ -67,6 +67,14 @@ class OptimizerParamGroup {
   std::unique_ptr<OptimizerOptions> options_;
 };
 
+// Part of a parameter's values, counted in its flattened (row-major) order: [begin, end). A sharded
+// step (set_value_ranges) updates only this part of each parameter.
+struct ValueRange {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  std::size_t size() const { return end - begin; }
+};
+
 // What step(closure) calls: it zeroes the gradients, re-evaluates the loss, runs backward and returns
 // the loss (libtorch's torch::optim::LossClosure).
 using LossClosure = std::function<Tensor()>;
@@ -112,6 +120,18 @@ class Optimizer {
   static Array& state_buffer(OptimizerParamState& state, const std::string& name, const Tensor& param,
                              float initial = 0.0f);
 
+  // A sharded step, ZeRO stage 1 (distributed/sharded_optimizer.hpp): from now on step() updates only
+  // `ranges[param]` of each parameter's values, and only those of its state buffers; the rest of both
+  // stays as it is (another rank updates it). Per-parameter numbers (the step count, NAdam's
+  // mu_product) still advance for every parameter, so every rank's agree. A parameter with a gradient
+  // but no range is an xg::Error at step(). An empty map makes steps whole again. Throws xg::Error for
+  // an optimizer that does not update each value on its own (LBFGS).
+  void set_value_ranges(std::unordered_map<const TensorImpl*, ValueRange> ranges);
+  bool sharded() const { return !value_ranges_.empty(); }
+  // Whether step() updates each value from that value alone (its gradient and its state), so that a
+  // step of part of the values is that part of a whole step: every OptimizerWith optimizer.
+  virtual bool updates_each_value_alone() const { return false; }
+
   // A parameter's state, or nullptr before its first step.
   const OptimizerParamState* state(const Tensor& param) const;
   // How many parameters have state.
@@ -153,11 +173,14 @@ class Optimizer {
   // Checks every parameter that will be updated (gradient and state buffers of its shape) before
   // step() changes anything: a failed step leaves every parameter as it was.
   void check_step(const char* op) const;
+  // The values of `param` this step updates: all of them, unless the optimizer is sharded.
+  ValueRange value_range(const Tensor& param) const;
 
  private:
   std::vector<OptimizerParamGroup> param_groups_;
   std::unique_ptr<OptimizerOptions> defaults_;
   std::unordered_map<const TensorImpl*, OptimizerParamState> state_;
+  std::unordered_map<const TensorImpl*, ValueRange> value_ranges_;  // empty: not sharded
 };
 
 // The base of an optimizer whose groups take Options, so that an optimizer's class says only what is its
@@ -175,7 +198,7 @@ class OptimizerWith : public Optimizer {
   using Optimizer::step;  // step(closure)
   // Checks every parameter first (check_step, so a failed step changes nothing), flushes denormals while
   // it runs, then, for each parameter that has a gradient in group order, advances that parameter's own
-  // step count and calls update().
+  // step count and calls update() on its values this rank updates (all of them unless sharded).
   void step() override {
     check_step((name() + ".step").c_str());
     const FlushDenormalsGuard flush_denormals;  // see its comment above
@@ -185,16 +208,19 @@ class OptimizerWith : public Optimizer {
         if (!p.has_grad()) continue;
         OptimizerParamState& state = state_of(p);
         state.step += 1;
-        update(options, p, state);
+        update(options, p, state, value_range(p));
       }
     }
   }
   std::string name() const override { return Options::optimizer; }
+  bool updates_each_value_alone() const override { return true; }
 
  protected:
-  // One parameter's update with its group's options: one fused loop over its values calling the
-  // formula of optim/functional.hpp. state.step already counts this step (1 on the first).
-  virtual void update(const Options& options, Tensor& param, OptimizerParamState& state) const = 0;
+  // One parameter's update with its group's options: one fused loop over `values` of it (all of them,
+  // unless the optimizer is sharded) calling the formula of optim/functional.hpp (for_each_value in
+  // optim/detail/kernel_attributes.hpp). state.step already counts this step (1 on the first); state
+  // buffers are created whole.
+  virtual void update(const Options& options, Tensor& param, OptimizerParamState& state, ValueRange values) const = 0;
 };
 
 }  // namespace xg::optim

@@ -34,7 +34,7 @@ class RAdam : public OptimizerWith<RAdamOptions> {
   std::vector<std::string> state_buffer_names() const override { return {"exp_avg", "exp_avg_sq"}; }
 
  private:
-  void update(const RAdamOptions& options, Tensor& p, OptimizerParamState& state) const override;
+  void update(const RAdamOptions& options, Tensor& p, OptimizerParamState& state, ValueRange values) const override;
 };
 
 }  // namespace xg::optim

@@ -48,13 +48,14 @@ XG_OPTIM_KERNEL void rmsprop_loop(float* param, const float* grad, float* square
 
 }  // namespace
 
-void RMSprop::update(const RMSpropOptions& options, Tensor& p, OptimizerParamState& state) const {
+void RMSprop::update(const RMSpropOptions& options, Tensor& p, OptimizerParamState& state, ValueRange values) const {
   const functional::RMSpropStepConstants c = functional::rmsprop_step_constants(
       options.lr(), options.alpha(), options.eps(), options.weight_decay(), options.momentum(), options.maximize());
-  float* square_avg = state_buffer(state, "square_avg", p).data();
-  float* grad_avg = options.centered() ? state_buffer(state, "grad_avg", p).data() : nullptr;
-  float* momentum_buffer = options.momentum() > 0 ? state_buffer(state, "momentum_buffer", p).data() : nullptr;
-  rmsprop_loop(p.data().data(), p.grad().data(), square_avg, grad_avg, momentum_buffer, p.numel(), c);
+  const std::size_t at = values.begin;  // every array from the first value of the range
+  float* square_avg = state_buffer(state, "square_avg", p).data() + at;
+  float* grad_avg = options.centered() ? state_buffer(state, "grad_avg", p).data() + at : nullptr;
+  float* momentum_buffer = options.momentum() > 0 ? state_buffer(state, "momentum_buffer", p).data() + at : nullptr;
+  rmsprop_loop(p.data().data() + at, p.grad().data() + at, square_avg, grad_avg, momentum_buffer, values.size(), c);
 }
 
 }  // namespace xg::optim

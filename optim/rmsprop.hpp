@@ -34,7 +34,7 @@ class RMSprop : public OptimizerWith<RMSpropOptions> {
   std::vector<std::string> state_buffer_names() const override { return {"square_avg", "grad_avg", "momentum_buffer"}; }
 
  private:
-  void update(const RMSpropOptions& options, Tensor& p, OptimizerParamState& state) const override;
+  void update(const RMSpropOptions& options, Tensor& p, OptimizerParamState& state, ValueRange values) const override;
 };
 
 }  // namespace xg::optim

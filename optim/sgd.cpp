@@ -23,7 +23,7 @@ void SGDOptions::validate() const {
   }
 }
 
-void SGD::update(const SGDOptions& options, Tensor& p, OptimizerParamState& state) const {
+void SGD::update(const SGDOptions& options, Tensor& p, OptimizerParamState& state, ValueRange values) const {
   const functional::SGDStepConstants c =
       functional::sgd_step_constants(options.lr(), options.momentum(), options.dampening(), options.weight_decay(),
                                      options.nesterov(), options.maximize());
@@ -31,7 +31,7 @@ void SGD::update(const SGDOptions& options, Tensor& p, OptimizerParamState& stat
   const float* grad = p.grad().data();
   if (options.momentum() == 0) {
     auto sgd = [c](float& w, float g) { functional::sgd_update(w, g, c); };
-    detail::for_each_value(p.numel(), sgd, param, grad);
+    detail::for_each_value(values, sgd, param, grad);
     return;
   }
   // PyTorch creates the buffer from the first gradient that meets a nonzero momentum.
@@ -39,7 +39,7 @@ void SGD::update(const SGDOptions& options, Tensor& p, OptimizerParamState& stat
   auto sgd_momentum = [c, first_step](float& w, float g, float& buf) {
     functional::sgd_momentum_update(w, g, buf, first_step, c);
   };
-  detail::for_each_value(p.numel(), sgd_momentum, param, grad, state_buffer(state, "momentum_buffer", p).data());
+  detail::for_each_value(values, sgd_momentum, param, grad, state_buffer(state, "momentum_buffer", p).data());
 }
 
 }  // namespace xg::optim

@@ -33,7 +33,7 @@ class SGD : public OptimizerWith<SGDOptions> {
   std::vector<std::string> state_buffer_names() const override { return {"momentum_buffer"}; }
 
  private:
-  void update(const SGDOptions& options, Tensor& p, OptimizerParamState& state) const override;
+  void update(const SGDOptions& options, Tensor& p, OptimizerParamState& state, ValueRange values) const override;
 };
 
 }  // namespace xg::optim

@@ -58,7 +58,8 @@ EpochResult train_one_epoch(const Args& args, Setup& setup, Training& training, 
     loss.backward();                                                // gradients of the loss
     parallel.average_gradients();                                   // the global batch's gradient on every rank
     result.lr = optimizer.param_groups()[0].options().get_lr();
-    optimizer.step();                                                      // update the weights
+    optimizer.step();                  // update the weights (under mpirun on one machine: this rank's share)
+    parallel.share_updated_weights();  // under mpirun on one machine: every rank's share to every rank
     if (training.schedule.per_batch) training.schedule.per_batch->step();  // next learning rate
     correct += xg::nn::accuracy(logits, batch.labels) * static_cast<double>(batch.size());
     progress.update(batch.size(), loss.item());
@@ -93,7 +94,7 @@ int run(const Args& given, const Parallel& parallel) {
   }
   parallel.synchronize_batch_norm(*setup.net);  // under mpirun: the global batch's statistics
   Training training = set_up_training(args, setup);
-  parallel.start(setup.net->parameters(), setup.data.train.size(), args.batch_size, args.seed);
+  parallel.start(setup.net->parameters(), *training.optimizer, setup.data.train.size(), args.batch_size, args.seed);
   if (parallel.is_main()) make_out_dir(args);  // only rank 0 writes files
   print_training(args, *training.optimizer, setup.decided);
 
@@ -123,6 +124,7 @@ int run(const Args& given, const Parallel& parallel) {
     }
     if (checkpoint_due(args, epoch) || (stop && args.checkpoint_every > 0)) {
       parallel.note_dropout_generators(checkpoint.notes);  // every rank's masks go on after a resume
+      parallel.consolidate_optimizer_state();              // the whole state, as one process saves it
       if (parallel.is_main()) save_checkpoint(args, checkpoint, metrics.rows());
     }
   }
@@ -134,6 +136,7 @@ int run(const Args& given, const Parallel& parallel) {
 
   // The outputs: the final evaluation, then the model, its optimizer state and the plot (rank 0).
   print_final_evaluation(setup.net, setup.data, setup.sizes.back());
+  parallel.consolidate_optimizer_state();  // every rank (under mpirun); then rank 0 saves it
   if (parallel.is_main()) write_outputs(args, setup, *training.optimizer, history, metrics.path());
   return 0;
 }

@@ -46,10 +46,12 @@ xg::GeneratorState from_note(const std::string& key, const std::string& text) {
 }  // namespace
 
 // Ranks on one machine average their gradients through shared memory after backward (one copy, one
-// meeting of the ranks: SharedMemoryAllReduce); ranks on several machines send them in buckets during
-// backward (BackwardAllReduce). Both give every rank the same bits.
+// meeting of the ranks: SharedMemoryAllReduce), each only its range of the values, which only it
+// updates (ShardedOptimizer); ranks on several machines send them in buckets during backward
+// (BackwardAllReduce) and every rank updates all the weights. Both give every rank the same bits.
 struct Parallel::Exchange {
   std::unique_ptr<xg::distributed::SharedMemoryAllReduce> shared;
+  std::unique_ptr<xg::distributed::ShardedOptimizer> sharded;  // over `shared`: declared after it
   std::unique_ptr<xg::distributed::BackwardAllReduce> overlapped;
   xg::distributed::AllReduceOptions weights;
 };
@@ -70,8 +72,8 @@ Parallel::~Parallel() {
   environment().reset();
 }
 
-void Parallel::start(const std::vector<xg::Tensor>& params, std::size_t train_size, std::size_t batch_size,
-                     std::uint64_t seed) const {
+void Parallel::start(const std::vector<xg::Tensor>& params, xg::optim::Optimizer& optimizer, std::size_t train_size,
+                     std::size_t batch_size, std::uint64_t seed) const {
   if (!mpi_) return;
   const auto world = static_cast<std::size_t>(world_);
   const std::size_t tail = train_size % batch_size;
@@ -85,14 +87,15 @@ void Parallel::start(const std::vector<xg::Tensor>& params, std::size_t train_si
   xg::distributed::broadcast_parameters(params, 0);
   if (xg::distributed::SharedMemoryAllReduce::all_ranks_on_one_machine()) {
     exchange_->shared = std::make_unique<xg::distributed::SharedMemoryAllReduce>(params);
+    exchange_->sharded = std::make_unique<xg::distributed::ShardedOptimizer>(*exchange_->shared, optimizer);
   } else {
     exchange_->overlapped = std::make_unique<xg::distributed::BackwardAllReduce>(params);
   }
   std::printf("distributed: %d ranks, each trains on rows rank, rank + %d, ... of every global batch of %zu\n", world_,
               world_, batch_size);
-  std::printf("distributed: gradients averaged %s\n", exchange_->shared
-                                                          ? "through shared memory (one machine)"
-                                                          : "in buckets during backward (several machines)");
+  std::printf("distributed: gradients averaged %s\n",
+              exchange_->shared ? "through shared memory (one machine), each rank updating its share of the weights"
+                                : "in buckets during backward (several machines)");
 }
 
 void Parallel::synchronize_batch_norm(xg::nn::Module& net) const {
@@ -146,7 +149,15 @@ void Parallel::begin_gradient_exchange(std::size_t local_examples, std::size_t g
 
 void Parallel::average_gradients() const {
   if (exchange_->overlapped) exchange_->overlapped->wait();
-  if (exchange_->shared) exchange_->shared->all_reduce(exchange_->weights);
+  if (exchange_->sharded) exchange_->sharded->reduce_gradients(exchange_->weights);
+}
+
+void Parallel::share_updated_weights() const {
+  if (exchange_->sharded) exchange_->sharded->share_parameters();
+}
+
+void Parallel::consolidate_optimizer_state() const {
+  if (exchange_->sharded) exchange_->sharded->consolidate_state_dict();
 }
 
 double Parallel::sum(double value) const { return mpi_ ? xg::distributed::all_reduce_sum(value) : value; }
@@ -198,7 +209,8 @@ int Parallel::fail(const std::string& message) const {
 struct Parallel::Exchange {};
 Parallel::Parallel(int&, char**&) {}
 Parallel::~Parallel() = default;
-void Parallel::start(const std::vector<xg::Tensor>&, std::size_t, std::size_t, std::uint64_t) const {}
+void Parallel::start(const std::vector<xg::Tensor>&, xg::optim::Optimizer&, std::size_t, std::size_t,
+                     std::uint64_t) const {}
 void Parallel::synchronize_batch_norm(xg::nn::Module&) const {}
 void Parallel::note_dropout_generators(std::map<std::string, std::string>&) const {}
 void Parallel::restore_dropout_generators(const std::map<std::string, std::string>&, std::uint64_t,
@@ -206,6 +218,8 @@ void Parallel::restore_dropout_generators(const std::map<std::string, std::strin
 xg::data::Batch Parallel::shard(const xg::data::Batch& global) const { return global; }
 void Parallel::begin_gradient_exchange(std::size_t, std::size_t) const {}
 void Parallel::average_gradients() const {}
+void Parallel::share_updated_weights() const {}
+void Parallel::consolidate_optimizer_state() const {}
 double Parallel::sum(double value) const { return value; }
 std::vector<double> Parallel::sum(std::vector<double> values) const { return values; }
 bool Parallel::decided_by_main(bool decision) const { return decision; }

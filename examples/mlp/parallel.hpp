@@ -35,9 +35,10 @@ class Parallel {
   // Before training: every rank must have at least one example of every global batch; then rank 0's
   // parameters go to all (they are equal already: the same seed, the same --load file) after a check
   // that all ranks built the same model. Dropout masks are drawn from seed + rank.
-  // Also readies the gradient exchange of these parameters (begin_gradient_exchange).
-  void start(const std::vector<xg::Tensor>& params, std::size_t train_size, std::size_t batch_size,
-             std::uint64_t seed) const;
+  // Also readies the gradient exchange of these parameters (begin_gradient_exchange) and, with every
+  // rank on one machine, shards the optimizer's step (average_gradients).
+  void start(const std::vector<xg::Tensor>& params, xg::optim::Optimizer& optimizer, std::size_t train_size,
+             std::size_t batch_size, std::uint64_t seed) const;
   // Under mpirun every BatchNorm1d of `net` becomes a SyncBatchNorm (the global batch's statistics:
   // distributed/sync_batch_norm.hpp), so the ranks train the model one process trains. The saved
   // model is the same file either way. Nothing in one process.
@@ -61,8 +62,18 @@ class Parallel {
   // After backward: every rank holds the gradient of the whole global batch's mean loss. Ranks on one
   // machine sum them here through one shared-memory buffer (xg::distributed::SharedMemoryAllReduce:
   // one copy and one meeting of the ranks, cheaper on one machine than MPI's allreduce, overlapped or
-  // not; README "Distributed training"). Every rank ends with the same bits either way.
+  // not; README "Distributed training"), and each sums only its own range of the values: the
+  // optimizer's step then updates only that range (xg::distributed::ShardedOptimizer, ZeRO stage 1),
+  // so that the ranks split the sum and the step instead of each repeating them on all the weights.
+  // Every rank ends with the same bits either way.
   void average_gradients() const;
+  // After the optimizer's step: with a sharded step, every rank's updated range of the weights to every
+  // rank (one more meeting). Nothing otherwise.
+  void share_updated_weights() const;
+  // Before the optimizer's state is saved (a checkpoint, the outputs), on every rank: with a sharded
+  // step, every rank's range of the state to every rank, so that the file is the unsharded run's.
+  // Nothing otherwise.
+  void consolidate_optimizer_state() const;
   // Sum over ranks (the value itself in one process).
   double sum(double value) const;
   std::vector<double> sum(std::vector<double> values) const;

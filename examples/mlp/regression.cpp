@@ -266,7 +266,7 @@ int run_regression(Args& args, const Parallel& parallel) {
   // Per batch only: parse_args refuses --scheduler plateau here.
   std::unique_ptr<xg::optim::LRScheduler> scheduler =
       make_schedule(args, *optimizer, steps_per_epoch, steps_per_epoch * args.epochs).per_batch;
-  parallel.start(net->parameters(), data.train.size(), args.batch_size, args.seed);
+  parallel.start(net->parameters(), *optimizer, data.train.size(), args.batch_size, args.seed);
   if (parallel.is_main()) make_out_dir(args);  // only rank 0 writes files
   std::printf("training: %s, lr %g, weight decay %g, %s schedule, batch %zu, %d epochs%s\n", optimizer->name().c_str(),
               learning_rate(args), weight_decay(args), args.scheduler.c_str(), args.batch_size, args.epochs,
@@ -307,7 +307,8 @@ int run_regression(Args& args, const Parallel& parallel) {
       parallel.average_gradients();  // under mpirun: the global batch's, on every rank
       seen += static_cast<double>(batch.size());
       e.lr = optimizer->param_groups()[0].options().get_lr();
-      optimizer->step();
+      optimizer->step();                 // under mpirun on one machine: this rank's share of the weights
+      parallel.share_updated_weights();  // then every rank's share to every rank
       if (scheduler) scheduler->step();
       progress.update(batch.size(), loss.item());
     }
@@ -330,6 +331,7 @@ int run_regression(Args& args, const Parallel& parallel) {
     }
     if (checkpoint_due(args, epoch) || (stop && args.checkpoint_every > 0)) {
       parallel.note_dropout_generators(checkpoint.notes);  // every rank's masks go on after a resume
+      parallel.consolidate_optimizer_state();              // the whole state, as one process saves it
       if (parallel.is_main()) save_checkpoint(args, checkpoint, rows);
     }
   }
@@ -339,6 +341,7 @@ int run_regression(Args& args, const Parallel& parallel) {
                 stop ? "early stop" : "no early stop", early_stopping->best_loss(), early_stopping->best_epoch());
   }
   print_metrics(net, data);
+  parallel.consolidate_optimizer_state();  // every rank (under mpirun); then rank 0 saves it
   if (parallel.is_main())
     write_outputs(args, "MLP " + shape + " on " + data.description, net, data, *optimizer, history);
   return 0;

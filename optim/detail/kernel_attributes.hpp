@@ -2,6 +2,8 @@
 // Internal: the optimizers' loops and their build attribute (the optimizer .cpp files and LBFGS use
 // them; not installed).
 
+#include <xgrad/optim/optimizer.hpp>
+
 #include <cstddef>
 
 // Marks an optimizer's loop to be compiled twice on x86-64, with and without FMA instructions, the CPU
@@ -48,6 +50,13 @@ XG_OPTIM_KERNEL_TEMPLATE void for_each_value(std::size_t n, Update update, float
   if (__builtin_cpu_supports("fma")) return for_each_value_fma(n, update, param, grad, buffers...);
 #endif
   for (std::size_t i = 0; i < n; ++i) update(param[i], grad[i], buffers[i]...);
+}
+
+// The same over `values` of the parameter (all of them, or a sharded step's part): every array points
+// at the parameter's first value, and the loop runs over [values.begin, values.end).
+template <class Update, class... Buffers>
+void for_each_value(ValueRange values, Update update, float* param, const float* grad, Buffers*... buffers) {
+  for_each_value(values.size(), update, param + values.begin, grad + values.begin, (buffers + values.begin)...);
 }
 
 }  // namespace xg::optim::detail

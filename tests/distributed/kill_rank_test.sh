@@ -93,6 +93,9 @@ fi
   >"$WORK/resumed.log" 2>&1 || { echo "the resumed job failed:" >&2; cat "$WORK/resumed.log" >&2; exit 1; }
 grep -o 'resuming from .*' "$WORK/resumed.log"
 cmp "$WORK/uninterrupted/model.xgrad" "$WORK/interrupted/model.xgrad"
+# The optimizer's state too: each rank updates only its share of it (the sharded step), so every save
+# (the checkpoints, this file) must first gather the whole of it.
+cmp "$WORK/uninterrupted/model.xgrad.optim" "$WORK/interrupted/model.xgrad.optim"
 without_seconds() { cut -d, -f1-6 "$1"; }
 cmp <(without_seconds "$WORK/uninterrupted/metrics.csv") <(without_seconds "$WORK/interrupted/metrics.csv")
-echo "the resumed job's model.xgrad and metrics.csv equal the uninterrupted job's, byte for byte"
+echo "the resumed job's model.xgrad and metrics.csv equal the uninterrupted job's, byte for byte (model.xgrad.optim too)"
