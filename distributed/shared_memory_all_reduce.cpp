@@ -63,12 +63,25 @@ struct SharedMemoryAllReduce::State {
     const auto ranks = static_cast<std::size_t>(world);
     return {floats * r / ranks, floats * (r + 1) / ranks};
   }
-  // Writes this rank's weighted gradients into its part of the next buffer and meets the others there;
-  // returns where that buffer starts in every rank's part.
-  std::size_t pack_gradients_and_meet(const AllReduceOptions& options);
+  // How a rank's gradient enters the sum: times its examples (pre_scale), the sum then divided by
+  // the global batch's (divisor); or as it is, the sum divided by the ranks.
+  struct Weights {
+    bool weighted;
+    float pre_scale;
+    float divisor;
+  };
+  Weights weights_of(const AllReduceOptions& options, const char* op) const;
+  // Where the next buffer starts in every rank's part (the two alternate).
+  std::size_t next_buffer();
+  // Writes this rank's weighted gradients, the flat range `range` of them, into its part of the buffer
+  // at `offset`.
+  void pack(std::size_t offset, optim::ValueRange range, const Weights& w);
   // Values [first, first + count) of the flattened gradients, ((part 0 + part 1) + part 2 ...) / divisor
   // over the ranks' parts of the buffer at `offset`, into `grad` (the parameter's, from that first value).
   void sum_parts(float* grad, std::size_t offset, std::size_t first, std::size_t count, float divisor) const;
+  // The same where this rank's own part was not packed: its term is read from `grad`, which holds its
+  // own gradient there until the sum replaces it.
+  void sum_with_own(float* grad, std::size_t offset, std::size_t first, std::size_t count, const Weights& w) const;
 };
 
 // Calls visit(param, first, last) for each parameter that holds values of the flat range, with the
@@ -202,34 +215,38 @@ void SharedMemoryAllReduce::sum_over_ranks(std::vector<double>& values) {
   }
 }
 
-std::size_t SharedMemoryAllReduce::State::pack_gradients_and_meet(const AllReduceOptions& options) {
+SharedMemoryAllReduce::State::Weights SharedMemoryAllReduce::State::weights_of(const AllReduceOptions& options,
+                                                                               const char* op) const {
   if (options.global_examples() > 0 && options.local_examples() > options.global_examples()) {
-    throw Error("SharedMemoryAllReduce: expected local examples <= global examples, got " +
+    throw Error(std::string(op) + ": expected local examples <= global examples, got " +
                 std::to_string(options.local_examples()) + " > " + std::to_string(options.global_examples()));
   }
-  const bool weighted = options.global_examples() > 0;
-  const float pre_scale = weighted ? static_cast<float>(options.local_examples()) : 1.0f;
+  if (options.global_examples() == 0) return {false, 1.0f, static_cast<float>(world)};
+  return {true, static_cast<float>(options.local_examples()), static_cast<float>(options.global_examples())};
+}
+
+std::size_t SharedMemoryAllReduce::State::next_buffer() {
   const std::size_t offset = static_cast<std::size_t>(buffer) * floats;
   buffer = 1 - buffer;
-
-  // This rank's part: its gradients, weighted as all_reduce_gradients weighs them.
-  float* out = parts[static_cast<std::size_t>(rank)] + offset;
-  for (const Tensor& p : params) {
-    const std::size_t n = p.numel();
-    if (p.has_grad()) {
-      const float* g = p.grad().data();
-      if (weighted) {
-        for (std::size_t j = 0; j < n; ++j) out[j] = g[j] * pre_scale;
-      } else {
-        std::copy(g, g + n, out);
-      }
-    } else {
-      std::fill(out, out + n, 0.0f);
-    }
-    out += n;
-  }
-  meet();  // the one meeting of the exchange
   return offset;
+}
+
+void SharedMemoryAllReduce::State::pack(std::size_t offset, optim::ValueRange range, const Weights& w) {
+  // This rank's part: its gradients, weighted as all_reduce_gradients weighs them.
+  float* part = parts[static_cast<std::size_t>(rank)] + offset;
+  for_each_part(params, range, [&](const Tensor& p, std::size_t first, std::size_t last, std::size_t at) {
+    float* out = part + at;
+    if (!p.has_grad()) {
+      std::fill(out + first, out + last, 0.0f);
+      return;
+    }
+    const float* g = p.grad().data();
+    if (w.weighted) {
+      for (std::size_t j = first; j < last; ++j) out[j] = g[j] * w.pre_scale;
+    } else {
+      std::copy(g + first, g + last, out + first);
+    }
+  });
 }
 
 void SharedMemoryAllReduce::State::sum_parts(float* g, std::size_t offset, std::size_t first, std::size_t count,
@@ -250,19 +267,38 @@ void SharedMemoryAllReduce::State::sum_parts(float* g, std::size_t offset, std::
   }
 }
 
-namespace {
-float divisor_of(const AllReduceOptions& options, int world) {
-  return options.global_examples() > 0 ? static_cast<float>(options.global_examples()) : static_cast<float>(world);
+void SharedMemoryAllReduce::State::sum_with_own(float* g, std::size_t offset, std::size_t first, std::size_t count,
+                                                const Weights& w) const {
+  // What sum_parts computes, with this rank's term (its gradient times pre_scale: the very float pack
+  // would have written; -ffp-contract=off keeps the product rounded on its own) taken from `g` itself.
+  const auto me = static_cast<std::size_t>(rank);
+  if (parts.size() == 2) {  // the common case, in one pass the compiler vectorizes
+    const float* other = parts[1 - me] + offset + first;
+    if (me == 0) {
+      for (std::size_t j = 0; j < count; ++j) g[j] = (g[j] * w.pre_scale + other[j]) / w.divisor;
+    } else {
+      for (std::size_t j = 0; j < count; ++j) g[j] = (other[j] + g[j] * w.pre_scale) / w.divisor;
+    }
+    return;
+  }
+  for (std::size_t j = 0; j < count; ++j) {
+    const float own = g[j] * w.pre_scale;
+    float sum = me == 0 ? own : parts[0][offset + first + j];
+    for (std::size_t r = 1; r < parts.size(); ++r) sum = sum + (r == me ? own : parts[r][offset + first + j]);
+    g[j] = sum / w.divisor;
+  }
 }
-}  // namespace
 
 void SharedMemoryAllReduce::all_reduce(const AllReduceOptions& options) {
   State& s = *state_;
-  const std::size_t offset = s.pack_gradients_and_meet(options);
+  const State::Weights w = s.weights_of(options, "SharedMemoryAllReduce::all_reduce");
+  const std::size_t offset = s.next_buffer();
+  s.pack(offset, {0, s.floats}, w);
+  s.meet();  // the one meeting of the exchange
   // Every rank's parts summed in rank order, the same on every rank, then averaged.
   std::size_t at = 0;
   for (Tensor& p : s.params) {
-    s.sum_parts(p.mutable_grad().data(), offset, at, p.numel(), divisor_of(options, s.world));
+    s.sum_parts(p.mutable_grad().data(), offset, at, p.numel(), w.divisor);
     at += p.numel();
   }
 }
@@ -280,14 +316,18 @@ std::unordered_map<const TensorImpl*, optim::ValueRange> SharedMemoryAllReduce::
 
 void SharedMemoryAllReduce::reduce_scatter(const AllReduceOptions& options) {
   State& s = *state_;
-  const std::size_t offset = s.pack_gradients_and_meet(options);
+  const State::Weights w = s.weights_of(options, "SharedMemoryAllReduce::reduce_scatter");
+  const std::size_t offset = s.next_buffer();
+  // Only the values other ranks sum: this rank adds its own straight from its gradients.
+  const optim::ValueRange mine = s.flat_range(static_cast<std::size_t>(s.rank));
+  s.pack(offset, {0, mine.begin}, w);
+  s.pack(offset, {mine.end, s.floats}, w);
+  s.meet();  // the one meeting of the exchange
   // Only this rank's range: the same sums as all_reduce's there, the same bits.
-  for_each_part(s.params, s.flat_range(static_cast<std::size_t>(s.rank)),
-                [&](const Tensor& p, std::size_t first, std::size_t last, std::size_t at) {
-                  Tensor param = p;  // a handle: mutable_grad() creates a gradient where there is none
-                  s.sum_parts(param.mutable_grad().data() + first, offset, at + first, last - first,
-                              divisor_of(options, s.world));
-                });
+  for_each_part(s.params, mine, [&](const Tensor& p, std::size_t first, std::size_t last, std::size_t at) {
+    Tensor param = p;  // a handle: mutable_grad() creates a zero gradient where there is none
+    s.sum_with_own(param.mutable_grad().data() + first, offset, at + first, last - first, w);
+  });
 }
 
 void SharedMemoryAllReduce::all_gather_ranges(const std::function<float*(const Tensor&)>& values_of) {
