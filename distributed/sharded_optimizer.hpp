@@ -19,6 +19,10 @@
 // per-element formula. The ranges are SharedMemoryAllReduce's (my_value_ranges): the flattened values
 // cut evenly, even inside a tensor.
 //
+// After reduce_gradients a rank's gradients are the average only in its own range: whatever needs the
+// whole averaged gradient (clip_grad_norm_, a gradient's norm in a log) needs SharedMemoryAllReduce::
+// all_reduce and an unsharded step instead.
+//
 // Between consolidations a rank's optimizer state is current only in its own range (the step counts
 // and other per-parameter numbers everywhere): consolidate_state_dict() shares every state buffer as
 // share_parameters() shares the parameters, so that the state a rank saves is the unsharded one's.
