@@ -77,8 +77,8 @@ if [[ -x "$BUILD_DIR/bench/xgrad_distributed_bench" ]] && command -v mpirun >/de
   steps=$((QUICK ? 100 : 400))
   rounds=3
   # 1 x 1, 2 x 1 with no exchange at all (each rank trains its half of every batch alone: the ceiling
-  # that no allreduce can beat on this machine), 2 x 1 with the gradients averaged through shared memory (the example's path on one
-  # machine), with MPI's allreduce after backward, with it overlapped with backward (the example's
+  # that no allreduce can beat on this machine), 2 x 1 with the gradients averaged through shared memory and the
+  # optimizer's step sharded (the example's path on one machine; the bench's --sharded 0 runs it unsharded), with MPI's allreduce after backward, with it overlapped with backward (the example's
   # path across machines), and that on the dedicated-cores transport alternate, $rounds rounds, so that
   # a change in the neighbours' load hits all alike; then 1 process x 2 BLAS threads once. The summary
   # gives each one's median.
