@@ -69,10 +69,11 @@ const char* type_name(simdjson::dom::element_type type) {
   }
 }
 
-// The checks of one entry's values; `claim` holds its shape (claim.dims) and is reused from entry to
-// entry, so that the shared shape check allocates nothing. Messages are built only for a refusal.
-SafetensorsEntry checked_entry(std::string_view name, std::string_view dtype, ArrayClaim& claim, std::uint64_t begin,
-                               std::uint64_t end) {
+// The checks of one entry's values, then the entry at the end of `entries`. `claim` holds its shape
+// (claim.dims) and is reused from entry to entry, so that the shared shape check allocates nothing.
+// Messages are built only for a refusal.
+void add_checked_entry(std::string_view name, std::string_view dtype, ArrayClaim& claim, std::uint64_t begin,
+                       std::uint64_t end, std::vector<SafetensorsEntry>& entries) {
   const std::string& where = claim.where;
   const DtypeInfo* type = find_dtype(dtype);
   if (!type) {
@@ -82,8 +83,15 @@ SafetensorsEntry checked_entry(std::string_view name, std::string_view dtype, Ar
   }
   if (end < begin) refuse(where, name, "data_offsets " + list_text({begin, end}) + " end before they begin");
   // The product of the dimensions must fit (the shared check); then its bytes must be the span exactly.
-  claim.field.assign("tensor '").append(name).append("'");
-  const std::size_t count = check_shape(claim);
+  // The check's words name the tensor only when it refuses: a shape that fails is checked again with them.
+  std::size_t count = 0;
+  try {
+    count = check_shape(claim);
+  } catch (const Error&) {
+    claim.field.assign("tensor '").append(name).append("'");
+    check_shape(claim);
+    throw;
+  }
   std::size_t bytes = 0;
   const auto shape_of = [&] { return "shape " + list_text(claim.dims) + " of " + std::string(dtype); };
   if (__builtin_mul_overflow(count, type->size, &bytes)) refuse(where, name, shape_of() + " overflows a byte count");
@@ -92,26 +100,25 @@ SafetensorsEntry checked_entry(std::string_view name, std::string_view dtype, Ar
            shape_of() + " needs " + std::to_string(bytes) + " bytes, but its data_offsets " + list_text({begin, end}) +
                " span " + std::to_string(end - begin));
   }
-  SafetensorsEntry entry;
-  entry.name = name;
-  entry.dtype = dtype;
+  SafetensorsEntry& entry = entries.emplace_back();
+  entry.name.assign(name);
+  entry.dtype.assign(dtype);
   entry.shape.assign(claim.dims.begin(), claim.dims.end());
   entry.begin = begin;
   entry.end = end;
-  return entry;
 }
 
 // One entry: {"dtype": string, "shape": [size, ...], "data_offsets": [begin, end]}, each field once.
-SafetensorsEntry parse_entry(std::string_view name, simdjson::dom::element info, ArrayClaim& claim) {
+void parse_entry(std::string_view name, simdjson::dom::element info, ArrayClaim& claim,
+                 std::vector<SafetensorsEntry>& entries) {
   const std::string& where = claim.where;
   simdjson::dom::object fields;
   if (info.get(fields)) refuse(where, name, "expected an object {dtype, shape, data_offsets}, got " + json_text(info));
-  constexpr const char* kFields[] = {"dtype", "shape", "data_offsets"};
+  constexpr std::string_view kFields[] = {"dtype", "shape", "data_offsets"};
   simdjson::dom::element values[3];
   bool found[3] = {false, false, false}, other = false;
   for (const simdjson::dom::key_value_pair field : fields) {
-    const auto known = std::find_if(std::begin(kFields), std::end(kFields),
-                                    [&](const char* known_name) { return field.key == known_name; });
+    const auto known = std::find(std::begin(kFields), std::end(kFields), field.key);
     const std::size_t slot = static_cast<std::size_t>(known - std::begin(kFields));
     if (known == std::end(kFields) || found[slot]) {
       other = true;
@@ -121,7 +128,7 @@ SafetensorsEntry parse_entry(std::string_view name, simdjson::dom::element info,
     values[slot] = field.value;
   }
   for (std::size_t slot = 0; slot < 3; ++slot) {
-    if (!found[slot]) refuse(where, name, std::string("has no \"") + kFields[slot] + "\"");
+    if (!found[slot]) refuse(where, name, "has no \"" + std::string(kFields[slot]) + "\"");
   }
   if (other) refuse(where, name, "expected only dtype, shape and data_offsets, each once, got " + json_text(info));
   const auto [dtype, shape, offsets] = values;
@@ -136,12 +143,22 @@ SafetensorsEntry parse_entry(std::string_view name, simdjson::dom::element info,
     claim.dims.push_back(size);
   }
   simdjson::dom::array offsets_array;
-  std::uint64_t begin = 0, end = 0;
-  if (offsets.get(offsets_array) || offsets_array.size() != 2 || offsets_array.at(0).get(begin) ||
-      offsets_array.at(1).get(end)) {
+  std::uint64_t bounds[2] = {0, 0};
+  std::size_t count = 0;
+  bool two_sizes = !offsets.get(offsets_array);
+  if (two_sizes) {
+    for (const simdjson::dom::element bound : offsets_array) {
+      if (count == 2 || bound.get(bounds[count])) {
+        two_sizes = false;
+        break;
+      }
+      ++count;
+    }
+  }
+  if (!two_sizes || count != 2) {
     refuse(where, name, "data_offsets must be two sizes [begin, end], got " + json_text(offsets));
   }
-  return checked_entry(name, dtype_name, claim, begin, end);
+  add_checked_entry(name, dtype_name, claim, bounds[0], bounds[1], entries);
 }
 
 // The header's JSON (`text`, with simdjson::SIMDJSON_PADDING readable bytes after it when `padded`)
@@ -167,7 +184,7 @@ void parse_header_json(const char* text, std::size_t length, bool padded, Safete
   bool metadata_seen = false;
   for (const simdjson::dom::key_value_pair item : object) {
     if (item.key != "__metadata__") {
-      header.entries.push_back(parse_entry(item.key, item.value, claim));
+      parse_entry(item.key, item.value, claim, header.entries);
       continue;
     }
     if (metadata_seen) refuse(where, item.key, "appears twice in the header");
