@@ -69,11 +69,47 @@ const char* type_name(simdjson::dom::element_type type) {
   }
 }
 
+// A header as the reader checks and uses it. Like SafetensorsHeader, but each entry's shape is a run
+// of one array of all the dimensions, and its dtype points into kDtypes: a load makes no vector per
+// tensor. (read_safetensors_header gives the public form, public_header below.)
+struct CheckedEntry {
+  std::string name;
+  const DtypeInfo* dtype = nullptr;
+  std::size_t first_dim = 0, rank = 0;  // its shape: dims[first_dim], ..., dims[first_dim + rank - 1]
+  std::uint64_t begin = 0, end = 0;     // its bytes in the data section (after the header)
+};
+
+struct CheckedHeader {
+  std::vector<CheckedEntry> entries;   // in the order of their data (after check_layout)
+  std::vector<std::uint64_t> dims;     // every entry's shape, one after the other
+  std::vector<std::uint32_t> by_name;  // the entries' places in the order of their names
+  Metadata metadata;
+  std::uint64_t data_start = 0;  // 8 + the header length
+  std::uint64_t file_size = 0;
+
+  const std::uint64_t* dims_begin(const CheckedEntry& entry) const { return dims.data() + entry.first_dim; }
+  const std::uint64_t* dims_end(const CheckedEntry& entry) const { return dims_begin(entry) + entry.rank; }
+  Shape shape(const CheckedEntry& entry) const { return Shape(dims_begin(entry), dims_end(entry)); }
+};
+
+SafetensorsHeader public_header(const CheckedHeader& checked) {
+  SafetensorsHeader header;
+  header.entries.reserve(checked.entries.size());
+  for (const CheckedEntry& entry : checked.entries) {
+    header.entries.push_back(
+        {entry.name, std::string(entry.dtype->name), checked.shape(entry), entry.begin, entry.end});
+  }
+  header.metadata = checked.metadata;
+  header.data_start = checked.data_start;
+  header.file_size = checked.file_size;
+  return header;
+}
+
 // The checks of one entry's values, then the entry at the end of `entries`. `claim` holds its shape
 // (claim.dims) and is reused from entry to entry, so that the shared shape check allocates nothing.
 // Messages are built only for a refusal.
 void add_checked_entry(std::string_view name, std::string_view dtype, ArrayClaim& claim, std::uint64_t begin,
-                       std::uint64_t end, std::vector<SafetensorsEntry>& entries) {
+                       std::uint64_t end, CheckedHeader& header) {
   const std::string& where = claim.where;
   const DtypeInfo* type = find_dtype(dtype);
   if (!type) {
@@ -100,17 +136,18 @@ void add_checked_entry(std::string_view name, std::string_view dtype, ArrayClaim
            shape_of() + " needs " + std::to_string(bytes) + " bytes, but its data_offsets " + list_text({begin, end}) +
                " span " + std::to_string(end - begin));
   }
-  SafetensorsEntry& entry = entries.emplace_back();
+  CheckedEntry& entry = header.entries.emplace_back();
   entry.name.assign(name);
-  entry.dtype.assign(dtype);
-  entry.shape.assign(claim.dims.begin(), claim.dims.end());
+  entry.dtype = type;
+  entry.first_dim = header.dims.size();
+  entry.rank = claim.dims.size();
+  header.dims.insert(header.dims.end(), claim.dims.begin(), claim.dims.end());
   entry.begin = begin;
   entry.end = end;
 }
 
 // One entry: {"dtype": string, "shape": [size, ...], "data_offsets": [begin, end]}, each field once.
-void parse_entry(std::string_view name, simdjson::dom::element info, ArrayClaim& claim,
-                 std::vector<SafetensorsEntry>& entries) {
+void parse_entry(std::string_view name, simdjson::dom::element info, ArrayClaim& claim, CheckedHeader& header) {
   const std::string& where = claim.where;
   simdjson::dom::object fields;
   if (info.get(fields)) refuse(where, name, "expected an object {dtype, shape, data_offsets}, got " + json_text(info));
@@ -158,13 +195,13 @@ void parse_entry(std::string_view name, simdjson::dom::element info, ArrayClaim&
   if (!two_sizes || count != 2) {
     refuse(where, name, "data_offsets must be two sizes [begin, end], got " + json_text(offsets));
   }
-  add_checked_entry(name, dtype_name, claim, bounds[0], bounds[1], entries);
+  add_checked_entry(name, dtype_name, claim, bounds[0], bounds[1], header);
 }
 
 // The header's JSON (`text`, with simdjson::SIMDJSON_PADDING readable bytes after it when `padded`)
 // into its entries and metadata. simdjson checks UTF-8 and the syntax of the whole text first (and
 // keeps every key, so a name twice is seen); then each value is checked where it is.
-void parse_header_json(const char* text, std::size_t length, bool padded, SafetensorsHeader& header,
+void parse_header_json(const char* text, std::size_t length, bool padded, CheckedHeader& header,
                        const std::string& where) {
   // A parser allocates its buffers at its first parse: one per thread is kept for the headers of
   // ordinary models (up to 1 MiB, so that it never holds more), a larger header gets its own.
@@ -180,11 +217,12 @@ void parse_header_json(const char* text, std::size_t length, bool padded, Safete
   if (root.get(object))
     refuse(where, "", std::string("the header must be a JSON object, got ") + type_name(root.type()));
   header.entries.reserve(object.size());
+  header.dims.reserve(2 * object.size());                        // mostly matrices and vectors
   ArrayClaim claim{where, "", {}, kMaxArrayDimension, 0, 0, 0};  // each entry's shape in turn
   bool metadata_seen = false;
   for (const simdjson::dom::key_value_pair item : object) {
     if (item.key != "__metadata__") {
-      parse_entry(item.key, item.value, claim, header.entries);
+      parse_entry(item.key, item.value, claim, header);
       continue;
     }
     if (metadata_seen) refuse(where, item.key, "appears twice in the header");
@@ -207,15 +245,16 @@ void parse_header_json(const char* text, std::size_t length, bool padded, Safete
 // The checks that need the whole header: no name twice, and the data the tensors back to back, in
 // any order of names, and nothing else. Leaves the entries in the order of their data and returns
 // their places in the order of their names (what load_model looks the module's names up in).
-std::vector<std::uint32_t> check_layout(SafetensorsHeader& header, const std::string& where) {
+void check_layout(CheckedHeader& header, const std::string& where) {
   // Sorted by their data (a writer usually lists them so already: then nothing moves).
-  const auto data_less = [](const SafetensorsEntry& a, const SafetensorsEntry& b) {
+  const auto data_less = [](const CheckedEntry& a, const CheckedEntry& b) {
     return std::tie(a.begin, a.end, a.name) < std::tie(b.begin, b.end, b.name);
   };
   if (!std::is_sorted(header.entries.begin(), header.entries.end(), data_less)) {
     std::sort(header.entries.begin(), header.entries.end(), data_less);
   }
-  std::vector<std::uint32_t> by_name(header.entries.size());  // a header of 100 MB holds < 2^32 entries
+  std::vector<std::uint32_t>& by_name = header.by_name;  // a header of 100 MB holds < 2^32 entries
+  by_name.resize(header.entries.size());
   for (std::size_t i = 0; i < by_name.size(); ++i) by_name[i] = static_cast<std::uint32_t>(i);
   const auto name_of = [&header](std::uint32_t i) -> const std::string& { return header.entries[i].name; };
   std::sort(by_name.begin(), by_name.end(), [&](std::uint32_t a, std::uint32_t b) { return name_of(a) < name_of(b); });
@@ -224,7 +263,7 @@ std::vector<std::uint32_t> check_layout(SafetensorsHeader& header, const std::st
       refuse(where, name_of(by_name[i]), "appears twice in the header");
   }
   std::uint64_t expected_begin = 0;
-  for (const SafetensorsEntry& entry : header.entries) {
+  for (const CheckedEntry& entry : header.entries) {
     if (entry.begin != expected_begin) {
       refuse(where, entry.name,
              "data_offsets [" + std::to_string(entry.begin) + ", " + std::to_string(entry.end) + "] " +
@@ -239,14 +278,7 @@ std::vector<std::uint32_t> check_layout(SafetensorsHeader& header, const std::st
            "the tensors' data end at " + std::to_string(expected_begin) + ", but the file holds " +
                std::to_string(data_size) + " bytes of data");
   }
-  return by_name;
 }
-
-// A checked header, and its entries' places in the order of their names.
-struct CheckedHeader {
-  SafetensorsHeader header;
-  std::vector<std::uint32_t> by_name;
-};
 
 // The header of a file that starts with `first_bytes` (at least the header, with simdjson's padding
 // after it when `padded`) and is `file_size` bytes long.
@@ -267,13 +299,12 @@ CheckedHeader parse_header(std::string_view first_bytes, bool padded, std::uint6
     refuse(where, "",
            "the header claims " + std::to_string(length) + " bytes, but the file ends at " + std::to_string(file_size));
   }
-  CheckedHeader checked;
-  SafetensorsHeader& header = checked.header;
+  CheckedHeader header;
   header.data_start = 8 + length;
   header.file_size = file_size;
   parse_header_json(first_bytes.data() + 8, length, padded, header, where);
-  checked.by_name = check_layout(header, where);
-  return checked;
+  check_layout(header, where);
+  return header;
 }
 
 }  // namespace
@@ -285,7 +316,7 @@ std::size_t dtype_size(std::string_view dtype) {
 
 SafetensorsHeader parse_safetensors_header(std::string_view first_bytes, std::uint64_t file_size,
                                            const std::string& where) {
-  return parse_header(first_bytes, /*padded=*/false, file_size, where).header;
+  return public_header(parse_header(first_bytes, /*padded=*/false, file_size, where));
 }
 
 namespace {
@@ -487,18 +518,19 @@ class GatherReads {
 // dtypes are converted from a buffer: the small tensors' (up to kSmallBytes in all) read along with
 // the rest, each larger one in chunks of its own, so that a load never holds a second copy of a model.
 std::vector<Array> read_values(const InputFile& file, const HeaderRead& read,
-                               const std::vector<const SafetensorsEntry*>& entries, const std::string& where) {
+                               const std::vector<const CheckedEntry*>& entries, const std::string& where) {
   constexpr std::size_t kSmallBytes = std::size_t{1} << 20;
   constexpr std::size_t kInArray = SIZE_MAX, kLarge = SIZE_MAX - 1;  // else: its place in `small`
   std::vector<Array> values;
   values.reserve(entries.size());
   std::vector<std::size_t> goes_to(entries.size());
   std::size_t small_bytes = 0;
+  const CheckedHeader& header = read.checked;
   for (std::size_t i = 0; i < entries.size(); ++i) {
-    const SafetensorsEntry& entry = *entries[i];
-    values.push_back(Array::from_shape(entry.shape));
+    const CheckedEntry& entry = *entries[i];
+    values.push_back(Array::from_shape(Array::shape_type(header.dims_begin(entry), header.dims_end(entry))));
     const std::size_t bytes = static_cast<std::size_t>(entry.end - entry.begin);
-    if (entry.dtype == "F32" && kLittleEndianHost) {
+    if (entry.dtype->name == "F32" && kLittleEndianHost) {
       goes_to[i] = kInArray;
     } else if (small_bytes + bytes <= kSmallBytes) {
       goes_to[i] = small_bytes;
@@ -509,23 +541,23 @@ std::vector<Array> read_values(const InputFile& file, const HeaderRead& read,
   }
   std::vector<unsigned char> small(small_bytes);
   GatherReads reads(file, read.first_bytes(), entries.size(), where);
-  const std::uint64_t data_start = read.checked.header.data_start;
+  const std::uint64_t data_start = header.data_start;
   for (std::size_t i = 0; i < entries.size(); ++i) {
     if (goes_to[i] == kLarge) continue;
-    const SafetensorsEntry& entry = *entries[i];
+    const CheckedEntry& entry = *entries[i];
     char* to = goes_to[i] == kInArray ? reinterpret_cast<char*>(values[i].data())
                                       : reinterpret_cast<char*>(small.data() + goes_to[i]);
     reads.add(data_start + entry.begin, to, static_cast<std::size_t>(entry.end - entry.begin), entry.name);
   }
   reads.finish();
   for (std::size_t i = 0; i < entries.size(); ++i) {
-    const SafetensorsEntry& entry = *entries[i];
+    const CheckedEntry& entry = *entries[i];
     if (goes_to[i] == kInArray) continue;
     if (goes_to[i] != kLarge) {
-      convert(small.data() + goes_to[i], values[i].size(), entry.dtype, values[i].data());
+      convert(small.data() + goes_to[i], values[i].size(), entry.dtype->name, values[i].data());
       continue;
     }
-    const std::size_t size = dtype_size(entry.dtype), count = values[i].size();
+    const std::size_t size = entry.dtype->size, count = values[i].size();
     constexpr std::size_t kChunk = 16384;  // values per read
     std::vector<unsigned char> buffer(std::min(count, kChunk) * size);
     for (std::size_t done = 0; done < count; done += kChunk) {
@@ -533,35 +565,33 @@ std::vector<Array> read_values(const InputFile& file, const HeaderRead& read,
       if (!file.read(data_start + entry.begin + done * size, {{buffer.data(), n * size}})) {
         refuse(where, entry.name, "cannot read its data (did the file change while it was read?)");
       }
-      convert(buffer.data(), n, entry.dtype, values[i].data() + done);
+      convert(buffer.data(), n, entry.dtype->name, values[i].data() + done);
     }
   }
   return values;
 }
 
-bool is_count_dtype(const std::string& dtype) { return !find_dtype(dtype)->is_float; }
-
 }  // namespace
 
 SafetensorsHeader read_safetensors_header(const std::string& path, const std::string& op) {
-  return read_header(InputFile(path, op), op + ": " + quoted(path)).checked.header;
+  return public_header(read_header(InputFile(path, op), op + ": " + quoted(path)).checked);
 }
 
 nn::StateDict load_file(const std::string& path, Metadata* metadata) {
   const std::string where = "load_file: " + quoted(path);
   const InputFile file(path, "load_file");
   HeaderRead read = read_header(file, where);
-  std::vector<SafetensorsEntry>& all = read.checked.header.entries;  // in the order of their data
-  std::vector<const SafetensorsEntry*> entries;
+  const std::vector<CheckedEntry>& all = read.checked.entries;  // in the order of their data
+  std::vector<const CheckedEntry*> entries;
   entries.reserve(all.size());
-  for (const SafetensorsEntry& entry : all) entries.push_back(&entry);
+  for (const CheckedEntry& entry : all) entries.push_back(&entry);
   std::vector<Array> values = read_values(file, read, entries, where);
   nn::StateDict state;
   for (std::size_t i = 0; i < all.size(); ++i) {
     state.insert(all[i].name, Tensor(std::move(values[i])),
-                 is_count_dtype(all[i].dtype) ? nn::EntryKind::count : nn::EntryKind::real);
+                 all[i].dtype->is_float ? nn::EntryKind::real : nn::EntryKind::count);
   }
-  if (metadata) *metadata = std::move(read.checked.header.metadata);
+  if (metadata) *metadata = std::move(read.checked.metadata);
   return state;
 }
 
@@ -569,7 +599,8 @@ LoadResult load_model(nn::Module& module, const std::string& path, bool strict) 
   const std::string where = "load_model: " + quoted(path);
   const InputFile file(path, "load_model");
   HeaderRead read = read_header(file, where);
-  const std::vector<SafetensorsEntry>& entries = read.checked.header.entries;  // in the order of their data
+  const CheckedHeader& header = read.checked;
+  const std::vector<CheckedEntry>& entries = header.entries;  // in the order of their data
   const std::vector<std::uint32_t>& by_name = read.checked.by_name;
 
   // Keys and shapes first, from the header alone: nothing is read or allocated for a file that does not fit.
@@ -587,12 +618,12 @@ LoadResult load_model(nn::Module& module, const std::string& path, bool strict) 
       result.missing_keys.push_back(name);
       return;
     }
-    const SafetensorsEntry& entry = entries[*found];
+    const CheckedEntry& entry = entries[*found];
     in_module[*found] = true;
     targets.emplace_back(*found, tensor);
     const auto& dims = tensor.data().shape();
-    if (!std::equal(entry.shape.begin(), entry.shape.end(), dims.begin(), dims.end())) {
-      mismatched.push_back("'" + name + "' is " + to_string(entry.shape) + " in the file and " +
+    if (!std::equal(header.dims_begin(entry), header.dims_end(entry), dims.begin(), dims.end())) {
+      mismatched.push_back("'" + name + "' is " + to_string(header.shape(entry)) + " in the file and " +
                            to_string(tensor.shape()) + " in the module");
     }
   });
@@ -610,12 +641,12 @@ LoadResult load_model(nn::Module& module, const std::string& path, bool strict) 
   // they replace the module's (a move, not a copy): the module's tensors stay the same handles, so an
   // optimizer's stay valid.
   std::sort(targets.begin(), targets.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<const SafetensorsEntry*> wanted;
+  std::vector<const CheckedEntry*> wanted;
   wanted.reserve(targets.size());
   for (const auto& target : targets) wanted.push_back(&entries[target.first]);
   std::vector<Array> values = read_values(file, read, wanted, where);
   for (std::size_t i = 0; i < targets.size(); ++i) targets[i].second.data() = std::move(values[i]);
-  result.metadata = std::move(read.checked.header.metadata);
+  result.metadata = std::move(read.checked.metadata);
   return result;
 }
 
