@@ -203,9 +203,10 @@ void parse_entry(std::string_view name, simdjson::dom::element info, ArrayClaim&
 // keeps every key, so a name twice is seen); then each value is checked where it is.
 void parse_header_json(const char* text, std::size_t length, bool padded, CheckedHeader& header,
                        const std::string& where) {
-  // A parser allocates its buffers at its first parse: one per thread is kept for the headers of
-  // ordinary models (up to 1 MiB, so that it never holds more), a larger header gets its own.
-  constexpr std::size_t kKeptParserBytes = std::size_t{1} << 20;
+  // A parser allocates its buffers at its first parse, about 14 bytes per byte of JSON: one per
+  // thread is kept for the headers of ordinary models (up to 64 KiB, some 600 tensors, so that it never
+  // holds more than about 1 MB), a larger header gets its own.
+  constexpr std::size_t kKeptParserBytes = std::size_t{64} << 10;
   thread_local simdjson::dom::parser kept_parser;
   std::optional<simdjson::dom::parser> own_parser;
   simdjson::dom::parser& parser = length <= kKeptParserBytes ? kept_parser : own_parser.emplace();
