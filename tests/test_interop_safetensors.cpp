@@ -223,6 +223,27 @@ TEST(InteropSafetensors, ReadsTensorsAcrossTheHeadersReadAndLargeConvertedOnes) 
   for (std::size_t i = 0; i < d_count; ++i) ASSERT_EQ(d(i), 1.0f + static_cast<float>(i % 1024) / 1024.0f) << i;
 }
 
+// Headers past the first 4 KiB read (read again whole) and past 64 KiB (parsed by a parser of their
+// own, not the one kept for ordinary headers) load every tensor, after an ordinary header on the same
+// thread and before another.
+TEST(InteropSafetensors, LongHeadersLoadWholeAfterAndBeforeShortOnes) {
+  for (const std::size_t count : {std::size_t{3}, std::size_t{100}, std::size_t{2000}, std::size_t{3}}) {
+    nn::StateDict state;
+    for (std::size_t i = 0; i < count; ++i) {
+      state.insert("layer_with_a_long_name_" + std::to_string(i) + ".weight",
+                   xg::Tensor(xg::Array{static_cast<float>(i), -static_cast<float>(i) / 4}));
+    }
+    const std::string path = temp_path("long_header_" + std::to_string(count) + ".safetensors");
+    interop::save_file(state, path);
+    const std::uint64_t header_bytes = interop::read_safetensors_header(path).data_start - 8;
+    EXPECT_EQ(header_bytes > 4096, count >= 100) << header_bytes;
+    EXPECT_EQ(header_bytes > 65536, count >= 2000) << header_bytes;
+    const nn::StateDict loaded = interop::load_file(path);
+    ASSERT_EQ(loaded.size(), count);
+    for (const auto& [name, tensor] : state) EXPECT_EQ(loaded[name].data(), tensor.data()) << name;
+  }
+}
+
 // A key the module does not have, between two it has: its bytes are skipped, the others land.
 TEST(InteropSafetensors, NonStrictLoadSkipsAnEntryBetweenTwoItReads) {
   const std::string path = temp_path("between.safetensors");
