@@ -105,7 +105,7 @@ SafetensorsHeader public_header(const CheckedHeader& checked) {
   return header;
 }
 
-// The checks of one entry's values, then the entry at the end of `entries`. `claim` holds its shape
+// The checks of one entry's values, then the entry at the end of header.entries. `claim` holds its shape
 // (claim.dims) and is reused from entry to entry, so that the shared shape check allocates nothing.
 // Messages are built only for a refusal.
 void add_checked_entry(std::string_view name, std::string_view dtype, ArrayClaim& claim, std::uint64_t begin,
