@@ -1,6 +1,7 @@
 #include <xgrad/nn/module.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
@@ -167,21 +168,61 @@ std::vector<Tensor> Module::buffers(bool recurse) const {
   return result;
 }
 
+struct Module::StateWalk {
+  // The pointers met so far, kept sorted: "each module and each tensor once" with one growing vector
+  // instead of a hash set's node for every entry (a state holds tens of entries, read at every load).
+  class SeenOnce {
+   public:
+    SeenOnce() { seen_.reserve(32); }  // what a model of a few layers needs, in one allocation
+    bool first_time(const void* pointer) {
+      const auto at = std::lower_bound(seen_.begin(), seen_.end(), pointer, std::less<const void*>());
+      if (at != seen_.end() && *at == pointer) return false;
+      seen_.insert(at, pointer);
+      return true;
+    }
+
+   private:
+    std::vector<const void*> seen_;
+  };
+
+  const StateVisitor& visit;
+  std::string name;  // the dotted prefix of the module being walked; grown and cut back on the way
+  SeenOnce modules, tensors;
+};
+
+// Depth first, a module's parameters, then its persistent buffers, then its children: the order of
+// named_modules() and state_dict(), each module and each tensor at its first place only.
+void Module::walk_state(StateWalk& walk) const {
+  if (!walk.modules.first_time(this)) return;
+  const std::size_t prefix = walk.name.size();
+  const auto visit_own = [&walk, prefix](const std::string& name, const Tensor& tensor, EntryKind kind) {
+    if (!walk.tensors.first_time(tensor.id())) return;
+    walk.name.resize(prefix);
+    walk.name += name;
+    walk.visit(walk.name, tensor, kind);
+  };
+  for (const auto& [name, tensor] : parameters_) visit_own(name, tensor, EntryKind::real);
+  for (const Buffer& buffer : buffers_) {
+    if (buffer.persistent) visit_own(buffer.name, buffer.tensor, buffer.kind);
+  }
+  for (const auto& [name, child] : children_) {
+    walk.name.resize(prefix);
+    walk.name.append(name).append(".");
+    child->walk_state(walk);
+  }
+  walk.name.resize(prefix);
+}
+
+void Module::for_each_state_entry(const StateVisitor& visit) const {
+  StateWalk walk{visit, {}, {}, {}};
+  walk.name.reserve(64);
+  walk_state(walk);
+}
+
 StateDict Module::state_dict() const {
   StateDict state;
-  std::unordered_set<const TensorImpl*> counts;
-  auto entries = collect(true, [&counts](const Module& module, const auto& add) {
-    for (const auto& [name, tensor] : module.parameters_) add(name, tensor);
-    for (const Buffer& buffer : module.buffers_) {
-      if (!buffer.persistent) continue;
-      add(buffer.name, buffer.tensor);
-      if (buffer.kind == EntryKind::count) counts.insert(buffer.tensor.id());
-    }
-  });
-  for (auto& [name, tensor] : entries) {
-    const EntryKind kind = counts.count(tensor.id()) ? EntryKind::count : EntryKind::real;
-    state.insert(std::move(name), std::move(tensor), kind);
-  }
+  for_each_state_entry(
+      [&state](const std::string& name, const Tensor& tensor, EntryKind kind) { state.insert(name, tensor, kind); });
   return state;
 }
 

@@ -41,6 +41,7 @@
 #include <xgrad/core/error.hpp>
 #include <xgrad/core/tensor.hpp>
 
+#include <functional>
 #include <initializer_list>
 #include <iosfwd>
 #include <memory>
@@ -134,6 +135,11 @@ class Module : public std::enable_shared_from_this<Module> {
 
   // The named parameters and persistent buffers, module by module (see the top of this file).
   StateDict state_dict() const;
+  // The same entries in the same order, handed one by one to visit(name, tensor, kind) without building
+  // a StateDict: for code that only looks them up, such as a file's reader matching its names. The
+  // name lives only during the call.
+  using StateVisitor = std::function<void(const std::string& name, const Tensor& tensor, EntryKind kind)>;
+  void for_each_state_entry(const StateVisitor& visit) const;
   // Copies the values of `state` into this module's parameters and buffers, in place: the tensors an
   // optimizer holds stay the same tensors. strict: every key of state_dict() must be present and no
   // other; not strict: missing and unexpected keys are skipped. A key present in both with another
@@ -174,6 +180,9 @@ class Module : public std::enable_shared_from_this<Module> {
     bool persistent;
     EntryKind kind;
   };
+  // for_each_state_entry's walk down the tree (the visitor, the dotted name so far, what was seen).
+  struct StateWalk;
+  void walk_state(StateWalk& walk) const;
   // Own entries of every module below (and including) this one, with dotted names, each tensor once.
   template <class OwnEntries>
   std::vector<std::pair<std::string, Tensor>> collect(bool recurse, OwnEntries own_entries) const;

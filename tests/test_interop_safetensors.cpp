@@ -193,6 +193,71 @@ TEST(InteropSafetensors, ReadsEveryFloatAndIntegerDtype) {
   EXPECT_EQ(state.kind("d"), nn::EntryKind::count);
 }
 
+// Every way a tensor's bytes arrive, in one file: "a" starts in the bytes read with the header (the
+// first 4 KiB) and ends after them; "b" (I64) and "d" (F16) are converted, "b" from the buffer read
+// with the F32 data, "d" (1.2 MB, above the 1 MiB read along) in chunks of its own; "c" follows "b".
+TEST(InteropSafetensors, ReadsTensorsAcrossTheHeadersReadAndLargeConvertedOnes) {
+  const std::size_t a_count = 2000, d_count = 600000;
+  std::string data;
+  for (std::size_t i = 0; i < a_count; ++i) data += floats({static_cast<float>(i) + 0.5f});
+  data += le64(static_cast<std::uint64_t>(-3)) + le64(7);
+  data += floats({-1.0f, 2.0f});
+  for (std::size_t i = 0; i < d_count; ++i) {
+    const std::uint16_t half = static_cast<std::uint16_t>(0x3c00 + (i % 1024));  // 1 + (i % 1024) / 1024
+    data.append(reinterpret_cast<const char*>(&half), 2);
+  }
+  const std::string header = R"({"a":{"dtype":"F32","shape":[2000],"data_offsets":[0,8000]},)"
+                             R"("b":{"dtype":"I64","shape":[2],"data_offsets":[8000,8016]},)"
+                             R"("c":{"dtype":"F32","shape":[2],"data_offsets":[8016,8024]},)"
+                             R"("d":{"dtype":"F16","shape":[600000],"data_offsets":[8024,1208024]}})";
+  const std::string path = temp_path("every_path.safetensors");
+  write_bytes(path, safetensors_bytes(header, data));
+  const nn::StateDict state = interop::load_file(path);
+  const xg::Array& a = state["a"].data();
+  ASSERT_EQ(a.size(), a_count);
+  for (std::size_t i = 0; i < a_count; ++i) ASSERT_EQ(a(i), static_cast<float>(i) + 0.5f) << i;
+  EXPECT_EQ(state["b"].data(), (xg::Array{-3.0f, 7.0f}));
+  EXPECT_EQ(state["c"].data(), (xg::Array{-1.0f, 2.0f}));
+  const xg::Array& d = state["d"].data();
+  ASSERT_EQ(d.size(), d_count);
+  for (std::size_t i = 0; i < d_count; ++i) ASSERT_EQ(d(i), 1.0f + static_cast<float>(i % 1024) / 1024.0f) << i;
+}
+
+// Headers past the first 4 KiB read (read again whole) and past 64 KiB (parsed by a parser of their
+// own, not the one kept for ordinary headers) load every tensor, after an ordinary header on the same
+// thread and before another.
+TEST(InteropSafetensors, LongHeadersLoadWholeAfterAndBeforeShortOnes) {
+  for (const std::size_t count : {std::size_t{3}, std::size_t{100}, std::size_t{2000}, std::size_t{3}}) {
+    nn::StateDict state;
+    for (std::size_t i = 0; i < count; ++i) {
+      state.insert("layer_with_a_long_name_" + std::to_string(i) + ".weight",
+                   xg::Tensor(xg::Array{static_cast<float>(i), -static_cast<float>(i) / 4}));
+    }
+    const std::string path = temp_path("long_header_" + std::to_string(count) + ".safetensors");
+    interop::save_file(state, path);
+    const std::uint64_t header_bytes = interop::read_safetensors_header(path).data_start - 8;
+    EXPECT_EQ(header_bytes > 4096, count >= 100) << header_bytes;
+    EXPECT_EQ(header_bytes > 65536, count >= 2000) << header_bytes;
+    const nn::StateDict loaded = interop::load_file(path);
+    ASSERT_EQ(loaded.size(), count);
+    for (const auto& [name, tensor] : state) EXPECT_EQ(loaded[name].data(), tensor.data()) << name;
+  }
+}
+
+// A key the module does not have, between two it has: its bytes are skipped, the others land.
+TEST(InteropSafetensors, NonStrictLoadSkipsAnEntryBetweenTwoItReads) {
+  const std::string path = temp_path("between.safetensors");
+  write_bytes(path, safetensors_bytes(R"({"bias":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},)"
+                                      R"("extra":{"dtype":"F32","shape":[3],"data_offsets":[4,16]},)"
+                                      R"("weight":{"dtype":"F32","shape":[1,2],"data_offsets":[16,24]}})",
+                                      floats({3.0f, 9.0f, 9.0f, 9.0f, 1.0f, 2.0f})));
+  nn::Linear linear = small_linear();
+  const interop::LoadResult result = interop::load_model(linear, path, /*strict=*/false);
+  EXPECT_EQ(result.unexpected_keys, (std::vector<std::string>{"extra"}));
+  EXPECT_EQ(linear->bias.data(), (xg::Array{3.0f}));
+  EXPECT_EQ(linear->weight.data(), (xg::Array{{1.0f, 2.0f}}));
+}
+
 // For small_linear(): its bias (3) without its weight, and a key it does not have (extra, 4).
 std::string without_weight_with_extra() {
   return safetensors_bytes(

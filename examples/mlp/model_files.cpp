@@ -156,10 +156,11 @@ std::optional<Statistics> load_statistics(const std::string& path) {
   if (path.empty()) return std::nullopt;
   std::optional<Statistics> statistics = read_statistics(path);
   if (!statistics) {
-    std::fprintf(stderr,
-                 "note: %s holds no standardization statistics (a file saved before they were kept, or one that "
-                 "PyTorch wrote): they are fitted again on this run's training examples\n",
-                 path.c_str());
+    // On stdout, which only rank 0 keeps under mpirun (parallel.hpp): every rank reads the file, one says so.
+    std::printf(
+        "note: %s holds no standardization statistics (a file saved before they were kept, or one that "
+        "PyTorch wrote): they are fitted again on this run's training examples\n",
+        path.c_str());
   }
   return statistics;
 }

@@ -877,6 +877,25 @@ TEST(MlpMpiTasks, RegressionTrainsAsOneProcess) {
   }
 }
 
+// A --load model without its statistics (PATH.standardizer removed) under mpirun: every rank fits them
+// again, and the note that says so is printed once, by rank 0, as the job's other messages are.
+TEST(MlpMpiTasks, TheRefittedStatisticsNoteIsPrintedOnce) {
+  const std::string dir = fresh_dir("mpi_refitted_note");
+  write_file(dir + "/plane.csv", plane_csv());
+  const Args data = {"--task", "regression", "--dataset", "csv:" + dir + "/plane.csv", "--target", "y", "--quiet"};
+  expect_run(mlp(data + Args{"--epochs", "1", "--out", dir + "/out", "--save", dir + "/plane.xgrad"}), 0);
+  fs::remove(dir + "/plane.xgrad.standardizer");
+  const RunResult job = mpirun(2, data + Args{"--load", dir + "/plane.xgrad", "--epochs", "0", "--out", dir + "/eval"});
+  expect_run(job, 0, {"note: .*/plane.xgrad holds no standardization statistics", "  test +[0-9.]+ +[0-9.]+"});
+  const std::string output = job.output();
+  std::size_t notes = 0;
+  for (std::size_t at = output.find("holds no standardization"); at != std::string::npos;
+       at = output.find("holds no standardization", at + 1)) {
+    ++notes;
+  }
+  EXPECT_EQ(notes, 1u) << output;
+}
+
 // The line that ends an early-stopped run: "early stop: best validation loss L at epoch E; ...".
 std::string early_stop_line(const RunResult& run) {
   std::smatch found;
