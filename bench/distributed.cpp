@@ -112,13 +112,15 @@ int main(int argc, char** argv) {
   xg::Generator init(0);
   xg::nn::MLP net({784, 256, 128, 10}, xg::nn::Activation::ReLU, 0.0,
                   flags.batch_norm ? xg::nn::Norm::Batch : xg::nn::Norm::None, init);
-  if (world > 1 && !flags.independent) xg::distributed::convert_sync_batchnorm(*net);
   const std::vector<xg::Tensor> params = net->parameters();
   xg::distributed::broadcast_parameters(params);
   std::unique_ptr<xg::distributed::BackwardAllReduce> overlapped;
   if (flags.overlap) overlapped = std::make_unique<xg::distributed::BackwardAllReduce>(params);
   std::unique_ptr<xg::distributed::SharedMemoryAllReduce> shared;
   if (flags.shared && !overlapped) shared = std::make_unique<xg::distributed::SharedMemoryAllReduce>(params);
+  // SyncBatchNorm's sums the gradients' way: through `shared` when there is one, else MPI. (The
+  // converted layers hold the same tensors, so `params` and the exchanges still hold the model's.)
+  if (world > 1 && !flags.independent) xg::distributed::convert_sync_batchnorm(*net, shared.get());
   xg::optim::AdamW optimizer(params, xg::optim::AdamWOptions(2e-3).weight_decay(0.05));
   std::unique_ptr<xg::distributed::ShardedOptimizer> sharded;
   if (shared && flags.sharded) sharded = std::make_unique<xg::distributed::ShardedOptimizer>(*shared, optimizer);

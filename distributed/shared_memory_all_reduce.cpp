@@ -40,8 +40,6 @@ void pause_briefly() {
 #endif
 }
 
-SharedMemoryAllReduce* active_instance = nullptr;
-
 }  // namespace
 
 struct SharedMemoryAllReduce::State {
@@ -55,6 +53,8 @@ struct SharedMemoryAllReduce::State {
   std::vector<float*> parts;       // every rank's 2 x floats
   std::uint64_t meetings = 0;      // how many this rank has arrived at
   int buffer = 0, sum_buffer = 0;  // which of the two the next call uses
+  // What lifetime() hands out a weak pointer to: it dies with this exchange.
+  std::shared_ptr<const bool> alive = std::make_shared<const bool>(true);
 
   // Publishes this rank's writes and waits until every rank has arrived at the same meeting.
   void meet();
@@ -174,11 +174,9 @@ SharedMemoryAllReduce::SharedMemoryAllReduce(const std::vector<Tensor>& params) 
   MPI_Win_lock_all(MPI_MODE_NOCHECK, s.window);  // passive target: plain loads and stores
   MPI_Win_sync(s.window);
   MPI_Barrier(s.node);  // every counter initialized before anyone looks at one
-  active_instance = this;
 }
 
 SharedMemoryAllReduce::~SharedMemoryAllReduce() {
-  if (active_instance == this) active_instance = nullptr;
   State& s = *state_;
   if (s.window != MPI_WIN_NULL) {
     MPI_Win_unlock_all(s.window);
@@ -187,7 +185,9 @@ SharedMemoryAllReduce::~SharedMemoryAllReduce() {
   if (s.node != MPI_COMM_NULL) MPI_Comm_free(&s.node);
 }
 
-SharedMemoryAllReduce* SharedMemoryAllReduce::active() { return active_instance; }
+std::uint64_t SharedMemoryAllReduce::meetings() const { return state_->meetings; }
+
+std::weak_ptr<const void> SharedMemoryAllReduce::lifetime() const { return state_->alive; }
 
 std::vector<double> SharedMemoryAllReduce::all_gather(const std::vector<double>& local) {
   State& s = *state_;

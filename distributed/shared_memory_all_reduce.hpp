@@ -1,8 +1,9 @@
 #pragma once
 // all_reduce_gradients for ranks on one machine, through memory they share: each rank writes its
 // (weighted) gradients into its own part of one shared buffer, the ranks meet once, and each rank
-// sums every rank's part, in rank order, straight into its gradients. While one is alive,
-// SyncBatchNorm's small exchanges take the same path (all_gather, sum_over_ranks) instead of MPI's.
+// sums every rank's part, in rank order, straight into its gradients. A SyncBatchNorm given one
+// (convert_sync_batchnorm(net, &exchange)) sends its small exchanges the same way (all_gather,
+// sum_over_ranks) instead of through MPI's collectives.
 //
 //   xg::distributed::SharedMemoryAllReduce reduce(net->parameters());   // collective; one machine only
 //   for (...) {
@@ -29,6 +30,7 @@
 #include <xgrad/distributed/gradients.hpp>
 #include <xgrad/optim/optimizer.hpp>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <unordered_map>
@@ -76,9 +78,13 @@ class SharedMemoryAllReduce {
   // (more for over 2048 values). Collective, as sum_over_ranks.
   std::vector<double> all_gather(const std::vector<double>& local);
 
-  // The one most recently constructed in this process and still alive, or nullptr. SyncBatchNorm sums
-  // through it when there is one (every rank constructs it collectively, so all ranks agree).
-  static SharedMemoryAllReduce* active();
+  // How many times this rank has met the others: one per all_reduce, reduce_scatter and
+  // all_gather_ranges, one per 2048 values (or fewer) of all_gather and sum_over_ranks. A test counts
+  // them to see which exchanges went this way.
+  std::uint64_t meetings() const;
+  // Expires when this exchange is destroyed. Who keeps a pointer to it (SyncBatchNorm) looks here
+  // before each use, to fail with an xg::Error instead of touching freed memory.
+  std::weak_ptr<const void> lifetime() const;
 
   // Whether every rank of the job runs on this machine (collective).
   static bool all_ranks_on_one_machine();

@@ -1,10 +1,12 @@
 #include <xgrad/distributed/sync_batch_norm.hpp>
 
+#include <xgrad/core/error.hpp>
 #include <xgrad/distributed/environment.hpp>
 #include <xgrad/distributed/shared_memory_all_reduce.hpp>
 
 #include <mpi.h>
 
+#include <memory>
 #include <ostream>
 #include <sstream>
 #include <string>
@@ -13,13 +15,16 @@
 namespace xg::distributed {
 namespace {
 
-// batch_norm's sums, added up over the ranks: through the gradients' shared memory when the ranks
-// average them that way (one meeting instead of an MPI collective's handshakes), else over
-// MPI_COMM_WORLD. Either gives every rank the same doubles.
+// batch_norm's sums, added up over the ranks: through the exchange's shared memory when the layer
+// was given one (one meeting instead of an MPI collective's handshakes), else over MPI_COMM_WORLD.
+// Either gives every rank the same doubles.
 class AllReducedSums : public nn::functional::BatchSums {
  public:
+  explicit AllReducedSums(SharedMemoryAllReduce* exchange) : exchange_(exchange) {
+    if (exchange_) lifetime_ = exchange_->lifetime();
+  }
   std::vector<double> gather(const std::vector<double>& local) override {
-    if (SharedMemoryAllReduce* shared = SharedMemoryAllReduce::active()) return shared->all_gather(local);
+    if (SharedMemoryAllReduce* shared = exchange()) return shared->all_gather(local);
     std::vector<double> all(local.size() * static_cast<std::size_t>(world_size()));
     MPI_Allgather(local.data(), static_cast<int>(local.size()), MPI_DOUBLE, all.data(), static_cast<int>(local.size()),
                   MPI_DOUBLE, MPI_COMM_WORLD);
@@ -37,13 +42,26 @@ class AllReducedSums : public nn::functional::BatchSums {
   }
 
  private:
-  static void sum_over_ranks(std::vector<double>& sums) {
-    if (SharedMemoryAllReduce* shared = SharedMemoryAllReduce::active()) {
+  // The layer's exchange, nullptr for MPI; an xg::Error once it is destroyed (every rank destroys it
+  // together, so every rank throws here, before any collective: none is left waiting).
+  SharedMemoryAllReduce* exchange() const {
+    if (exchange_ && lifetime_.expired()) {
+      throw Error(
+          "SyncBatchNorm: expected its SharedMemoryAllReduce to outlive its training passes, got one already "
+          "destroyed: keep the exchange alive, or set_exchange(nullptr) to sum through MPI");
+    }
+    return exchange_;
+  }
+  void sum_over_ranks(std::vector<double>& sums) const {
+    if (SharedMemoryAllReduce* shared = exchange()) {
       shared->sum_over_ranks(sums);
       return;
     }
     MPI_Allreduce(MPI_IN_PLACE, sums.data(), static_cast<int>(sums.size()), MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
   }
+
+  SharedMemoryAllReduce* exchange_;
+  std::weak_ptr<const void> lifetime_;
 };
 
 // Walks `module`'s tree and puts make(child) in place of each child for which make returns a module.
@@ -63,8 +81,9 @@ std::size_t replace_below(nn::Module& module, Make make) {
 
 }  // namespace
 
-SyncBatchNormImpl::SyncBatchNormImpl(const nn::BatchNorm1dOptions& options) : nn::BatchNorm1dImpl(options) {
-  across_processes_ = std::make_shared<AllReducedSums>();
+SyncBatchNormImpl::SyncBatchNormImpl(const nn::BatchNorm1dOptions& options, SharedMemoryAllReduce* exchange)
+    : nn::BatchNorm1dImpl(options) {
+  set_exchange(exchange);
 }
 
 void SyncBatchNormImpl::pretty_print(std::ostream& out) const {
@@ -74,14 +93,18 @@ void SyncBatchNormImpl::pretty_print(std::ostream& out) const {
   out << "SyncBatchNorm" << plain.str().substr(std::string("BatchNorm1d").size());
 }
 
-SyncBatchNormImpl::SyncBatchNormImpl(const nn::BatchNorm1dImpl& batch_norm)
-    : nn::BatchNorm1dImpl(batch_norm, std::make_shared<AllReducedSums>()) {}
+SyncBatchNormImpl::SyncBatchNormImpl(const nn::BatchNorm1dImpl& batch_norm, SharedMemoryAllReduce* exchange)
+    : nn::BatchNorm1dImpl(batch_norm, std::make_shared<AllReducedSums>(exchange)) {}
 
-std::size_t convert_sync_batchnorm(nn::Module& module) {
-  return replace_below(module, [](nn::Module& child) -> std::shared_ptr<nn::Module> {
+void SyncBatchNormImpl::set_exchange(SharedMemoryAllReduce* exchange) {
+  across_processes_ = std::make_shared<AllReducedSums>(exchange);
+}
+
+std::size_t convert_sync_batchnorm(nn::Module& module, SharedMemoryAllReduce* exchange) {
+  return replace_below(module, [exchange](nn::Module& child) -> std::shared_ptr<nn::Module> {
     const auto* plain = dynamic_cast<const nn::BatchNorm1dImpl*>(&child);
     if (!plain || dynamic_cast<const SyncBatchNormImpl*>(&child)) return nullptr;
-    return std::make_shared<SyncBatchNormImpl>(*plain);
+    return std::make_shared<SyncBatchNormImpl>(*plain, exchange);
   });
 }
 

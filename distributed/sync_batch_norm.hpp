@@ -8,10 +8,21 @@
 //   ... train under mpirun ...
 //   xg::distributed::revert_sync_batchnorm(*net);    // back to BatchNorm1d (one process, export)
 //
+// Where the sums go is the caller's choice, as torch's process_group: by default MPI_COMM_WORLD's
+// collectives; given a SharedMemoryAllReduce (ranks on one machine), through its shared memory:
+//
+//   xg::distributed::SharedMemoryAllReduce exchange(net->parameters());  // the same tensors after
+//   xg::distributed::convert_sync_batchnorm(*net, &exchange);             // converting, so either order
+//
+// Lifetime: the exchange must outlive every SyncBatchNorm's training passes that use it (a layer only
+// points to it). A training forward or backward after the exchange is destroyed throws xg::Error;
+// set_exchange(nullptr) first to go on through MPI. Every rank must give its layers the same kind of
+// exchange (all a SharedMemoryAllReduce, constructed together, or all none): ranks that disagree would
+// wait for each other in different collectives.
+//
 // Forward, per BatchNorm layer: one allgather (as torch's) of each rank's per-channel sums, squared
 // deviations from its own mean and value count, merged exactly in rank order (so uneven shards give
-// the global statistics). With a SharedMemoryAllReduce alive, these exchanges go through its shared
-// memory instead of MPI. Backward: one allreduce of the sums of g and g * xhat
+// the global statistics). Backward: one allreduce of the sums of g and g * xhat
 // that dx needs; the weight's and bias's gradients stay per rank and are averaged with the others by
 // all_reduce_gradients. Every rank computes the same statistics, so the running buffers stay
 // identical. In evaluation mode it is BatchNorm1d (running buffers, nothing exchanged).
@@ -31,20 +42,27 @@
 
 namespace xg::distributed {
 
+class SharedMemoryAllReduce;
+
 class SyncBatchNormImpl : public nn::BatchNorm1dImpl {
  public:
-  explicit SyncBatchNormImpl(const nn::BatchNorm1dOptions& options);
+  // `exchange`: where the ranks' sums go (nullptr: MPI_COMM_WORLD's collectives). Not owned.
+  explicit SyncBatchNormImpl(const nn::BatchNorm1dOptions& options, SharedMemoryAllReduce* exchange = nullptr);
   // A SyncBatchNorm holding `batch_norm`'s tensors (the same handles) in its mode.
-  explicit SyncBatchNormImpl(const nn::BatchNorm1dImpl& batch_norm);
+  explicit SyncBatchNormImpl(const nn::BatchNorm1dImpl& batch_norm, SharedMemoryAllReduce* exchange = nullptr);
   void pretty_print(std::ostream& out) const override;
+  // Sums through `exchange` from the next training pass on (nullptr: MPI). Every rank at the same point.
+  void set_exchange(SharedMemoryAllReduce* exchange);
 };
 
 XG_MODULE(SyncBatchNorm);
 
-// Replaces every BatchNorm1d in `module`'s tree by a SyncBatchNorm holding the same tensors (torch's
-// SyncBatchNorm.convert_sync_batchnorm). Returns how many were replaced. The module itself, when it is
-// a BatchNorm1d, cannot replace itself: wrap it in a Sequential.
-std::size_t convert_sync_batchnorm(nn::Module& module);
+// Replaces every BatchNorm1d in `module`'s tree by a SyncBatchNorm holding the same tensors, summing
+// through `exchange` (torch's SyncBatchNorm.convert_sync_batchnorm(module, process_group); nullptr:
+// MPI). Returns how many were replaced; a SyncBatchNorm already there is left as it is (set_exchange
+// changes its exchange). The module itself, when it is a BatchNorm1d, cannot replace itself: wrap it in
+// a Sequential.
+std::size_t convert_sync_batchnorm(nn::Module& module, SharedMemoryAllReduce* exchange = nullptr);
 // The reverse: every SyncBatchNorm becomes a plain BatchNorm1d holding the same tensors.
 std::size_t revert_sync_batchnorm(nn::Module& module);
 

@@ -92,9 +92,9 @@ int run(const Args& given, const Parallel& parallel) {
       export_onnx(setup.net, args.export_onnx_path, if_fitted(setup.data.statistics));
     return 0;
   }
-  parallel.synchronize_batch_norm(*setup.net);  // under mpirun: the global batch's statistics
   Training training = set_up_training(args, setup);
-  parallel.start(setup.net->parameters(), *training.optimizer, setup.data.train.size(), args.batch_size, args.seed);
+  // Under mpirun: the gradient exchange, and SyncBatchNorm for the global batch's statistics.
+  parallel.start(*setup.net, *training.optimizer, setup.data.train.size(), args.batch_size, args.seed);
   if (parallel.is_main()) make_out_dir(args);  // only rank 0 writes files
   print_training(args, *training.optimizer, setup.decided);
 

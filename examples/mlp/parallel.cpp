@@ -72,9 +72,10 @@ Parallel::~Parallel() {
   environment().reset();
 }
 
-void Parallel::start(const std::vector<xg::Tensor>& params, xg::optim::Optimizer& optimizer, std::size_t train_size,
+void Parallel::start(xg::nn::Module& net, xg::optim::Optimizer& optimizer, std::size_t train_size,
                      std::size_t batch_size, std::uint64_t seed) const {
   if (!mpi_) return;
+  const std::vector<xg::Tensor> params = net.parameters();
   const auto world = static_cast<std::size_t>(world_);
   const std::size_t tail = train_size % batch_size;
   if (batch_size < world || (tail != 0 && tail < world)) {
@@ -91,17 +92,16 @@ void Parallel::start(const std::vector<xg::Tensor>& params, xg::optim::Optimizer
   } else {
     exchange_->overlapped = std::make_unique<xg::distributed::BackwardAllReduce>(params);
   }
+  // SyncBatchNorm's sums through the gradients' shared memory on one machine (nullptr: MPI). The
+  // converted layers hold the same tensors, so the exchanges built above still hold the model's.
+  if (xg::distributed::convert_sync_batchnorm(net, exchange_->shared.get()) > 0) {
+    std::printf("distributed: batch norm over the global batch (SyncBatchNorm)\n");
+  }
   std::printf("distributed: %d ranks, each trains on rows rank, rank + %d, ... of every global batch of %zu\n", world_,
               world_, batch_size);
   std::printf("distributed: gradients averaged %s\n",
               exchange_->shared ? "through shared memory (one machine), each rank updating its share of the weights"
                                 : "in buckets during backward (several machines)");
-}
-
-void Parallel::synchronize_batch_norm(xg::nn::Module& net) const {
-  if (mpi_ && xg::distributed::convert_sync_batchnorm(net) > 0) {
-    std::printf("distributed: batch norm over the global batch (SyncBatchNorm)\n");
-  }
 }
 
 void Parallel::note_dropout_generators(std::map<std::string, std::string>& notes) const {
@@ -209,9 +209,7 @@ int Parallel::fail(const std::string& message) const {
 struct Parallel::Exchange {};
 Parallel::Parallel(int&, char**&) {}
 Parallel::~Parallel() = default;
-void Parallel::start(const std::vector<xg::Tensor>&, xg::optim::Optimizer&, std::size_t, std::size_t,
-                     std::uint64_t) const {}
-void Parallel::synchronize_batch_norm(xg::nn::Module&) const {}
+void Parallel::start(xg::nn::Module&, xg::optim::Optimizer&, std::size_t, std::size_t, std::uint64_t) const {}
 void Parallel::note_dropout_generators(std::map<std::string, std::string>&) const {}
 void Parallel::restore_dropout_generators(const std::map<std::string, std::string>&, std::uint64_t,
                                           std::int64_t) const {}

@@ -35,14 +35,14 @@ class Parallel {
   // Before training: every rank must have at least one example of every global batch; then rank 0's
   // parameters go to all (they are equal already: the same seed, the same --load file) after a check
   // that all ranks built the same model. Dropout masks are drawn from seed + rank.
-  // Also readies the gradient exchange of these parameters (begin_gradient_exchange) and, with every
-  // rank on one machine, shards the optimizer's step (average_gradients).
-  void start(const std::vector<xg::Tensor>& params, xg::optim::Optimizer& optimizer, std::size_t train_size,
-             std::size_t batch_size, std::uint64_t seed) const;
-  // Under mpirun every BatchNorm1d of `net` becomes a SyncBatchNorm (the global batch's statistics:
-  // distributed/sync_batch_norm.hpp), so the ranks train the model one process trains. The saved
-  // model is the same file either way. Nothing in one process.
-  void synchronize_batch_norm(xg::nn::Module& net) const;
+  // Also readies the gradient exchange of the parameters (begin_gradient_exchange) and, with every
+  // rank on one machine, shards the optimizer's step (average_gradients). Every BatchNorm1d of `net`
+  // becomes a SyncBatchNorm (the global batch's statistics: distributed/sync_batch_norm.hpp), so the
+  // ranks train the model one process trains, its sums going the gradients' way on one machine. The
+  // saved model is the same file either way (its SyncBatchNorms use this object's exchange: train it
+  // while this object lives). Nothing in one process.
+  void start(xg::nn::Module& net, xg::optim::Optimizer& optimizer, std::size_t train_size, std::size_t batch_size,
+             std::uint64_t seed) const;
   // Every rank's dropout generator (rank 0's is the checkpoint's own "dropout"), as notes of the
   // checkpoint rank 0 is about to write: call on every rank (it gathers). Nothing in one process.
   void note_dropout_generators(std::map<std::string, std::string>& notes) const;

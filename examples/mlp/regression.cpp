@@ -259,14 +259,14 @@ int run_regression(Args& args, const Parallel& parallel) {
     return 0;
   }
 
-  parallel.synchronize_batch_norm(*net);  // under mpirun: the global batch's statistics
   std::unique_ptr<xg::optim::Optimizer> optimizer = make_optimizer(args, net->parameters());
   xg::data::DataLoader loader = make_loader(args, data.train);
   const auto steps_per_epoch = static_cast<std::int64_t>(loader.num_batches());
   // Per batch only: parse_args refuses --scheduler plateau here.
   std::unique_ptr<xg::optim::LRScheduler> scheduler =
       make_schedule(args, *optimizer, steps_per_epoch, steps_per_epoch * args.epochs).per_batch;
-  parallel.start(net->parameters(), *optimizer, data.train.size(), args.batch_size, args.seed);
+  // Under mpirun: the gradient exchange, and SyncBatchNorm for the global batch's statistics.
+  parallel.start(*net, *optimizer, data.train.size(), args.batch_size, args.seed);
   if (parallel.is_main()) make_out_dir(args);  // only rank 0 writes files
   std::printf("training: %s, lr %g, weight decay %g, %s schedule, batch %zu, %d epochs%s\n", optimizer->name().c_str(),
               learning_rate(args), weight_decay(args), args.scheduler.c_str(), args.batch_size, args.epochs,

@@ -1,11 +1,12 @@
 // Run as `mpirun -np N mpi_equivalence OPTIMIZER TOLERANCE [batch|none] [overlap|shared]`: every rank trains the
 // default MLP for 50 steps of global batch 128, each on its shard of every global batch, averaging gradients with
-// all_reduce_gradients (with `overlap`, BackwardAllReduce during backward; with `shared`, SharedMemoryAllReduce). With
-// `batch` the MLP has a BatchNorm1d after each hidden Linear, converted to SyncBatchNorm on the ranks and left plain in
-// the single process. After every step all ranks must hold bit-identical parameters and buffers (running statistics).
-// At the end rank 0 trains a single process on the same 50 global batches from the same start and compares: the largest
-// absolute difference of any parameter or buffer must stay within TOLERANCE (README, "Distributed training", says where
-// the tolerance comes from). Prints the measured difference; exits 1 on failure.
+// all_reduce_gradients (with `overlap`, BackwardAllReduce during backward; with `shared`, SharedMemoryAllReduce, which
+// SyncBatchNorm then sums through too). With `batch` the MLP has a BatchNorm1d after each hidden Linear, converted to
+// SyncBatchNorm on the ranks and left plain in the single process. After every step all ranks must hold bit-identical
+// parameters and buffers (running statistics). At the end rank 0 trains a single process on the same 50 global batches
+// from the same start and compares: the largest absolute difference of any parameter or buffer must stay within
+// TOLERANCE (README, "Distributed training", says where the tolerance comes from). Prints the measured difference;
+// exits 1 on failure.
 #include "training_common.hpp"
 
 #include <algorithm>
@@ -77,14 +78,16 @@ int main(int argc, char** argv) {
   const xg::data::TensorDataset data = xgtest::equivalence_data();
 
   xg::nn::MLP net = xgtest::default_mlp(128, norm);
-  xg::distributed::convert_sync_batchnorm(*net);
   const std::vector<xg::Tensor> params = net->parameters();
-  const std::vector<xg::Tensor> state = state_of(net);
   const std::string exchange = argc > 4 ? argv[4] : "";
   std::unique_ptr<xg::distributed::BackwardAllReduce> overlapped;
   if (exchange == "overlap") overlapped = std::make_unique<xg::distributed::BackwardAllReduce>(params, 64 * 1024);
   std::unique_ptr<xg::distributed::SharedMemoryAllReduce> shared;
   if (exchange == "shared") shared = std::make_unique<xg::distributed::SharedMemoryAllReduce>(params);
+  // SyncBatchNorm sums through the shared memory with `shared`, else through MPI (the same tensors
+  // after converting, so `params` and the exchanges still hold the model's).
+  xg::distributed::convert_sync_batchnorm(*net, shared.get());
+  const std::vector<xg::Tensor> state = state_of(net);
   xg::distributed::broadcast_parameters(params, 0);
   auto optimizer = xgtest::make_optimizer(optimizer_name, params);
   xg::nn::CrossEntropyLoss loss_fn;

@@ -49,10 +49,11 @@ int main(int argc, char** argv) {
   const auto world = static_cast<std::size_t>(xg::distributed::world_size());
   xg::nn::MLP whole_net = xgtest::default_mlp(129, xg::nn::Norm::Batch);
   xg::nn::MLP sharded_net = xgtest::default_mlp(129, xg::nn::Norm::Batch);
-  xg::distributed::convert_sync_batchnorm(*whole_net);
-  xg::distributed::convert_sync_batchnorm(*sharded_net);
   const std::vector<xg::Tensor> whole_params = whole_net->parameters(), sharded_params = sharded_net->parameters();
   xg::distributed::SharedMemoryAllReduce whole_exchange(whole_params), sharded_exchange(sharded_params);
+  // Each model's SyncBatchNorm sums through its own exchange (the same tensors after converting).
+  xg::distributed::convert_sync_batchnorm(*whole_net, &whole_exchange);
+  xg::distributed::convert_sync_batchnorm(*sharded_net, &sharded_exchange);
   auto whole_optimizer = xgtest::make_optimizer(name, whole_params);
   auto sharded_optimizer = xgtest::make_optimizer(name, sharded_params);
   xg::distributed::ShardedOptimizer sharded(sharded_exchange, *sharded_optimizer);
