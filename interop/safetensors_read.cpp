@@ -58,7 +58,9 @@ bool InputFile::read(std::uint64_t offset, std::vector<iovec> spans) const {
   return true;
 }
 
-// The buffer has simdjson's padding after the bytes read, so that the parse needs no copy of them.
+// The first read takes 4 KiB, or the whole file when smaller: a header of a few hundred tensors and,
+// after it, the first tensors' data; a longer header is read to its end with a second pread. The
+// buffer has simdjson's padding after the bytes read, so that the parse needs no copy of them.
 HeaderRead read_header(const InputFile& file, const std::string& where) {
   constexpr std::uint64_t kFirstRead = 4096;
   HeaderRead read;
