@@ -9,12 +9,14 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 
 namespace xg::interop {
 
 using detail::append_le;
+using detail::append_sizes;
 using detail::kLittleEndianHost;
 using detail::quoted;
 using detail::refuse;
@@ -29,13 +31,6 @@ struct Item {
 
 // A JSON string: nlohmann::json escapes it (and refuses one that is not UTF-8).
 std::string json_string(const std::string& text) { return nlohmann::json(text).dump(); }
-
-// "[784,256]": a JSON array of sizes.
-void append_sizes(std::string& out, const Shape& sizes) {
-  out += '[';
-  for (std::size_t i = 0; i < sizes.size(); ++i) out.append(i ? "," : "").append(std::to_string(sizes[i]));
-  out += ']';
-}
 
 // The JSON header, compact, as nlohmann::json's dump() writes it, and padded with spaces to a multiple
 // of 8 bytes. The names and the metadata's strings go through nlohmann::json, which escapes them; the
@@ -59,7 +54,7 @@ std::string header_json(const std::vector<Item>& items, const Metadata& metadata
       text += ",\"shape\":";
       append_sizes(text, item.tensor->shape());
       text += ",\"data_offsets\":";
-      append_sizes(text, {offset, offset + bytes});
+      append_sizes(text, std::array<std::uint64_t, 2>{offset, offset + bytes});
       text += '}';
       offset += bytes;
     }

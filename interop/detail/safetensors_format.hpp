@@ -1,9 +1,11 @@
 #pragma once
-// What safetensors' reader (safetensors.cpp) and writer (safetensors_write.cpp) share: the dtypes,
-// the byte order and the wording of refusals. Internal to interop/.
+// What safetensors' reader (safetensors_header.cpp, safetensors_read.cpp, safetensors.cpp) and writer
+// (safetensors_write.cpp) share: the dtypes, the byte order, the JSON of sizes and the wording of
+// refusals. Internal to interop/.
 
 #include <xgrad/core/error.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -35,6 +37,15 @@ inline std::string quoted(const std::string& path) { return "'" + path + "'"; }
 // "load_file: 'm.safetensors': tensor '0.bias': <what>" (no tensor part when `key` is empty).
 [[noreturn]] inline void refuse(const std::string& where, std::string_view key, const std::string& what) {
   throw Error(where + ": " + (key.empty() ? "" : "tensor '" + std::string(key) + "': ") + what);
+}
+
+// "[784,256]", a JSON array of sizes: in the writer's header, and in the reader's messages, which quote
+// the header's own numbers.
+template <class Sizes>
+void append_sizes(std::string& out, const Sizes& sizes) {
+  out += '[';
+  for (std::size_t i = 0; i < sizes.size(); ++i) out.append(i ? "," : "").append(std::to_string(sizes[i]));
+  out += ']';
 }
 
 inline void append_le(std::string& out, std::uint64_t value, std::size_t size) {
