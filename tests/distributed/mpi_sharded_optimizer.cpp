@@ -34,12 +34,6 @@ std::string saved(const xg::optim::Optimizer& optimizer) {
   return out.str();
 }
 
-bool all_ranks(bool mine) {
-  int all = mine ? 1 : 0;
-  MPI_Allreduce(MPI_IN_PLACE, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
-  return all == 1;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -99,7 +93,7 @@ int main(int argc, char** argv) {
     sharded.share_parameters();
     identical = identical && same_bytes(whole_params, sharded_params);
   }
-  identical = all_ranks(identical);
+  identical = xgtest::all_ranks(identical);
 
   // Before consolidating, a rank's state is current in its range only (with several ranks).
   const bool stale_before = saved(*sharded_optimizer) != saved(*whole_optimizer);
@@ -112,8 +106,8 @@ int main(int argc, char** argv) {
   MPI_Bcast(&size, 1, MPI_UNSIGNED_LONG, 0, MPI_COMM_WORLD);
   rank0_state.resize(size);
   MPI_Bcast(rank0_state.data(), static_cast<int>(size), MPI_CHAR, 0, MPI_COMM_WORLD);
-  same_state = all_ranks(same_state && rank0_state == state);
-  const bool stale = all_ranks(stale_before);
+  same_state = xgtest::all_ranks(same_state && rank0_state == state);
+  const bool stale = xgtest::all_ranks(stale_before);
 
   std::string refused = "nothing";
   try {

@@ -10,6 +10,8 @@
 #include <xgrad/distributed/distributed.hpp>
 #include <xgrad/xgrad.hpp>
 
+#include "training_common.hpp"
+
 #include <mpi.h>
 
 #include <algorithm>
@@ -67,12 +69,6 @@ std::vector<xg::Tensor> buffers_of(const xg::nn::MLP& net) {
   return buffers;
 }
 
-bool all_ranks(bool mine) {
-  int all = mine ? 1 : 0;
-  MPI_Allreduce(MPI_IN_PLACE, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
-  return all == 1;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -100,7 +96,7 @@ int main(int argc, char** argv) {
       }
     }
   }
-  const bool exchanges_ok = all_ranks(ok);
+  const bool exchanges_ok = xgtest::all_ranks(ok);
 
   // SyncBatchNorm through the exchange it is given, and through MPI without one.
   xg::nn::MLP through_mpi = normed_mlp(), through_shared = normed_mlp();
@@ -123,8 +119,8 @@ int main(int argc, char** argv) {
     gradient_difference = std::max(gradient_difference, difference(shared_pass.grads[i], mpi_pass.grads[i]));
   }
   MPI_Allreduce(MPI_IN_PLACE, &gradient_difference, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
-  const bool forward_everywhere = all_ranks(same_forward);
-  const bool sync_ok = all_ranks(shared_meetings == 4 && mpi_meetings == 0) && forward_everywhere &&
+  const bool forward_everywhere = xgtest::all_ranks(same_forward);
+  const bool sync_ok = xgtest::all_ranks(shared_meetings == 4 && mpi_meetings == 0) && forward_everywhere &&
                        buffers_on_every_rank && (world == 2 ? gradient_difference == 0.0 : gradient_difference <= 2e-6);
 
   // A layer whose exchange is gone throws (on every rank, before any collective); set_exchange(nullptr)
@@ -147,8 +143,8 @@ int main(int argc, char** argv) {
   const std::string expected_error =
       "SyncBatchNorm: expected its SharedMemoryAllReduce to outlive its training passes, got one already destroyed: "
       "keep the exchange alive, or set_exchange(nullptr) to sum through MPI";
-  const bool orphan_ok =
-      all_ranks(caught == expected_error && rescued.meetings == 0 && same_bits(rescued.output, mpi_pass.output));
+  const bool orphan_ok = xgtest::all_ranks(caught == expected_error && rescued.meetings == 0 &&
+                                           same_bits(rescued.output, mpi_pass.output));
 
   const bool all_ok = exchanges_ok && sync_ok && orphan_ok;
   if (rank == 0) {

@@ -5,6 +5,7 @@
 #include <xgrad/distributed/distributed.hpp>
 #include <xgrad/xgrad.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -31,5 +32,8 @@ inline std::unique_ptr<xg::optim::Optimizer> make_optimizer(const std::string& n
   }
   return std::make_unique<xg::optim::AdamW>(params, xg::optim::AdamWOptions(2e-3).weight_decay(0.05));
 }
+
+// Whether `mine` holds on every rank (collective): each test program's verdict is the same on all ranks.
+inline bool all_ranks(bool mine) { return xg::distributed::all_reduce_sum(std::int64_t{mine ? 0 : 1}) == 0; }
 
 }  // namespace xgtest
